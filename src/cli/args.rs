@@ -1,0 +1,236 @@
+//! Arguments shared by several commands: the metadata flags of `register` and `update`,
+//! metadata files, durations and points in time.
+
+use crate::registration::{parse_document, MetadataDoc, MetadataError, MAX_DOCUMENT_BYTES};
+use anyhow::Context;
+use clap::Args;
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Client metadata as flags; each one given sets that RFC 7591 field.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct MetadataArgs {
+    /// Human-readable client name (client_name)
+    #[arg(long, value_name = "NAME")]
+    pub(crate) client_name: Option<String>,
+
+    /// A redirect URI (repeatable)
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub(crate) redirect_uri: Vec<String>,
+
+    /// Several redirect URIs at once, as Django's command takes them
+    #[arg(long = "redirect-uris", value_name = "URI", num_args = 1..)]
+    pub(crate) redirect_uris: Vec<String>,
+
+    /// A grant type (repeatable or comma-separated) [default: authorization_code]
+    #[arg(long = "grant-type", value_name = "GRANT", value_delimiter = ',')]
+    pub(crate) grant_type: Vec<String>,
+
+    /// A response type (repeatable or comma-separated) [default: implied by the grant types]
+    #[arg(long = "response-type", value_name = "TYPE", value_delimiter = ',')]
+    pub(crate) response_type: Vec<String>,
+
+    /// Space-separated scopes the client may request
+    #[arg(long, value_name = "SCOPES")]
+    pub(crate) scope: Option<String>,
+
+    /// How the client authenticates: none, client_secret_basic, client_secret_post,
+    /// private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]
+    #[arg(long, value_name = "METHOD")]
+    pub(crate) token_endpoint_auth_method: Option<String>,
+
+    /// web or native (RFC 8252 redirect rules) [default: web]
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) application_type: Option<String>,
+
+    /// A contact e-mail address (repeatable)
+    #[arg(long = "contact", value_name = "EMAIL")]
+    pub(crate) contact: Vec<String>,
+
+    /// Home page of the client
+    #[arg(long, value_name = "URI")]
+    pub(crate) client_uri: Option<String>,
+
+    /// Logo of the client
+    #[arg(long, value_name = "URI")]
+    pub(crate) logo_uri: Option<String>,
+
+    /// Terms of service
+    #[arg(long, value_name = "URI")]
+    pub(crate) tos_uri: Option<String>,
+
+    /// Privacy policy
+    #[arg(long, value_name = "URI")]
+    pub(crate) policy_uri: Option<String>,
+
+    /// URL of the client's JSON Web Key Set
+    #[arg(long, value_name = "URI")]
+    pub(crate) jwks_uri: Option<String>,
+
+    /// File holding the client's JSON Web Key Set (jwks)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) jwks_file: Option<PathBuf>,
+
+    /// Identifier of the client software
+    #[arg(long, value_name = "ID")]
+    pub(crate) software_id: Option<String>,
+
+    /// Version of the client software
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) software_version: Option<String>,
+
+    /// Let the authorization server skip the consent screen (true when given without a value)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub(crate) skip_authorization: Option<bool>,
+}
+
+impl MetadataArgs {
+    /// The fields given as flags, as a document to lay over a file or a stored client.
+    pub(crate) fn to_doc(&self) -> anyhow::Result<MetadataDoc> {
+        let mut doc = MetadataDoc::new();
+        let mut set = |key: &str, value: Value| {
+            doc.insert(key.to_owned(), value);
+        };
+        let list =
+            |items: &[String]| Value::Array(items.iter().cloned().map(Value::String).collect());
+        let uris: Vec<String> = self
+            .redirect_uri
+            .iter()
+            .chain(&self.redirect_uris)
+            .cloned()
+            .collect();
+        if !uris.is_empty() {
+            set("redirect_uris", list(&uris));
+        }
+        let texts = [
+            ("client_name", &self.client_name),
+            ("scope", &self.scope),
+            (
+                "token_endpoint_auth_method",
+                &self.token_endpoint_auth_method,
+            ),
+            ("application_type", &self.application_type),
+            ("client_uri", &self.client_uri),
+            ("logo_uri", &self.logo_uri),
+            ("tos_uri", &self.tos_uri),
+            ("policy_uri", &self.policy_uri),
+            ("jwks_uri", &self.jwks_uri),
+            ("software_id", &self.software_id),
+            ("software_version", &self.software_version),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                set(key, Value::String(value.clone()));
+            }
+        }
+        for (key, values) in [
+            ("grant_types", &self.grant_type),
+            ("response_types", &self.response_type),
+            ("contacts", &self.contact),
+        ] {
+            if !values.is_empty() {
+                set(key, list(values));
+            }
+        }
+        if let Some(skip) = self.skip_authorization {
+            set("skip_authorization", Value::Bool(skip));
+        }
+        if let Some(path) = &self.jwks_file {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("--jwks-file {}", path.display()))?;
+            let jwks: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                crate::Error::from(MetadataError::metadata(
+                    "jwks",
+                    format!("--jwks-file is not JSON: {e}"),
+                ))
+            })?;
+            set("jwks", jwks);
+        }
+        Ok(doc)
+    }
+}
+
+/// Read a metadata document from a file, or stdin for `-`.
+pub(crate) fn read_metadata_file(path: &Path) -> anyhow::Result<MetadataDoc> {
+    let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX) + 1;
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("reading metadata from stdin")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+            .with_context(|| format!("--metadata-file {}", path.display()))?;
+    }
+    Ok(parse_document(&bytes).map_err(crate::Error::from)?)
+}
+
+/// Read a secret or password from stdin, stripping one trailing newline.
+pub(crate) fn read_secret_stdin(what: &str) -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .with_context(|| format!("reading the {what} from stdin"))?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
+/// A duration such as `90s`, `1h`, `7d`, `1h 30m`.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (use e.g. 30m, 12h, 7d)"))
+}
+
+/// A point in time: RFC 3339 (`2026-01-31T12:00:00Z`, or a date) or a duration meaning that long
+/// ago (`7d`). Returns Unix seconds.
+pub(crate) fn parse_time(text: &str) -> Result<i64, String> {
+    let to_unix = |at: SystemTime| match at.duration_since(UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    if let Ok(at) = humantime::parse_rfc3339_weak(text) {
+        return Ok(to_unix(at));
+    }
+    if let Ok(at) = humantime::parse_rfc3339_weak(&format!("{text} 00:00:00")) {
+        return Ok(to_unix(at));
+    }
+    match humantime::parse_duration(text) {
+        Ok(ago) => Ok(to_unix(
+            SystemTime::now().checked_sub(ago).unwrap_or(UNIX_EPOCH),
+        )),
+        Err(_) => Err(
+            "expected an RFC 3339 time (2026-01-31T12:00:00Z) or a duration ago (7d)".to_owned(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86400)));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("1970-01-02T00:00:00Z"), Ok(86400));
+        assert_eq!(parse_time("1970-01-02"), Ok(86400));
+        let week_ago = parse_time("7d").unwrap();
+        let expected = crate::time::now() - 7 * 86400;
+        assert!((week_ago - expected).abs() <= 2);
+        assert!(parse_time("yesterday").is_err());
+    }
+}

@@ -1,0 +1,49 @@
+//! `dcrctl delete`
+
+use super::{prompt, Ctx};
+use crate::ops;
+use crate::output::{json, sanitize::sanitize, Format};
+use clap::Args;
+use serde_json::json;
+use std::io::Write;
+
+/// Arguments of `delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The client ids; all are deleted, or none when one does not exist
+    #[arg(value_name = "CLIENT_ID", required = true)]
+    client_ids: Vec<String>,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    // Check existence first, so a typo is reported before anyone is asked to confirm.
+    for id in &args.client_ids {
+        ops::show(&mut store, id)?;
+    }
+    let names: Vec<String> = args
+        .client_ids
+        .iter()
+        .map(|id| sanitize(id).into_owned())
+        .collect();
+    let question = match names.as_slice() {
+        [one] => format!("Delete client {one} with its secret and token? This cannot be undone"),
+        many => format!(
+            "Delete {} clients ({}) with their secrets and tokens? This cannot be undone",
+            many.len(),
+            many.join(", ")
+        ),
+    };
+    prompt::confirm(ctx, &question)?;
+    ops::delete(&mut store, &ctx.actor, &args.client_ids)?;
+    let mut stdout = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json => json::write_document(&mut stdout, &json!({ "deleted": args.client_ids }))?,
+        Format::Table => {
+            for name in &names {
+                writeln!(stdout, "deleted {name}")?;
+            }
+        }
+    }
+    Ok(stdout.flush()?)
+}

@@ -1,0 +1,71 @@
+//! `dcrctl list`
+
+use super::args::parse_time;
+use super::Ctx;
+use crate::ops::{self, ListFilter};
+use crate::output::json::{self, ArrayWriter};
+use crate::output::table::ListWriter;
+use crate::output::Format;
+use clap::Args;
+use std::io::BufWriter;
+
+/// Arguments of `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)
+    #[arg(long, value_name = "GLOB")]
+    name: Option<String>,
+
+    /// Only clients with this grant type
+    #[arg(long, value_name = "GRANT")]
+    grant_type: Option<String>,
+
+    /// Only clients whose secret has expired
+    #[arg(long)]
+    expired: bool,
+
+    /// Only clients registered before this time (RFC 3339, or a duration ago such as 7d)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    created_before: Option<i64>,
+
+    /// Only clients registered after this time (RFC 3339, or a duration ago such as 7d)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    created_after: Option<i64>,
+
+    /// Print at most this many
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+
+    /// Skip this many first
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: u64,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
+    let filter = ListFilter {
+        name_glob: args.name.clone(),
+        grant_type: args.grant_type.clone(),
+        secret_expired_before: args.expired.then(crate::time::now),
+        created_before: args.created_before,
+        created_after: args.created_after,
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let mut store = ctx.open_store()?;
+    let stdout = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match ctx.format {
+        Format::Json => {
+            let mut writer = ArrayWriter::new(stdout)?;
+            ops::list(&mut store, &filter, |client| {
+                Ok(writer.push(&json::client(&client))?)
+            })?;
+            writer.finish()?;
+        }
+        Format::Table => {
+            let mut writer = ListWriter::new(stdout)?;
+            ops::list(&mut store, &filter, |client| Ok(writer.push(&client)?))?;
+            writer.finish()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! The command line: clap definitions and thin adapters from arguments to [`crate::ops`].
+//!
+//! Parsing is the "low" stage (exactly what was typed); each command converts its arguments
+//! into an ops request once, calls one operation, and prints the result. Errors are printed
+//! once, as `error: …` on stderr, and mapped to the SPEC's exit codes in [`exit_code`].
+
+mod args;
+mod delete;
+mod exit;
+pub mod generate;
+mod list;
+mod prompt;
+mod register;
+mod rotate;
+mod show;
+mod update;
+
+pub use exit::{exit_code, ExitStatus};
+
+use crate::ops::{Actor, Store};
+use crate::output::Format;
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Administer an OAuth 2.0 client registry (RFC 7591 / RFC 7592) kept in one SQLite file.
+///
+/// Register, inspect, change, rotate and remove OAuth clients directly in the database. Every
+/// secret and token is printed exactly once, when it is issued, and stored only as a hash.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dcrctl",
+    version,
+    max_term_width = 100,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]
+    #[arg(long, env = "DCRCTL_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = OutputArg::Table, global = true)]
+    pub output: OutputArg,
+
+    /// Answer yes to every confirmation
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// Never prompt; implied when stdin is not a terminal
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// When to use colors (NO_COLOR is honoured)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `-o` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// Human-readable tables
+    Table,
+    /// Exactly one JSON document on stdout
+    Json,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Color when stderr is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always color
+    Always,
+    /// Never color
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register a new client and print its credentials, once
+    Register(register::RegisterArgs),
+    /// Show one client's metadata and status (never a secret)
+    Show(show::ShowArgs),
+    /// List clients, streamed, oldest first
+    List(list::ListArgs),
+    /// Change a client's metadata
+    Update(update::UpdateArgs),
+    /// Delete clients with their secrets and tokens
+    Delete(delete::DeleteArgs),
+    /// Issue a new client secret, printed once
+    RotateSecret(rotate::RotateSecretArgs),
+    /// Issue a new registration access token, printed once; the old one stops working
+    RotateToken(rotate::RotateTokenArgs),
+    /// Check a client secret read from stdin (exit 0 valid, 6 rejected)
+    VerifySecret(rotate::VerifySecretArgs),
+    /// Print a shell completion script
+    Completions(generate::CompletionsArgs),
+    /// Print the man page as roff, or write one page per command
+    Man(generate::ManArgs),
+}
+
+/// What every command gets besides its own arguments.
+pub(crate) struct Ctx {
+    pub(crate) db: Option<PathBuf>,
+    pub(crate) format: Format,
+    pub(crate) yes: bool,
+    pub(crate) interactive: bool,
+    pub(crate) actor: Actor,
+}
+
+impl Ctx {
+    pub(crate) fn open_store(&self) -> anyhow::Result<Store> {
+        let path = match &self.db {
+            Some(path) => path.clone(),
+            None => default_db_path()?,
+        };
+        Ok(Store::open(&path)?)
+    }
+}
+
+fn default_db_path() -> anyhow::Result<PathBuf> {
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .context(
+            "cannot find a default database path: set --db, DCRCTL_DB, XDG_DATA_HOME or HOME",
+        )?;
+    Ok(data_home.join("dcrctl").join("clients.db"))
+}
+
+fn current_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|name| !name.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// Parse the process arguments, run the command, and report the outcome.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    let color = use_color(cli.color);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            let prefix = if color {
+                "\x1b[1;31merror:\x1b[0m"
+            } else {
+                "error:"
+            };
+            let message = format!("{error:#}");
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{prefix} {}",
+                crate::output::sanitize::sanitize(&message)
+            );
+            ExitCode::from(exit_code(&error).code())
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || matches!(cause.downcast_ref::<crate::Error>(), Some(crate::Error::Io(io)) if broken(io))
+    })
+}
+
+/// Run a parsed command line.
+///
+/// # Errors
+/// Any failure; [`exit_code`] maps it to the SPEC's exit code.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx {
+        db: cli.db,
+        format: match cli.output {
+            OutputArg::Table => Format::Table,
+            OutputArg::Json => Format::Json,
+        },
+        yes: cli.yes,
+        interactive: !cli.no_input && std::io::stdin().is_terminal(),
+        actor: Actor::cli(&current_user()),
+    };
+    match cli.command {
+        Command::Register(args) => register::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, &args),
+        Command::List(args) => list::run(&ctx, &args),
+        Command::Update(args) => update::run(&ctx, args),
+        Command::Delete(args) => delete::run(&ctx, &args),
+        Command::RotateSecret(args) => rotate::run_secret(&ctx, &args),
+        Command::RotateToken(args) => rotate::run_token(&ctx, &args),
+        Command::VerifySecret(args) => rotate::run_verify(&ctx, &args),
+        Command::Completions(args) => generate::run_completions(&args),
+        Command::Man(args) => generate::run_man(&args),
+    }
+}

@@ -1,0 +1,147 @@
+//! `dcrctl register`
+
+use super::args::{parse_duration, read_metadata_file, read_secret_stdin, MetadataArgs};
+use super::{prompt, Ctx};
+use crate::credentials::Secret;
+use crate::model::RegisteredVia;
+use crate::ops::{self, Register, Upserted};
+use crate::output::{json, table, Format};
+use crate::registration::{ClientInformation, MetadataDoc, Policy};
+use crate::Error;
+use clap::Args;
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Arguments of `register`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    metadata: MetadataArgs,
+
+    /// RFC 7591 metadata document to start from (`-` = stdin); flags override its fields
+    #[arg(long, value_name = "FILE")]
+    metadata_file: Option<PathBuf>,
+
+    /// Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)
+    #[arg(long, value_name = "ID")]
+    client_id: Option<String>,
+
+    /// Read the client secret from stdin instead of generating one (stored with Argon2id)
+    #[arg(long)]
+    client_secret_stdin: bool,
+
+    /// Lifetime of the secret, e.g. 90d [default: never expires]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    secret_expires_in: Option<Duration>,
+
+    /// With --client-id: modify the client when it exists instead of failing
+    #[arg(long, requires = "client_id")]
+    upsert: bool,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
+    let stdin_file = args.metadata_file.as_deref() == Some(std::path::Path::new("-"));
+    if stdin_file && args.client_secret_stdin {
+        return Err(Error::usage(
+            "--metadata-file - and --client-secret-stdin cannot both read stdin",
+        )
+        .into());
+    }
+    let mut doc = match &args.metadata_file {
+        Some(path) => read_metadata_file(path)?,
+        None => MetadataDoc::new(),
+    };
+    let file_client_id = match doc.shift_remove("client_id") {
+        None => None,
+        Some(Value::String(id)) => Some(id),
+        Some(_) => return Err(Error::usage("--metadata-file: client_id must be a string").into()),
+    };
+    doc.extend(args.metadata.to_doc()?);
+    if !args.upsert && ctx.interactive {
+        ask_for_redirect_uris(&mut doc)?;
+    }
+    let client_secret = if args.client_secret_stdin {
+        Some(Secret::new(read_secret_stdin("client secret")?))
+    } else {
+        None
+    };
+    let request = Register {
+        metadata: doc,
+        client_id: args.client_id.or(file_client_id),
+        client_secret,
+        secret_expires_in: args.secret_expires_in,
+        via: RegisteredVia::Cli,
+    };
+    let mut store = ctx.open_store()?;
+    let policy = Policy::default();
+    if args.upsert {
+        match ops::upsert(&mut store, &ctx.actor, &policy, request)? {
+            Upserted::Created(info) => {
+                eprintln!("created client {}", info.client_id);
+                print_issued(ctx, &info)
+            }
+            Upserted::Updated(info) => {
+                eprintln!("updated client {}", info.client_id);
+                print_issued(ctx, &info)
+            }
+        }
+    } else {
+        let info = ops::register(&mut store, &ctx.actor, &policy, request)?;
+        print_issued(ctx, &info)
+    }
+}
+
+/// Prompt for redirect URIs when the grant types need one and none was given.
+fn ask_for_redirect_uris(doc: &mut MetadataDoc) -> anyhow::Result<()> {
+    let has_uris = doc
+        .get("redirect_uris")
+        .and_then(Value::as_array)
+        .is_some_and(|uris| !uris.is_empty());
+    let grants_need_uri = doc
+        .get("grant_types")
+        .and_then(Value::as_array)
+        .is_none_or(|grants| {
+            grants
+                .iter()
+                .any(|g| g == "authorization_code" || g == "implicit")
+        });
+    if has_uris || !grants_need_uri {
+        return Ok(());
+    }
+    let answer = prompt::text("Redirect URI(s), space-separated")?;
+    let uris = answer
+        .split_whitespace()
+        .map(|uri| Value::String(uri.to_owned()))
+        .collect();
+    doc.insert("redirect_uris".into(), Value::Array(uris));
+    Ok(())
+}
+
+/// Print a response that may carry a one-time credential, with a reminder on stderr.
+pub(crate) fn print_issued(ctx: &Ctx, info: &ClientInformation) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json => json::write_document(&mut stdout, &json::information(info))?,
+        Format::Table => writeln!(stdout, "{}", table::information(info))?,
+    }
+    stdout.flush()?;
+    let issued: Vec<&str> = [
+        info.client_secret.as_ref().map(|_| "client_secret"),
+        info.registration_access_token
+            .as_ref()
+            .map(|_| "registration_access_token"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !issued.is_empty() {
+        let pronoun = if issued.len() == 1 { "it" } else { "them" };
+        eprintln!(
+            "note: {} shown once: store {pronoun} now, it cannot be shown again",
+            issued.join(" and ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
+
+use super::args::{parse_duration, read_secret_stdin};
+use super::register::print_issued;
+use super::{prompt, Ctx};
+use crate::credentials::Secret;
+use crate::ops::{self, RotateSecret};
+use crate::output::{json, Format};
+use clap::Args;
+use serde_json::json;
+use std::time::Duration;
+
+/// Arguments of `rotate-secret`.
+#[derive(Debug, Args)]
+pub struct RotateSecretArgs {
+    /// The client id
+    #[arg(value_name = "CLIENT_ID")]
+    client_id: String,
+
+    /// Keep the previous secret valid this long, e.g. 1h, so deployments can roll over
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    grace: Option<Duration>,
+
+    /// Lifetime of the new secret, e.g. 90d [default: never expires]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    expires_in: Option<Duration>,
+}
+
+/// Arguments of `rotate-token`.
+#[derive(Debug, Args)]
+pub struct RotateTokenArgs {
+    /// The client id
+    #[arg(value_name = "CLIENT_ID")]
+    client_id: String,
+}
+
+/// Arguments of `verify-secret`.
+#[derive(Debug, Args)]
+pub struct VerifySecretArgs {
+    /// The client id; the secret is read from stdin
+    #[arg(value_name = "CLIENT_ID")]
+    client_id: String,
+}
+
+pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let options = RotateSecret {
+        grace: args.grace,
+        expires_in: args.expires_in,
+    };
+    let info = ops::rotate_secret(&mut store, &ctx.actor, &args.client_id, &options)?;
+    print_issued(ctx, &info)
+}
+
+pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let info = ops::rotate_token(&mut store, &ctx.actor, &args.client_id)?;
+    print_issued(ctx, &info)
+}
+
+pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<()> {
+    let presented = if ctx.interactive {
+        prompt::secret("Client secret")?
+    } else {
+        read_secret_stdin("client secret")?
+    };
+    let mut store = ctx.open_store()?;
+    ops::verify_secret(&mut store, &args.client_id, &Secret::new(presented))?;
+    match ctx.format {
+        Format::Json => json::write_document(
+            &mut std::io::stdout().lock(),
+            &json!({ "client_id": args.client_id, "valid": true }),
+        )?,
+        Format::Table => eprintln!(
+            "secret is valid for client {}",
+            crate::output::sanitize::sanitize(&args.client_id)
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! `dcrctl update`
+
+use super::args::{read_metadata_file, MetadataArgs};
+use super::register::print_issued;
+use super::Ctx;
+use crate::ops::{self, Patch};
+use crate::registration::Policy;
+use crate::Error;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The client id
+    #[arg(value_name = "CLIENT_ID")]
+    client_id: String,
+
+    #[command(flatten)]
+    metadata: MetadataArgs,
+
+    /// Metadata document (`-` = stdin) whose fields are set; with --replace, the whole new document
+    #[arg(long, value_name = "FILE")]
+    metadata_file: Option<PathBuf>,
+
+    /// Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed
+    #[arg(long, requires = "metadata_file")]
+    replace: bool,
+
+    /// Add a redirect URI (repeatable)
+    #[arg(long, value_name = "URI")]
+    add_redirect_uri: Vec<String>,
+
+    /// Remove a redirect URI (repeatable)
+    #[arg(long, value_name = "URI")]
+    remove_redirect_uri: Vec<String>,
+
+    /// Remove a field; fields with a default get it back (repeatable)
+    #[arg(long, value_name = "FIELD")]
+    unset: Vec<String>,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
+    let mut doc = match &args.metadata_file {
+        Some(path) => read_metadata_file(path)?,
+        None => Default::default(),
+    };
+    doc.extend(args.metadata.to_doc()?);
+    let policy = Policy::default();
+    if args.replace {
+        if !args.unset.is_empty()
+            || !args.add_redirect_uri.is_empty()
+            || !args.remove_redirect_uri.is_empty()
+        {
+            return Err(Error::usage(
+                "--replace takes the whole document: drop --unset and --add/--remove-redirect-uri",
+            )
+            .into());
+        }
+        let mut store = ctx.open_store()?;
+        let info = ops::replace(&mut store, &ctx.actor, &policy, &args.client_id, &doc, None)?;
+        return print_issued(ctx, &info);
+    }
+    if doc.contains_key("client_id") {
+        return Err(Error::usage("the client id cannot be changed").into());
+    }
+    let patch = Patch {
+        set: doc,
+        unset: args.unset,
+        add_redirect_uris: args.add_redirect_uri,
+        remove_redirect_uris: args.remove_redirect_uri,
+    };
+    if patch.set.is_empty()
+        && patch.unset.is_empty()
+        && patch.add_redirect_uris.is_empty()
+        && patch.remove_redirect_uris.is_empty()
+    {
+        return Err(Error::usage("nothing to update: give a metadata flag, --metadata-file, --unset or --add/--remove-redirect-uri").into());
+    }
+    let mut store = ctx.open_store()?;
+    let info = ops::update(
+        &mut store,
+        &ctx.actor,
+        &policy,
+        &args.client_id,
+        &patch,
+        None,
+    )?;
+    print_issued(ctx, &info)
+}

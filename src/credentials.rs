@@ -1,0 +1,180 @@
+//! Client identifiers, secrets and tokens: minted from the OS CSPRNG, shown once, stored as
+//! hashes.
+//!
+//! Generated secrets carry 256 bits of randomness, so a plain SHA-256 is as strong as any
+//! slow hash and lets an authorization server verify one in microseconds. Secrets an admin
+//! chooses may be weak, so they get Argon2id. The stored formats are a public interface,
+//! documented in `docs/storage.md`:
+//!
+//! * `sha256:<64 lowercase hex digits>` — SHA-256 of the UTF-8 secret;
+//! * `$argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>` — a PHC string.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::distr::Alphanumeric;
+use rand::rngs::OsRng;
+use rand::{Rng, TryRngCore};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use subtle::ConstantTimeEq;
+
+/// Prefix of generated client secrets, for secret scanners.
+pub const CLIENT_SECRET_PREFIX: &str = "dcrsec_";
+/// Prefix of registration access tokens.
+pub const REGISTRATION_TOKEN_PREFIX: &str = "dcrrat_";
+/// Prefix of initial access tokens.
+pub const INITIAL_ACCESS_TOKEN_PREFIX: &str = "dcriat_";
+
+/// 22 alphanumerics carry 131 bits; 43 carry 256.
+const CLIENT_ID_CHARS: usize = 22;
+const SECRET_CHARS: usize = 43;
+
+const SHA256_TAG: &str = "sha256:";
+
+/// A plaintext secret, token or password. It has no `Display` and its `Debug` is redacted,
+/// so it cannot reach a log line by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a plaintext value received from a user.
+    pub fn new(plaintext: String) -> Self {
+        Secret(plaintext)
+    }
+
+    /// The plaintext, for the one response that shows it or for hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+fn random_alphanumeric(len: usize) -> String {
+    OsRng
+        .unwrap_err()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// A new client identifier: URL-safe, starting with a letter or digit.
+pub fn new_client_id() -> String {
+    random_alphanumeric(CLIENT_ID_CHARS)
+}
+
+/// A new client secret.
+pub fn new_client_secret() -> Secret {
+    Secret(format!(
+        "{CLIENT_SECRET_PREFIX}{}",
+        random_alphanumeric(SECRET_CHARS)
+    ))
+}
+
+/// A new registration access token.
+pub fn new_registration_token() -> Secret {
+    Secret(format!(
+        "{REGISTRATION_TOKEN_PREFIX}{}",
+        random_alphanumeric(SECRET_CHARS)
+    ))
+}
+
+/// A new initial access token.
+pub fn new_initial_access_token() -> Secret {
+    Secret(format!(
+        "{INITIAL_ACCESS_TOKEN_PREFIX}{}",
+        random_alphanumeric(SECRET_CHARS)
+    ))
+}
+
+/// The stored form of a generated (high-entropy) secret or token.
+pub fn hash_generated(secret: &Secret) -> String {
+    let digest = Sha256::digest(secret.expose().as_bytes());
+    let mut hashed = String::with_capacity(SHA256_TAG.len() + 64);
+    hashed.push_str(SHA256_TAG);
+    for byte in digest {
+        hashed.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        hashed.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
+    }
+    hashed
+}
+
+/// The stored form of a human-chosen secret or password: Argon2id with a random salt.
+///
+/// # Errors
+/// Only if Argon2 rejects its input (a password over 4 GiB).
+pub fn hash_password(password: &Secret) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    OsRng.unwrap_err().fill(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `presented` matches a stored hash of either format. Unknown formats never match.
+pub fn verify(presented: &str, stored: &str) -> bool {
+    if stored.starts_with(SHA256_TAG) {
+        let candidate = hash_generated(&Secret(presented.to_owned()));
+        return bool::from(candidate.as_bytes().ct_eq(stored.as_bytes()));
+    }
+    if stored.starts_with("$argon2") {
+        return PasswordHash::new(stored).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(presented.as_bytes(), &parsed)
+                .is_ok()
+        });
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_secrets_have_their_shape() {
+        let id = new_client_id();
+        assert_eq!(id.len(), 22);
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let secret = new_client_secret();
+        assert!(secret.expose().starts_with("dcrsec_"));
+        assert_eq!(secret.expose().len(), 7 + 43);
+        assert_ne!(new_client_secret(), secret);
+        assert!(new_registration_token().expose().starts_with("dcrrat_"));
+    }
+
+    #[test]
+    fn sha256_matches_known_vector() {
+        assert_eq!(
+            hash_generated(&Secret::new("abc".into())),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn verify_both_formats() {
+        let secret = new_client_secret();
+        let stored = hash_generated(&secret);
+        assert!(verify(secret.expose(), &stored));
+        assert!(!verify("dcrsec_wrong", &stored));
+        let chosen = Secret::new("correct horse".into());
+        let stored = hash_password(&chosen).unwrap();
+        assert!(stored.starts_with("$argon2id$v=19$"));
+        assert!(verify("correct horse", &stored));
+        assert!(!verify("correct horse ", &stored));
+        assert!(!verify("x", "md5:abc"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_plaintext() {
+        let secret = new_client_secret();
+        assert!(!format!("{secret:?}").contains(secret.expose()));
+    }
+}

@@ -1,0 +1,95 @@
+//! Records the registry keeps, as the store returns them and the faces render them.
+
+use crate::registration::{ClientInformation, MetadataDoc};
+use serde_json::Value;
+
+/// How a client came to be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisteredVia {
+    /// `dcrctl register`.
+    Cli,
+    /// `dcrctl apply`.
+    Apply,
+    /// `POST /register`.
+    Http,
+}
+
+impl RegisteredVia {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegisteredVia::Cli => "cli",
+            RegisteredVia::Apply => "apply",
+            RegisteredVia::Http => "http",
+        }
+    }
+
+    /// Parse the stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "cli" => RegisteredVia::Cli,
+            "apply" => RegisteredVia::Apply,
+            "http" => RegisteredVia::Http,
+            _ => return None,
+        })
+    }
+}
+
+/// A registered client: effective metadata plus what the registry knows about it.
+/// Never holds a secret or token, not even hashed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Client {
+    /// The identifier.
+    pub client_id: String,
+    /// Effective metadata.
+    pub metadata: MetadataDoc,
+    /// Unix seconds of registration.
+    pub client_id_issued_at: i64,
+    /// Expiry of the current secret (0 = never); `None` for clients without a secret.
+    pub client_secret_expires_at: Option<i64>,
+    /// Whether a current secret exists.
+    pub has_secret: bool,
+    /// How the client was registered.
+    pub registered_via: RegisteredVia,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Unix seconds of the last successful use of a credential, if any.
+    pub last_used_at: Option<i64>,
+    /// Increases with every change; the HTTP `ETag` is derived from it.
+    pub revision: i64,
+}
+
+impl Client {
+    /// `client_name`, when set.
+    pub fn client_name(&self) -> Option<&str> {
+        self.metadata.get("client_name").and_then(Value::as_str)
+    }
+
+    /// The client information response without any one-time credential.
+    pub fn information(&self) -> ClientInformation {
+        ClientInformation {
+            client_id: self.client_id.clone(),
+            client_secret: None,
+            client_id_issued_at: self.client_id_issued_at,
+            client_secret_expires_at: self.client_secret_expires_at,
+            registration_access_token: None,
+            registration_client_uri: None,
+            metadata: self.metadata.clone(),
+        }
+    }
+}
+
+/// One audit log entry. `details` never contains a secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Unix seconds.
+    pub at: i64,
+    /// `cli:<user>`, `http:<client_id|admin:name|iat:id|anonymous>`.
+    pub actor: String,
+    /// `register`, `update`, `delete`, `rotate-secret`, …
+    pub action: String,
+    /// The client concerned, if any.
+    pub client_id: Option<String>,
+    /// What changed, as JSON.
+    pub details: Value,
+}

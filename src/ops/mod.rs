@@ -1,0 +1,66 @@
+//! Every operation of the registry, once. The command line and the HTTP server call these
+//! functions and nothing below them.
+//!
+//! Each write operation is one IMMEDIATE transaction that reads, checks, writes and appends
+//! its audit row; when it returns an error nothing was written. Operations take the clock as
+//! an argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
+
+mod delete;
+mod query;
+mod register;
+mod rotate;
+mod update;
+
+pub use delete::delete;
+pub use query::{find_by_name, list, show};
+pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
+pub use rotate::{
+    check_registration_token, rotate_secret, rotate_token, verify_secret, RotateSecret,
+};
+pub use update::{replace, update, Patch};
+
+pub use crate::store::{ListFilter, Store};
+
+use crate::model::Event;
+use crate::store::Tx;
+use crate::Result;
+use serde_json::Value;
+
+/// Who performs an operation, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    /// An operator at the command line.
+    pub fn cli(user: &str) -> Self {
+        Actor(format!("cli:{user}"))
+    }
+
+    /// An HTTP caller: a client id, `admin:<name>`, `iat:<id>` or `anonymous`.
+    pub fn http(principal: &str) -> Self {
+        Actor(format!("http:{principal}"))
+    }
+
+    /// The audit form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn record(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    action: &str,
+    client_id: &str,
+    now: i64,
+    details: Value,
+) -> Result<()> {
+    tx.append_event(&Event {
+        at: now,
+        actor: actor.0.clone(),
+        action: action.to_owned(),
+        client_id: Some(client_id.to_owned()),
+        details,
+    })?;
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! Creating clients, and the create-or-modify of `register --upsert`.
+
+use super::update::change_metadata;
+use super::{record, Actor, Store};
+use crate::credentials::{self, Secret};
+use crate::model::RegisteredVia;
+use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
+use crate::store::NewClient;
+use crate::{time, Result};
+use serde_json::json;
+use std::time::Duration;
+
+/// A registration request, from either face.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// The metadata document as received.
+    pub metadata: MetadataDoc,
+    /// An admin-chosen id; generated when `None`.
+    pub client_id: Option<String>,
+    /// An admin-chosen secret (hashed with Argon2id); generated when `None`.
+    pub client_secret: Option<Secret>,
+    /// Lifetime of the secret; never expires when `None`.
+    pub secret_expires_in: Option<Duration>,
+    /// Which face registered it.
+    pub via: RegisteredVia,
+}
+
+/// What `--upsert` did.
+#[derive(Debug, Clone)]
+pub enum Upserted {
+    /// A new client; its credentials are in the response.
+    Created(ClientInformation),
+    /// An existing client was modified; no credential is shown.
+    Updated(ClientInformation),
+}
+
+/// The response of a successful registration, credentials included.
+pub type Registered = ClientInformation;
+
+/// Credentials prepared before the write lock is taken, since Argon2 takes tens of ms.
+struct Minted {
+    secret: Option<(Option<Secret>, String)>,
+    token: Secret,
+    token_hash: String,
+}
+
+fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
+    if request.client_secret.is_some() && !uses_secret {
+        return Err(MetadataError::metadata(
+            "client_secret",
+            "this client's token_endpoint_auth_method does not use a secret",
+        )
+        .into());
+    }
+    let secret = match (&request.client_secret, uses_secret) {
+        (_, false) => None,
+        (Some(chosen), true) => {
+            if chosen.expose().is_empty() {
+                return Err(MetadataError::metadata("client_secret", "must not be empty").into());
+            }
+            let hash = credentials::hash_password(chosen)
+                .map_err(|e| MetadataError::metadata("client_secret", e))?;
+            Some((None, hash))
+        }
+        (None, true) => {
+            let secret = credentials::new_client_secret();
+            let hash = credentials::hash_generated(&secret);
+            Some((Some(secret), hash))
+        }
+    };
+    let token = credentials::new_registration_token();
+    let token_hash = credentials::hash_generated(&token);
+    Ok(Minted {
+        secret,
+        token,
+        token_hash,
+    })
+}
+
+/// Check an admin-chosen client id: 1–128 characters of `[A-Za-z0-9._~-]`.
+///
+/// # Errors
+/// `invalid_client_metadata` naming `client_id`.
+pub fn check_client_id(client_id: &str) -> Result<(), MetadataError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-');
+    if client_id.is_empty() || client_id.len() > 128 || !client_id.chars().all(allowed) {
+        return Err(MetadataError::metadata(
+            "client_id",
+            "must be 1-128 characters of A-Z a-z 0-9 . _ ~ -",
+        ));
+    }
+    Ok(())
+}
+
+/// Register a new client.
+///
+/// # Errors
+/// Invalid metadata or client id; [`crate::Error::Conflict`] when the chosen id exists.
+pub fn register(
+    store: &mut Store,
+    actor: &Actor,
+    policy: &Policy,
+    request: Register,
+) -> Result<Registered> {
+    if let Some(id) = &request.client_id {
+        check_client_id(id)?;
+    }
+    let valid = validate(&request.metadata, policy)?;
+    let minted = mint(&request, valid.auth_method().uses_secret())?;
+    store.write(|tx| {
+        create(
+            tx,
+            actor,
+            &request,
+            &valid.clone().into_doc(),
+            valid.auth_method().as_str(),
+            minted,
+        )
+    })
+}
+
+fn create(
+    tx: &crate::store::Tx<'_>,
+    actor: &Actor,
+    request: &Register,
+    metadata: &MetadataDoc,
+    auth_method: &str,
+    minted: Minted,
+) -> Result<Registered> {
+    let now = time::now();
+    let client_id = request
+        .client_id
+        .clone()
+        .unwrap_or_else(credentials::new_client_id);
+    let secret_expires_at = minted.secret.as_ref().map(|_| {
+        request
+            .secret_expires_in
+            .map_or(0, |lifetime| time::after(now, lifetime))
+    });
+    tx.insert_client(&NewClient {
+        client_id: &client_id,
+        metadata,
+        auth_method,
+        issued_at: now,
+        secret_expires_at,
+        registration_token_hash: &minted.token_hash,
+        registered_via: request.via,
+    })?;
+    let mut client_secret = None;
+    if let (Some((plaintext, hash)), Some(expires_at)) = (minted.secret, secret_expires_at) {
+        tx.replace_secret(&client_id, &hash, expires_at, None, now)?;
+        client_secret = plaintext.map(|s| s.expose().to_owned());
+    }
+    let fields: Vec<&String> = metadata.keys().collect();
+    record(
+        tx,
+        actor,
+        "register",
+        &client_id,
+        now,
+        json!({ "via": request.via.as_str(), "fields": fields }),
+    )?;
+    Ok(ClientInformation {
+        client_id,
+        client_secret,
+        client_id_issued_at: now,
+        client_secret_expires_at: secret_expires_at,
+        registration_access_token: Some(minted.token.expose().to_owned()),
+        registration_client_uri: None,
+        metadata: metadata.clone(),
+    })
+}
+
+/// Create the client `request.client_id`, or when it exists, set the given metadata fields on
+/// it (and its secret, when one is supplied). Credentials are shown only on create.
+///
+/// # Errors
+/// A usage error without a client id; otherwise as [`register`] and [`super::update`].
+pub fn upsert(
+    store: &mut Store,
+    actor: &Actor,
+    policy: &Policy,
+    request: Register,
+) -> Result<Upserted> {
+    let Some(client_id) = request.client_id.clone() else {
+        return Err(crate::Error::usage("--upsert needs --client-id"));
+    };
+    check_client_id(&client_id)?;
+    // Mint for the create path up front; the secret-using decision is the document's, or
+    // confidential when the document is silent, and re-checked inside the transaction.
+    let create_valid = validate(&request.metadata, policy);
+    let uses_secret = create_valid
+        .as_ref()
+        .map_or(true, |v| v.auth_method().uses_secret());
+    let minted = mint(&request, uses_secret)?;
+    let chosen_hash = match &minted.secret {
+        Some((None, hash)) => Some(hash.clone()),
+        _ => None,
+    };
+    store.write(|tx| match tx.client(&client_id)? {
+        None => {
+            let valid = create_valid?;
+            create(
+                tx,
+                actor,
+                &request,
+                valid.doc(),
+                valid.auth_method().as_str(),
+                minted,
+            )
+            .map(Upserted::Created)
+        }
+        Some(existing) => {
+            let mut merged = existing.metadata.clone();
+            merged.extend(request.metadata.clone());
+            let mut info = change_metadata(tx, actor, policy, &existing, &merged)?;
+            if let Some(hash) = chosen_hash {
+                let now = time::now();
+                let expires_at = request.secret_expires_in.map_or(0, |d| time::after(now, d));
+                tx.replace_secret(&client_id, &hash, expires_at, None, now)?;
+                record(
+                    tx,
+                    actor,
+                    "rotate-secret",
+                    &client_id,
+                    now,
+                    json!({ "chosen": true }),
+                )?;
+                info.client_secret_expires_at = Some(expires_at);
+                // The admin's own secret replaced any secret the change just issued.
+                info.client_secret = None;
+            }
+            Ok(Upserted::Updated(info))
+        }
+    })
+}

@@ -1,0 +1,134 @@
+//! New secrets and tokens, and checking a presented secret.
+
+use super::{record, Actor, Store};
+use crate::credentials::{self, Secret};
+use crate::registration::ClientInformation;
+use crate::{time, Error, Result};
+use serde_json::json;
+use std::time::Duration;
+
+/// Options of a secret rotation.
+#[derive(Debug, Clone, Default)]
+pub struct RotateSecret {
+    /// Keep the previous secret valid this long (never past its own expiry).
+    pub grace: Option<Duration>,
+    /// Lifetime of the new secret; never expires when `None`.
+    pub expires_in: Option<Duration>,
+}
+
+/// Issue a new client secret; the response carries it, once.
+///
+/// # Errors
+/// [`Error::NotFound`]; a usage error for a public client, which has no secret.
+pub fn rotate_secret(
+    store: &mut Store,
+    actor: &Actor,
+    client_id: &str,
+    options: &RotateSecret,
+) -> Result<ClientInformation> {
+    let secret = credentials::new_client_secret();
+    let hash = credentials::hash_generated(&secret);
+    store.write(|tx| {
+        let client = tx
+            .client(client_id)?
+            .ok_or_else(|| Error::client_not_found(client_id))?;
+        if client.client_secret_expires_at.is_none() {
+            return Err(Error::usage(format!(
+                "client {client_id} uses token_endpoint_auth_method {} and has no secret to rotate",
+                client
+                    .metadata
+                    .get("token_endpoint_auth_method")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("none")
+            )));
+        }
+        let now = time::now();
+        let expires_at = options
+            .expires_in
+            .map_or(0, |lifetime| time::after(now, lifetime));
+        let previous_valid_until = options.grace.map(|grace| time::after(now, grace));
+        tx.replace_secret(client_id, &hash, expires_at, previous_valid_until, now)?;
+        let grace_seconds = options.grace.map(|grace| grace.as_secs());
+        record(
+            tx,
+            actor,
+            "rotate-secret",
+            client_id,
+            now,
+            json!({ "grace_seconds": grace_seconds, "expires_at": expires_at }),
+        )?;
+        let mut info = client.information();
+        info.client_secret = Some(secret.expose().to_owned());
+        info.client_secret_expires_at = Some(expires_at);
+        Ok(info)
+    })
+}
+
+/// Issue a new registration access token; the previous one stops working at once.
+///
+/// # Errors
+/// [`Error::NotFound`].
+pub fn rotate_token(
+    store: &mut Store,
+    actor: &Actor,
+    client_id: &str,
+) -> Result<ClientInformation> {
+    let token = credentials::new_registration_token();
+    let hash = credentials::hash_generated(&token);
+    store.write(|tx| {
+        let client = tx
+            .client(client_id)?
+            .ok_or_else(|| Error::client_not_found(client_id))?;
+        let now = time::now();
+        tx.set_registration_token(client_id, &hash, now)?;
+        record(tx, actor, "rotate-token", client_id, now, json!({}))?;
+        let mut info = client.information();
+        info.registration_access_token = Some(token.expose().to_owned());
+        Ok(info)
+    })
+}
+
+/// Check `presented` against the client's current secret and any previous one still in its
+/// grace period; on success record `last_used_at`.
+///
+/// # Errors
+/// [`Error::NotFound`], or [`Error::CredentialRejected`] when no valid secret matches.
+pub fn verify_secret(store: &mut Store, client_id: &str, presented: &Secret) -> Result<()> {
+    let now = time::now();
+    let hashes = store.read(|tx| {
+        if tx.client(client_id)?.is_none() {
+            return Err(Error::client_not_found(client_id));
+        }
+        Ok(tx.valid_secret_hashes(client_id, now)?)
+    })?;
+    if !hashes
+        .iter()
+        .any(|hash| credentials::verify(presented.expose(), hash))
+    {
+        return Err(Error::CredentialRejected);
+    }
+    store.write(|tx| Ok(tx.touch_last_used(client_id, now)?))
+}
+
+/// Authenticate a registration access token for `client_id` (RFC 7592 §2) and record the
+/// use. An unknown client and a wrong token are the same answer, so ids cannot be probed.
+///
+/// # Errors
+/// [`Error::CredentialRejected`] for anything but the client's current token.
+pub fn check_registration_token(
+    store: &mut Store,
+    client_id: &str,
+    token: &Secret,
+) -> Result<crate::model::Client> {
+    let now = time::now();
+    let client = store.read(|tx| -> Result<_> {
+        let stored = tx.registration_token_hash(client_id)?;
+        match stored {
+            Some(hash) if credentials::verify(token.expose(), &hash) => Ok(tx.client(client_id)?),
+            _ => Ok(None),
+        }
+    })?;
+    let client = client.ok_or(Error::CredentialRejected)?;
+    store.write(|tx| -> Result<()> { Ok(tx.touch_last_used(client_id, now)?) })?;
+    Ok(client)
+}

@@ -1,0 +1,208 @@
+//! Changing a client's metadata: patches from the command line, and RFC 7592 full
+//! replacement (HTTP `PUT`, `update --replace`).
+
+use super::{record, Actor, Store};
+use crate::credentials;
+use crate::model::Client;
+use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
+use crate::store::Tx;
+use crate::{time, Error, Result};
+use serde_json::{json, Value};
+
+/// A partial change: fields to set, fields to remove, redirect URIs to add or remove.
+#[derive(Debug, Clone, Default)]
+pub struct Patch {
+    /// Members to set, replacing their current values.
+    pub set: MetadataDoc,
+    /// Members to remove (defaults apply again where the field has one).
+    pub unset: Vec<String>,
+    /// Redirect URIs to append when not yet present.
+    pub add_redirect_uris: Vec<String>,
+    /// Redirect URIs to remove; each must be present.
+    pub remove_redirect_uris: Vec<String>,
+}
+
+fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<i64>) -> Result<Client> {
+    let client = tx
+        .client(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?;
+    match if_revision {
+        Some(expected) if expected != client.revision => Err(Error::PreconditionFailed),
+        _ => Ok(client),
+    }
+}
+
+/// Apply `patch` to a client. A patch that changes nothing writes nothing.
+///
+/// # Errors
+/// [`Error::NotFound`], invalid metadata, a usage error for removing what is not there, or
+/// [`Error::PreconditionFailed`] when `if_revision` is stale.
+pub fn update(
+    store: &mut Store,
+    actor: &Actor,
+    policy: &Policy,
+    client_id: &str,
+    patch: &Patch,
+    if_revision: Option<i64>,
+) -> Result<ClientInformation> {
+    store.write(|tx| {
+        let client = load(tx, client_id, if_revision)?;
+        let doc = patched(&client.metadata, patch)?;
+        change_metadata(tx, actor, policy, &client, &doc)
+    })
+}
+
+fn patched(current: &MetadataDoc, patch: &Patch) -> Result<MetadataDoc> {
+    let mut doc = current.clone();
+    for field in &patch.unset {
+        if doc.shift_remove(field).is_none() {
+            return Err(Error::usage(format!(
+                "--unset {field}: the client has no such field"
+            )));
+        }
+    }
+    doc.extend(patch.set.clone());
+    if patch.add_redirect_uris.is_empty() && patch.remove_redirect_uris.is_empty() {
+        return Ok(doc);
+    }
+    let mut uris: Vec<Value> = doc
+        .get("redirect_uris")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for uri in &patch.add_redirect_uris {
+        if !uris.iter().any(|u| u.as_str() == Some(uri)) {
+            uris.push(Value::String(uri.clone()));
+        }
+    }
+    for uri in &patch.remove_redirect_uris {
+        let before = uris.len();
+        uris.retain(|u| u.as_str() != Some(uri));
+        if uris.len() == before {
+            return Err(Error::usage(format!(
+                "--remove-redirect-uri {uri}: not one of the client's redirect URIs"
+            )));
+        }
+    }
+    doc.insert("redirect_uris".into(), Value::Array(uris));
+    Ok(doc)
+}
+
+/// Replace a client's whole document (RFC 7592 §2.2). The document may repeat the client's
+/// `client_id` and its current `client_secret`; other registry-managed members are refused.
+///
+/// # Errors
+/// As [`update`]; a `client_id` or `client_secret` that does not match is
+/// `invalid_client_metadata`.
+pub fn replace(
+    store: &mut Store,
+    actor: &Actor,
+    policy: &Policy,
+    client_id: &str,
+    document: &MetadataDoc,
+    if_revision: Option<i64>,
+) -> Result<ClientInformation> {
+    let mut doc = document.clone();
+    match doc.shift_remove("client_id") {
+        None => {}
+        Some(Value::String(id)) if id == client_id => {}
+        Some(_) => {
+            return Err(MetadataError::metadata(
+                "client_id",
+                "does not match the client being replaced",
+            )
+            .into())
+        }
+    }
+    let presented_secret = match doc.shift_remove("client_secret") {
+        None => None,
+        Some(Value::String(secret)) => Some(secret),
+        Some(_) => return Err(MetadataError::metadata("client_secret", "must be a string").into()),
+    };
+    // Fail fast on the document before taking the write lock; it is checked again inside.
+    validate(&doc, policy)?;
+    let hashes = match &presented_secret {
+        Some(_) => store.read(|tx| tx.valid_secret_hashes(client_id, time::now()))?,
+        None => Vec::new(),
+    };
+    if let Some(secret) = &presented_secret {
+        if !hashes.iter().any(|hash| credentials::verify(secret, hash)) {
+            return Err(MetadataError::metadata(
+                "client_secret",
+                "does not match the client's current secret",
+            )
+            .into());
+        }
+    }
+    store.write(|tx| {
+        let client = load(tx, client_id, if_revision)?;
+        change_metadata(tx, actor, policy, &client, &doc)
+    })
+}
+
+/// Validate `doc` as the client's new metadata and store it, issuing or removing the secret
+/// when the authentication method starts or stops needing one. Writes nothing when the
+/// effective document is unchanged.
+pub(super) fn change_metadata(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    client: &Client,
+    doc: &MetadataDoc,
+) -> Result<ClientInformation> {
+    let valid = validate(doc, policy)?;
+    let mut info = client.information();
+    if valid.doc() == &client.metadata && client.metadata.keys().eq(valid.doc().keys()) {
+        return Ok(info);
+    }
+    let now = time::now();
+    let uses_secret = valid.auth_method().uses_secret();
+    if uses_secret && !client.has_secret {
+        let secret = credentials::new_client_secret();
+        tx.replace_secret(
+            &client.client_id,
+            &credentials::hash_generated(&secret),
+            0,
+            None,
+            now,
+        )?;
+        info.client_secret = Some(secret.expose().to_owned());
+        info.client_secret_expires_at = Some(0);
+    } else if !uses_secret && client.has_secret {
+        tx.delete_secrets(&client.client_id)?;
+        tx.set_secret_expiry(&client.client_id, None, now)?;
+        info.client_secret_expires_at = None;
+    }
+    tx.update_metadata(
+        &client.client_id,
+        valid.doc(),
+        valid.auth_method().as_str(),
+        now,
+    )?;
+    let changed = changed_fields(&client.metadata, valid.doc());
+    record(
+        tx,
+        actor,
+        "update",
+        &client.client_id,
+        now,
+        json!({ "changed": changed }),
+    )?;
+    info.metadata = valid.into_doc();
+    Ok(info)
+}
+
+fn changed_fields<'d>(before: &'d MetadataDoc, after: &'d MetadataDoc) -> Vec<&'d str> {
+    let mut changed: Vec<&str> = after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(value))
+        .map(|(key, _)| key.as_str())
+        .collect();
+    changed.extend(
+        before
+            .keys()
+            .filter(|key| !after.contains_key(*key))
+            .map(String::as_str),
+    );
+    changed
+}

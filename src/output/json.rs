@@ -1,0 +1,80 @@
+//! JSON renderings. `show` and `list` add the registry's status beside the §4 response.
+
+use crate::model::Client;
+use crate::registration::ClientInformation;
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+/// The §4 response as a JSON object.
+pub fn information(info: &ClientInformation) -> Value {
+    serde_json::to_value(info).unwrap_or(Value::Null)
+}
+
+/// A stored client: its §4 response plus `registered_via`, `has_secret`, `updated_at` and
+/// `last_used_at` (omitted when never used).
+pub fn client(client: &Client) -> Value {
+    let mut object = match information(&client.information()) {
+        Value::Object(object) => object,
+        _ => Map::new(),
+    };
+    object.insert(
+        "registered_via".into(),
+        client.registered_via.as_str().into(),
+    );
+    object.insert("has_secret".into(), client.has_secret.into());
+    object.insert("updated_at".into(), client.updated_at.into());
+    if let Some(last_used_at) = client.last_used_at {
+        object.insert("last_used_at".into(), last_used_at.into());
+    }
+    Value::Object(object)
+}
+
+/// Write one value as a JSON document followed by a newline.
+///
+/// # Errors
+/// I/O errors of `out`.
+pub fn write_document(out: &mut impl Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Writes a JSON array one element at a time, so a listing of any length uses constant memory.
+#[derive(Debug)]
+pub struct ArrayWriter<W: Write> {
+    out: W,
+    count: u64,
+}
+
+impl<W: Write> ArrayWriter<W> {
+    /// Start the array.
+    ///
+    /// # Errors
+    /// I/O errors of `out`.
+    pub fn new(mut out: W) -> io::Result<Self> {
+        out.write_all(b"[")?;
+        Ok(ArrayWriter { out, count: 0 })
+    }
+
+    /// Append one element.
+    ///
+    /// # Errors
+    /// I/O errors of `out`.
+    pub fn push(&mut self, value: &Value) -> io::Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.out, value)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Close the array and flush.
+    ///
+    /// # Errors
+    /// I/O errors of `out`.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out
+            .write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}

@@ -1,0 +1,120 @@
+//! The metadata document and the typed view of a validated one.
+
+use serde_json::{Map, Value};
+
+/// At most this many `redirect_uris`.
+pub const MAX_REDIRECT_URIS: usize = 100;
+/// At most this many `contacts`.
+pub const MAX_CONTACTS: usize = 50;
+/// Longest string value, in bytes.
+pub const MAX_STRING_BYTES: usize = 2048;
+/// Largest whole document, in bytes of JSON.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
+
+/// Response members the registry manages itself; a document may not set them.
+pub const RESERVED_FIELDS: &[&str] = &[
+    "client_id",
+    "client_secret",
+    "client_id_issued_at",
+    "client_secret_expires_at",
+    "registration_access_token",
+    "registration_client_uri",
+    // Status members that `show` adds beside the metadata.
+    "registered_via",
+    "has_secret",
+    "updated_at",
+    "last_used_at",
+];
+
+/// A client metadata document as received: a JSON object, not yet validated.
+pub type MetadataDoc = Map<String, Value>;
+
+/// `application_type` (OpenID Connect Dynamic Registration §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationType {
+    /// Browser-based or server-side clients: https redirects (loopback http allowed).
+    Web,
+    /// Installed apps, RFC 8252 redirect rules.
+    Native,
+}
+
+/// `token_endpoint_auth_method`: how the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// Public client, no secret.
+    None,
+    /// HTTP Basic with the client secret.
+    ClientSecretBasic,
+    /// Secret in the POST body.
+    ClientSecretPost,
+    /// JWT signed with the client's key (RFC 7523).
+    PrivateKeyJwt,
+    /// Mutual TLS with a PKI certificate (RFC 8705).
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed certificate (RFC 8705).
+    SelfSignedTlsClientAuth,
+}
+
+impl AuthMethod {
+    /// Parse a method name; `None` for names the registry does not accept.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => AuthMethod::None,
+            "client_secret_basic" => AuthMethod::ClientSecretBasic,
+            "client_secret_post" => AuthMethod::ClientSecretPost,
+            "private_key_jwt" => AuthMethod::PrivateKeyJwt,
+            "tls_client_auth" => AuthMethod::TlsClientAuth,
+            "self_signed_tls_client_auth" => AuthMethod::SelfSignedTlsClientAuth,
+            _ => return None,
+        })
+    }
+
+    /// The RFC name of this method.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::None => "none",
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            AuthMethod::TlsClientAuth => "tls_client_auth",
+            AuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+        }
+    }
+
+    /// Whether clients using this method are issued a `client_secret`.
+    pub fn uses_secret(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
+        )
+    }
+}
+
+/// A document that passed [`super::validate`], with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidMetadata {
+    pub(super) doc: MetadataDoc,
+    pub(super) auth_method: AuthMethod,
+}
+
+impl ValidMetadata {
+    /// The effective document, as stored and returned.
+    pub fn doc(&self) -> &MetadataDoc {
+        &self.doc
+    }
+
+    /// Consume into the effective document.
+    pub fn into_doc(self) -> MetadataDoc {
+        self.doc
+    }
+
+    /// The effective `token_endpoint_auth_method`.
+    pub fn auth_method(&self) -> AuthMethod {
+        self.auth_method
+    }
+
+    /// `client_name`, when set.
+    pub fn client_name(&self) -> Option<&str> {
+        self.doc.get("client_name").and_then(Value::as_str)
+    }
+}

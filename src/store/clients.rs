@@ -1,0 +1,298 @@
+//! Clients, their secrets and registration access tokens.
+
+use super::{StoreError, Tx};
+use crate::model::{Client, RegisteredVia};
+use crate::registration::MetadataDoc;
+use rusqlite::{params, OptionalExtension, Row};
+
+/// Columns of [`Client`], in the order `client_from_row` reads them.
+const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
+     c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, c.revision, \
+     EXISTS (SELECT 1 FROM client_secrets s WHERE s.client_id = c.client_id AND s.superseded_at IS NULL)";
+
+/// Which clients `list` returns. All criteria combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// SQLite GLOB pattern on `client_name` (`*`, `?`, `[…]`; case-sensitive).
+    pub name_glob: Option<String>,
+    /// Clients whose `grant_types` contains this value.
+    pub grant_type: Option<String>,
+    /// Only clients whose current secret expired before this Unix time.
+    pub secret_expired_before: Option<i64>,
+    /// Registered strictly before this Unix time.
+    pub created_before: Option<i64>,
+    /// Registered strictly after this Unix time.
+    pub created_after: Option<i64>,
+    /// At most this many.
+    pub limit: Option<u64>,
+    /// Skip this many first.
+    pub offset: u64,
+}
+
+/// A row to insert into `clients`.
+pub(crate) struct NewClient<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) metadata: &'a MetadataDoc,
+    pub(crate) auth_method: &'a str,
+    pub(crate) issued_at: i64,
+    pub(crate) secret_expires_at: Option<i64>,
+    pub(crate) registration_token_hash: &'a str,
+    pub(crate) registered_via: RegisteredVia,
+}
+
+fn client_name(metadata: &MetadataDoc) -> Option<&str> {
+    metadata
+        .get("client_name")
+        .and_then(serde_json::Value::as_str)
+}
+
+fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
+    serde_json::to_string(metadata).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Client, StoreError>> {
+    let client_id: String = row.get(0)?;
+    let metadata: String = row.get(1)?;
+    let via: String = row.get(4)?;
+    let client = || -> Result<Client, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("client {client_id}: {what}"));
+        Ok(Client {
+            metadata: serde_json::from_str(&metadata)
+                .map_err(|_| corrupt("metadata is not a JSON object"))?,
+            registered_via: RegisteredVia::parse(&via)
+                .ok_or_else(|| corrupt("unknown registered_via"))?,
+            client_id_issued_at: row.get(2)?,
+            client_secret_expires_at: row.get(3)?,
+            updated_at: row.get(5)?,
+            last_used_at: row.get(6)?,
+            revision: row.get(7)?,
+            has_secret: row.get(8)?,
+            client_id: client_id.clone(),
+        })
+    };
+    Ok(client())
+}
+
+impl Tx<'_> {
+    pub(crate) fn insert_client(&self, new: &NewClient<'_>) -> Result<(), StoreError> {
+        let result = self.tx.prepare_cached(
+            "INSERT INTO clients (client_id, client_name, metadata, token_endpoint_auth_method, \
+             client_id_issued_at, client_secret_expires_at, registration_token_hash, registered_via, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5)",
+        )?
+        .execute(params![
+            new.client_id,
+            client_name(new.metadata),
+            metadata_json(new.metadata)?,
+            new.auth_method,
+            new.issued_at,
+            new.secret_expires_at,
+            new.registration_token_hash,
+            new.registered_via.as_str(),
+        ]);
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                Err(StoreError::Conflict {
+                    what: "client",
+                    id: new.client_id.to_owned(),
+                })
+            }
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
+    }
+
+    pub(crate) fn client(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        self.tx
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_id = ?1"
+            ))?
+            .query_row([client_id], client_from_row)
+            .optional()?
+            .transpose()
+    }
+
+    pub(crate) fn clients_named(&self, name: &str) -> Result<Vec<Client>, StoreError> {
+        let mut statement = self.tx.prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = ?1 ORDER BY c.client_id_issued_at, c.client_id"
+        ))?;
+        let rows = statement.query_map([name], client_from_row)?;
+        let mut clients = Vec::new();
+        for row in rows {
+            clients.push(row??);
+        }
+        Ok(clients)
+    }
+
+    /// Visit every client matching `filter` in registration order, one row in memory at a time.
+    pub(crate) fn for_each_client<E: From<StoreError>>(
+        &self,
+        filter: &ListFilter,
+        mut visit: impl FnMut(Client) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE \
+             (?1 IS NULL OR c.client_name GLOB ?1) AND \
+             (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.grant_types') g WHERE g.value = ?2)) AND \
+             (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
+             (?4 IS NULL OR c.client_id_issued_at < ?4) AND \
+             (?5 IS NULL OR c.client_id_issued_at > ?5) \
+             ORDER BY c.client_id_issued_at, c.client_id LIMIT ?6 OFFSET ?7"
+        );
+        let limit = filter
+            .limit
+            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        let mut statement = self.tx.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = statement
+            .query(params![
+                filter.name_glob,
+                filter.grant_type,
+                filter.secret_expired_before,
+                filter.created_before,
+                filter.created_after,
+                limit,
+                offset
+            ])
+            .map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let client = client_from_row(row).map_err(StoreError::from)??;
+            visit(client)?;
+        }
+        Ok(())
+    }
+
+    /// Store new metadata and bump the revision.
+    pub(crate) fn update_metadata(
+        &self,
+        client_id: &str,
+        metadata: &MetadataDoc,
+        auth_method: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE clients SET client_name = ?2, metadata = ?3, token_endpoint_auth_method = ?4, \
+                 updated_at = ?5, revision = revision + 1 WHERE client_id = ?1",
+            )?
+            .execute(params![client_id, client_name(metadata), metadata_json(metadata)?, auth_method, now])?;
+        Ok(())
+    }
+
+    pub(crate) fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        let deleted = self
+            .tx
+            .prepare_cached("DELETE FROM clients WHERE client_id = ?1")?
+            .execute([client_id])?;
+        Ok(deleted > 0)
+    }
+
+    pub(crate) fn set_registration_token(
+        &self,
+        client_id: &str,
+        hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE clients SET registration_token_hash = ?2, updated_at = ?3, revision = revision + 1 \
+                 WHERE client_id = ?1",
+            )?
+            .execute(params![client_id, hash, now])?;
+        Ok(())
+    }
+
+    pub(crate) fn registration_token_hash(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT registration_token_hash FROM clients WHERE client_id = ?1")?
+            .query_row([client_id], |row| row.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Make `hash` the current secret. Earlier secrets stay valid until `previous_valid_until`
+    /// (never beyond their own expiry); `None` revokes them now.
+    pub(crate) fn replace_secret(
+        &self,
+        client_id: &str,
+        hash: &str,
+        expires_at: i64,
+        previous_valid_until: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match previous_valid_until {
+            Some(until) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE client_secrets SET superseded_at = coalesce(superseded_at, ?2), \
+                         expires_at = CASE WHEN expires_at = 0 OR expires_at > ?3 THEN ?3 ELSE expires_at END \
+                         WHERE client_id = ?1",
+                    )?
+                    .execute(params![client_id, now, until])?;
+                self.tx
+                    .prepare_cached(
+                        "DELETE FROM client_secrets WHERE client_id = ?1 AND expires_at <= ?2 AND expires_at <> 0",
+                    )?
+                    .execute(params![client_id, now])?;
+            }
+            None => self.delete_secrets(client_id)?,
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO client_secrets (client_id, secret_hash, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![client_id, hash, expires_at, now])?;
+        self.set_secret_expiry(client_id, Some(expires_at), now)
+    }
+
+    pub(crate) fn delete_secrets(&self, client_id: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("DELETE FROM client_secrets WHERE client_id = ?1")?
+            .execute([client_id])?;
+        Ok(())
+    }
+
+    pub(crate) fn set_secret_expiry(
+        &self,
+        client_id: &str,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE clients SET client_secret_expires_at = ?2, updated_at = ?3, revision = revision + 1 \
+                 WHERE client_id = ?1",
+            )?
+            .execute(params![client_id, expires_at, now])?;
+        Ok(())
+    }
+
+    /// Hashes of every secret that is valid at `now`: the current one unless expired, and
+    /// previous ones inside their grace period.
+    pub(crate) fn valid_secret_hashes(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut statement = self.tx.prepare_cached(
+            "SELECT secret_hash FROM client_secrets WHERE client_id = ?1 AND (expires_at = 0 OR expires_at > ?2) \
+             ORDER BY superseded_at IS NOT NULL, created_at DESC",
+        )?;
+        let hashes = statement
+            .query_map(params![client_id, now], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(hashes)
+    }
+
+    pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1")?
+            .execute(params![client_id, now])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,277 @@
+//! The one place that speaks SQL: opening the database file safely, migrating it, and the
+//! transaction type every operation runs in.
+//!
+//! Guarantees: the file is created 0600 (its new folders 0700) before SQLite touches it; every
+//! connection runs in WAL mode with `synchronous=FULL`, foreign keys on and a busy timeout, so
+//! the CLI, a server and cron may share the file; writes take the write lock up front
+//! (`BEGIN IMMEDIATE`), so a transaction never fails halfway with "database is locked"; a
+//! database with a newer schema than this binary is refused before anything is written.
+//!
+//! Callers see only [`Store`], [`Tx`] and [`StoreError`]; no `rusqlite` type leaves this
+//! module, which keeps it the seam for another backend.
+
+mod audit;
+mod clients;
+mod migrations;
+
+pub use clients::ListFilter;
+pub(crate) use clients::NewClient;
+pub(crate) use migrations::SCHEMA_VERSION;
+
+use migrations::{APPLICATION_ID, MIGRATIONS};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::ErrorKind as IoErrorKind;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a connection waits for another writer before giving up. Writes are short (a few
+/// milliseconds), so this is only reached when something holds the lock abnormally long.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Failures of the storage layer, free of any backend type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The file exists but is not an SQLite database, or not one of ours.
+    #[error("{}: not a dcrctl database ({reason})", path.display())]
+    NotADatabase {
+        /// The database path.
+        path: PathBuf,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The schema is newer than this binary; the file was not modified.
+    #[error(
+        "{}: database schema version {found} is newer than this dcrctl supports ({supported}); \
+         upgrade dcrctl (the file was not modified)",
+        path.display()
+    )]
+    TooNew {
+        /// The database path.
+        path: PathBuf,
+        /// The file's `user_version`.
+        found: i64,
+        /// The newest version this binary knows.
+        supported: i64,
+    },
+    /// Creating or opening the file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A uniqueness rule was violated.
+    #[error("{what} already exists: {id}")]
+    Conflict {
+        /// What collided.
+        what: &'static str,
+        /// Its identifier.
+        id: String,
+    },
+    /// Stored data could not be read back (a damaged or hand-edited row).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+/// An open registry database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+/// A transaction on the store. Its methods are the only queries there are.
+pub struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Io`] when the file or folder cannot be created, [`StoreError::NotADatabase`]
+    /// for a file that is not a dcrctl database, [`StoreError::TooNew`] for a newer schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        create_private_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| classify(path, e))?;
+        let mut store = Store { conn };
+        store.check_identity(path)?;
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+            )
+            .map_err(|e| classify(path, e))?;
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    /// Refuse files that are not SQLite, belong to another program, or are too new — all
+    /// before anything could be written.
+    fn check_identity(&mut self, path: &Path) -> Result<(), StoreError> {
+        let read = |conn: &Connection, pragma: &str| -> rusqlite::Result<i64> {
+            conn.query_row(pragma, [], |row| row.get(0))
+        };
+        let version = read(&self.conn, "PRAGMA user_version").map_err(|e| classify(path, e))?;
+        let application_id =
+            read(&self.conn, "PRAGMA application_id").map_err(|e| classify(path, e))?;
+        let not_ours = |reason: &str| StoreError::NotADatabase {
+            path: path.to_owned(),
+            reason: reason.to_owned(),
+        };
+        if application_id != 0 && application_id != APPLICATION_ID {
+            return Err(not_ours("it belongs to another application"));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            let tables = read(&self.conn, "SELECT count(*) FROM sqlite_master")
+                .map_err(|e| classify(path, e))?;
+            if tables > 0 {
+                return Err(not_ours("it already holds other tables"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Apply pending migrations. The version is read again inside an IMMEDIATE transaction,
+    /// so two processes opening a new file at once cannot both migrate it.
+    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if current == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let start = usize::try_from(version).unwrap_or(0);
+        for sql in &MIGRATIONS[start..] {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+        ))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Run `work` in one write transaction, taken with `BEGIN IMMEDIATE`; it commits durably
+    /// when `work` returns `Ok` and rolls back otherwise.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or a storage failure.
+    pub fn write<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let tx = Tx { tx };
+        let value = work(&tx)?;
+        tx.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Run `work` in one read transaction: a consistent snapshot that never blocks writers.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or a storage failure.
+    pub fn read<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        let tx = Tx { tx };
+        work(&tx)
+    }
+}
+
+/// Create the file 0600 (and missing folders 0700) so the database is never, even briefly,
+/// readable by others. SQLite gives its `-wal` and `-shm` files the database file's mode.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(io)?;
+        }
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == IoErrorKind::AlreadyExists => {
+            if path.is_dir() {
+                Err(io(std::io::Error::other("is a directory")))
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path: path.to_owned(),
+            reason: "the file is not an SQLite database".to_owned(),
+        },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => {
+            StoreError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::other(error.to_string()),
+            }
+        }
+        _ => StoreError::from(error),
+    }
+}
