@@ -116,11 +116,10 @@ impl Store {
             .map_err(|e| classify(path, e))?;
         let mut store = Store { conn };
         store.check_identity(path)?;
+        store.enable_wal().map_err(|e| classify(path, e))?;
         store
             .conn
-            .execute_batch(
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-            )
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(|e| classify(path, e))?;
         store.migrate(path)?;
         Ok(store)
@@ -129,12 +128,18 @@ impl Store {
     /// Refuse files that are not SQLite, belong to another program, or are too new — all
     /// before anything could be written.
     fn check_identity(&mut self, path: &Path) -> Result<(), StoreError> {
-        let read = |conn: &Connection, pragma: &str| -> rusqlite::Result<i64> {
-            conn.query_row(pragma, [], |row| row.get(0))
-        };
-        let version = read(&self.conn, "PRAGMA user_version").map_err(|e| classify(path, e))?;
-        let application_id =
-            read(&self.conn, "PRAGMA application_id").map_err(|e| classify(path, e))?;
+        // One statement, so all three come from the same snapshot even while another process
+        // is creating the schema.
+        let (version, application_id, tables): (i64, i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), \
+                        (SELECT application_id FROM pragma_application_id), \
+                        (SELECT count(*) FROM sqlite_master)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .map_err(|e| classify(path, e))?;
         let not_ours = |reason: &str| StoreError::NotADatabase {
             path: path.to_owned(),
             reason: reason.to_owned(),
@@ -149,14 +154,47 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version == 0 {
-            let tables = read(&self.conn, "SELECT count(*) FROM sqlite_master")
-                .map_err(|e| classify(path, e))?;
-            if tables > 0 {
-                return Err(not_ours("it already holds other tables"));
-            }
+        if version == 0 && tables > 0 {
+            return Err(not_ours("it already holds other tables"));
         }
         Ok(())
+    }
+
+    /// Switch the file to WAL once; the mode is persistent, so later opens only read it.
+    ///
+    /// Two processes converting a new file at once can both hold a shared lock while asking for
+    /// the exclusive one; SQLite then answers BUSY at once instead of calling the busy handler
+    /// (which would deadlock), so this step retries by itself.
+    fn enable_wal(&mut self) -> rusqlite::Result<()> {
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            let mode = self
+                .conn
+                .query_row("PRAGMA journal_mode", [], |row| row.get::<_, String>(0))
+                .and_then(|mode| {
+                    if mode.eq_ignore_ascii_case("wal") {
+                        Ok(mode)
+                    } else {
+                        self.conn
+                            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+                    }
+                });
+            match mode {
+                Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline => {}
+                Ok(_) if std::time::Instant::now() < deadline => {}
+                Ok(mode) => {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        Some(format!("could not switch to WAL mode (still {mode})")),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Apply pending migrations. The version is read again inside an IMMEDIATE transaction,

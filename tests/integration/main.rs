@@ -1,1 +1,7 @@
+//! Integration tests: one binary, one module per area, each driving the real `dcrctl`.
+
+mod cli;
+mod generated;
+mod storage;
 mod util;
+mod validation;

@@ -1,1 +1,163 @@
+//! The test harness: each test gets its own temp folder, database and hermetic environment.
 
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// A temp folder with a database path and a way to run `dcrctl` against it.
+pub struct TestEnv {
+    dir: TempDir,
+}
+
+/// What a finished `dcrctl` run produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout parsed as exactly one JSON document.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+
+    /// Assert success and return self.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Assert the exit code, and that an error ends in exactly one `error:` line on stderr.
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "wrong exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.starts_with("error:") || self.stderr.contains("\nerror:"),
+            "no error: line on stderr:\n{}",
+            self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
+        self
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data").join("clients.db")
+    }
+
+    /// A `dcrctl` command with a hermetic environment pointing at this env's database.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("dcrctl").expect("dcrctl binary");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("DCRCTL_DB", self.db())
+            .env("USER", "tester")
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Run `dcrctl ARGS` with empty stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_stdin(args, "")
+    }
+
+    /// Run `dcrctl ARGS` with `stdin`.
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        let output = self
+            .cmd()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run dcrctl");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Register a confidential web client named `name`; returns the JSON response.
+    pub fn register(&self, name: &str) -> Value {
+        self.run(&[
+            "-o",
+            "json",
+            "register",
+            "--client-name",
+            name,
+            "--redirect-uri",
+            "https://app.example.com/callback",
+        ])
+        .ok()
+        .json()
+    }
+
+    /// Every row of every table, as text: what "the database is unchanged" compares.
+    pub fn snapshot(&self) -> String {
+        if !self.db().exists() {
+            return String::new();
+        }
+        let conn = rusqlite::Connection::open(self.db()).expect("open db");
+        let mut tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        tables.sort();
+        let mut out = String::new();
+        for table in tables {
+            let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+            let columns = statement.column_count();
+            let rows = statement
+                .query_map([], |row| {
+                    (0..columns)
+                        .map(|i| {
+                            row.get::<_, rusqlite::types::Value>(i)
+                                .map(|v| format!("{v:?}"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .unwrap();
+            for row in rows {
+                out.push_str(&format!("{table}: {}\n", row.unwrap().join(" | ")));
+            }
+        }
+        out
+    }
+
+    /// Run `check` and assert the database did not change.
+    #[track_caller]
+    pub fn unchanged<T>(&self, check: impl FnOnce() -> T) -> T {
+        let before = self.snapshot();
+        let result = check();
+        assert_eq!(before, self.snapshot(), "the database changed");
+        result
+    }
+}

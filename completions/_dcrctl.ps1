@@ -1,0 +1,296 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'dcrctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'dcrctl' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a new client and print its credentials, once')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one client''s metadata and status (never a secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed, oldest first')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a client''s metadata')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clients with their secrets and tokens')
+            [CompletionResult]::new('rotate-secret', 'rotate-secret', [CompletionResultType]::ParameterValue, 'Issue a new client secret, printed once')
+            [CompletionResult]::new('rotate-token', 'rotate-token', [CompletionResultType]::ParameterValue, 'Issue a new registration access token, printed once; the old one stops working')
+            [CompletionResult]::new('verify-secret', 'verify-secret', [CompletionResultType]::ParameterValue, 'Check a client secret read from stdin (exit 0 valid, 6 rejected)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page as roff, or write one page per command')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dcrctl;register' {
+            [CompletionResult]::new('--client-name', '--client-name', [CompletionResultType]::ParameterName, 'Human-readable client name (client_name)')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'A redirect URI (repeatable)')
+            [CompletionResult]::new('--redirect-uris', '--redirect-uris', [CompletionResultType]::ParameterName, 'Several redirect URIs at once, as Django''s command takes them')
+            [CompletionResult]::new('--grant-type', '--grant-type', [CompletionResultType]::ParameterName, 'A grant type (repeatable or comma-separated) [default: authorization_code]')
+            [CompletionResult]::new('--response-type', '--response-type', [CompletionResultType]::ParameterName, 'A response type (repeatable or comma-separated) [default: implied by the grant types]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes the client may request')
+            [CompletionResult]::new('--token-endpoint-auth-method', '--token-endpoint-auth-method', [CompletionResultType]::ParameterName, 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]')
+            [CompletionResult]::new('--application-type', '--application-type', [CompletionResultType]::ParameterName, 'web or native (RFC 8252 redirect rules) [default: web]')
+            [CompletionResult]::new('--contact', '--contact', [CompletionResultType]::ParameterName, 'A contact e-mail address (repeatable)')
+            [CompletionResult]::new('--client-uri', '--client-uri', [CompletionResultType]::ParameterName, 'Home page of the client')
+            [CompletionResult]::new('--logo-uri', '--logo-uri', [CompletionResultType]::ParameterName, 'Logo of the client')
+            [CompletionResult]::new('--tos-uri', '--tos-uri', [CompletionResultType]::ParameterName, 'Terms of service')
+            [CompletionResult]::new('--policy-uri', '--policy-uri', [CompletionResultType]::ParameterName, 'Privacy policy')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'URL of the client''s JSON Web Key Set')
+            [CompletionResult]::new('--jwks-file', '--jwks-file', [CompletionResultType]::ParameterName, 'File holding the client''s JSON Web Key Set (jwks)')
+            [CompletionResult]::new('--software-id', '--software-id', [CompletionResultType]::ParameterName, 'Identifier of the client software')
+            [CompletionResult]::new('--software-version', '--software-version', [CompletionResultType]::ParameterName, 'Version of the client software')
+            [CompletionResult]::new('--skip-authorization', '--skip-authorization', [CompletionResultType]::ParameterName, 'Let the authorization server skip the consent screen (true when given without a value)')
+            [CompletionResult]::new('--metadata-file', '--metadata-file', [CompletionResultType]::ParameterName, 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)')
+            [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('--client-secret-stdin', '--client-secret-stdin', [CompletionResultType]::ParameterName, 'Read the client secret from stdin instead of generating one (stored with Argon2id)')
+            [CompletionResult]::new('--upsert', '--upsert', [CompletionResultType]::ParameterName, 'With --client-id: modify the client when it exists instead of failing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;show' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Find the client by its exact client_name instead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;list' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)')
+            [CompletionResult]::new('--grant-type', '--grant-type', [CompletionResultType]::ParameterName, 'Only clients with this grant type')
+            [CompletionResult]::new('--created-before', '--created-before', [CompletionResultType]::ParameterName, 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)')
+            [CompletionResult]::new('--created-after', '--created-after', [CompletionResultType]::ParameterName, 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most this many')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Skip this many first')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Only clients whose secret has expired')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;update' {
+            [CompletionResult]::new('--client-name', '--client-name', [CompletionResultType]::ParameterName, 'Human-readable client name (client_name)')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'A redirect URI (repeatable)')
+            [CompletionResult]::new('--redirect-uris', '--redirect-uris', [CompletionResultType]::ParameterName, 'Several redirect URIs at once, as Django''s command takes them')
+            [CompletionResult]::new('--grant-type', '--grant-type', [CompletionResultType]::ParameterName, 'A grant type (repeatable or comma-separated) [default: authorization_code]')
+            [CompletionResult]::new('--response-type', '--response-type', [CompletionResultType]::ParameterName, 'A response type (repeatable or comma-separated) [default: implied by the grant types]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes the client may request')
+            [CompletionResult]::new('--token-endpoint-auth-method', '--token-endpoint-auth-method', [CompletionResultType]::ParameterName, 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]')
+            [CompletionResult]::new('--application-type', '--application-type', [CompletionResultType]::ParameterName, 'web or native (RFC 8252 redirect rules) [default: web]')
+            [CompletionResult]::new('--contact', '--contact', [CompletionResultType]::ParameterName, 'A contact e-mail address (repeatable)')
+            [CompletionResult]::new('--client-uri', '--client-uri', [CompletionResultType]::ParameterName, 'Home page of the client')
+            [CompletionResult]::new('--logo-uri', '--logo-uri', [CompletionResultType]::ParameterName, 'Logo of the client')
+            [CompletionResult]::new('--tos-uri', '--tos-uri', [CompletionResultType]::ParameterName, 'Terms of service')
+            [CompletionResult]::new('--policy-uri', '--policy-uri', [CompletionResultType]::ParameterName, 'Privacy policy')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'URL of the client''s JSON Web Key Set')
+            [CompletionResult]::new('--jwks-file', '--jwks-file', [CompletionResultType]::ParameterName, 'File holding the client''s JSON Web Key Set (jwks)')
+            [CompletionResult]::new('--software-id', '--software-id', [CompletionResultType]::ParameterName, 'Identifier of the client software')
+            [CompletionResult]::new('--software-version', '--software-version', [CompletionResultType]::ParameterName, 'Version of the client software')
+            [CompletionResult]::new('--skip-authorization', '--skip-authorization', [CompletionResultType]::ParameterName, 'Let the authorization server skip the consent screen (true when given without a value)')
+            [CompletionResult]::new('--metadata-file', '--metadata-file', [CompletionResultType]::ParameterName, 'Metadata document (`-` = stdin) whose fields are set; with --replace, the whole new document')
+            [CompletionResult]::new('--add-redirect-uri', '--add-redirect-uri', [CompletionResultType]::ParameterName, 'Add a redirect URI (repeatable)')
+            [CompletionResult]::new('--remove-redirect-uri', '--remove-redirect-uri', [CompletionResultType]::ParameterName, 'Remove a redirect URI (repeatable)')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a field; fields with a default get it back (repeatable)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;delete' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;rotate-secret' {
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;rotate-token' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;verify-secret' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;completions' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;man' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write one page per command into this folder instead of printing the main page')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'dcrctl;help' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a new client and print its credentials, once')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one client''s metadata and status (never a secret)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed, oldest first')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a client''s metadata')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clients with their secrets and tokens')
+            [CompletionResult]::new('rotate-secret', 'rotate-secret', [CompletionResultType]::ParameterValue, 'Issue a new client secret, printed once')
+            [CompletionResult]::new('rotate-token', 'rotate-token', [CompletionResultType]::ParameterValue, 'Issue a new registration access token, printed once; the old one stops working')
+            [CompletionResult]::new('verify-secret', 'verify-secret', [CompletionResultType]::ParameterValue, 'Check a client secret read from stdin (exit 0 valid, 6 rejected)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page as roff, or write one page per command')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'dcrctl;help;register' {
+            break
+        }
+        'dcrctl;help;show' {
+            break
+        }
+        'dcrctl;help;list' {
+            break
+        }
+        'dcrctl;help;update' {
+            break
+        }
+        'dcrctl;help;delete' {
+            break
+        }
+        'dcrctl;help;rotate-secret' {
+            break
+        }
+        'dcrctl;help;rotate-token' {
+            break
+        }
+        'dcrctl;help;verify-secret' {
+            break
+        }
+        'dcrctl;help;completions' {
+            break
+        }
+        'dcrctl;help;man' {
+            break
+        }
+        'dcrctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,268 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[dcrctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'dcrctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'dcrctl'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand register 'Register a new client and print its credentials, once'
+            cand show 'Show one client''s metadata and status (never a secret)'
+            cand list 'List clients, streamed, oldest first'
+            cand update 'Change a client''s metadata'
+            cand delete 'Delete clients with their secrets and tokens'
+            cand rotate-secret 'Issue a new client secret, printed once'
+            cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
+            cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page as roff, or write one page per command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;register'= {
+            cand --client-name 'Human-readable client name (client_name)'
+            cand --redirect-uri 'A redirect URI (repeatable)'
+            cand --redirect-uris 'Several redirect URIs at once, as Django''s command takes them'
+            cand --grant-type 'A grant type (repeatable or comma-separated) [default: authorization_code]'
+            cand --response-type 'A response type (repeatable or comma-separated) [default: implied by the grant types]'
+            cand --scope 'Space-separated scopes the client may request'
+            cand --token-endpoint-auth-method 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]'
+            cand --application-type 'web or native (RFC 8252 redirect rules) [default: web]'
+            cand --contact 'A contact e-mail address (repeatable)'
+            cand --client-uri 'Home page of the client'
+            cand --logo-uri 'Logo of the client'
+            cand --tos-uri 'Terms of service'
+            cand --policy-uri 'Privacy policy'
+            cand --jwks-uri 'URL of the client''s JSON Web Key Set'
+            cand --jwks-file 'File holding the client''s JSON Web Key Set (jwks)'
+            cand --software-id 'Identifier of the client software'
+            cand --software-version 'Version of the client software'
+            cand --skip-authorization 'Let the authorization server skip the consent screen (true when given without a value)'
+            cand --metadata-file 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields'
+            cand --client-id 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)'
+            cand --secret-expires-in 'Lifetime of the secret, e.g. 90d [default: never expires]'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --client-secret-stdin 'Read the client secret from stdin instead of generating one (stored with Argon2id)'
+            cand --upsert 'With --client-id: modify the client when it exists instead of failing'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;show'= {
+            cand --name 'Find the client by its exact client_name instead'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;list'= {
+            cand --name 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)'
+            cand --grant-type 'Only clients with this grant type'
+            cand --created-before 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)'
+            cand --created-after 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)'
+            cand --limit 'Print at most this many'
+            cand --offset 'Skip this many first'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --expired 'Only clients whose secret has expired'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;update'= {
+            cand --client-name 'Human-readable client name (client_name)'
+            cand --redirect-uri 'A redirect URI (repeatable)'
+            cand --redirect-uris 'Several redirect URIs at once, as Django''s command takes them'
+            cand --grant-type 'A grant type (repeatable or comma-separated) [default: authorization_code]'
+            cand --response-type 'A response type (repeatable or comma-separated) [default: implied by the grant types]'
+            cand --scope 'Space-separated scopes the client may request'
+            cand --token-endpoint-auth-method 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]'
+            cand --application-type 'web or native (RFC 8252 redirect rules) [default: web]'
+            cand --contact 'A contact e-mail address (repeatable)'
+            cand --client-uri 'Home page of the client'
+            cand --logo-uri 'Logo of the client'
+            cand --tos-uri 'Terms of service'
+            cand --policy-uri 'Privacy policy'
+            cand --jwks-uri 'URL of the client''s JSON Web Key Set'
+            cand --jwks-file 'File holding the client''s JSON Web Key Set (jwks)'
+            cand --software-id 'Identifier of the client software'
+            cand --software-version 'Version of the client software'
+            cand --skip-authorization 'Let the authorization server skip the consent screen (true when given without a value)'
+            cand --metadata-file 'Metadata document (`-` = stdin) whose fields are set; with --replace, the whole new document'
+            cand --add-redirect-uri 'Add a redirect URI (repeatable)'
+            cand --remove-redirect-uri 'Remove a redirect URI (repeatable)'
+            cand --unset 'Remove a field; fields with a default get it back (repeatable)'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --replace 'Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;delete'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;rotate-secret'= {
+            cand --grace 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over'
+            cand --expires-in 'Lifetime of the new secret, e.g. 90d [default: never expires]'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;rotate-token'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;verify-secret'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;completions'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;man'= {
+            cand --out-dir 'Write one page per command into this folder instead of printing the main page'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;help'= {
+            cand register 'Register a new client and print its credentials, once'
+            cand show 'Show one client''s metadata and status (never a secret)'
+            cand list 'List clients, streamed, oldest first'
+            cand update 'Change a client''s metadata'
+            cand delete 'Delete clients with their secrets and tokens'
+            cand rotate-secret 'Issue a new client secret, printed once'
+            cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
+            cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page as roff, or write one page per command'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;help;register'= {
+        }
+        &'dcrctl;help;show'= {
+        }
+        &'dcrctl;help;list'= {
+        }
+        &'dcrctl;help;update'= {
+        }
+        &'dcrctl;help;delete'= {
+        }
+        &'dcrctl;help;rotate-secret'= {
+        }
+        &'dcrctl;help;rotate-token'= {
+        }
+        &'dcrctl;help;verify-secret'= {
+        }
+        &'dcrctl;help;completions'= {
+        }
+        &'dcrctl;help;man'= {
+        }
+        &'dcrctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

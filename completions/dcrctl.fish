@@ -1,0 +1,217 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_dcrctl_global_optspecs
+    string join \n db= o/output= y/yes no-input color= h/help V/version
+end
+
+function __fish_dcrctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_dcrctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_dcrctl_using_subcommand
+    set -l cmd (__fish_dcrctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "register" -d 'Register a new client and print its credentials, once'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "list" -d 'List clients, streamed, oldest first'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "update" -d 'Change a client\'s metadata'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "delete" -d 'Delete clients with their secrets and tokens'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "man" -d 'Print the man page as roff, or write one page per command'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-name -d 'Human-readable client name (client_name)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l redirect-uri -d 'A redirect URI (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l redirect-uris -d 'Several redirect URIs at once, as Django\'s command takes them' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l scope -d 'Space-separated scopes the client may request' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l token-endpoint-auth-method -d 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l application-type -d 'web or native (RFC 8252 redirect rules) [default: web]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l contact -d 'A contact e-mail address (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-uri -d 'Home page of the client' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l logo-uri -d 'Logo of the client' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l tos-uri -d 'Terms of service' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l policy-uri -d 'Privacy policy' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l jwks-uri -d 'URL of the client\'s JSON Web Key Set' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l jwks-file -d 'File holding the client\'s JSON Web Key Set (jwks)' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l software-id -d 'Identifier of the client software' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l software-version -d 'Version of the client software' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l skip-authorization -d 'Let the authorization server skip the consent screen (true when given without a value)' -r -f -a "true\t''
+false\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l metadata-file -d 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-id -d 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l secret-expires-in -d 'Lifetime of the secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-secret-stdin -d 'Read the client secret from stdin instead of generating one (stored with Argon2id)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l upsert -d 'With --client-id: modify the client when it exists instead of failing'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l name -d 'Find the client by its exact client_name instead' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l name -d 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l grant-type -d 'Only clients with this grant type' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-before -d 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-after -d 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l limit -d 'Print at most this many' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l offset -d 'Skip this many first' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l expired -d 'Only clients whose secret has expired'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-name -d 'Human-readable client name (client_name)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uri -d 'A redirect URI (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uris -d 'Several redirect URIs at once, as Django\'s command takes them' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l scope -d 'Space-separated scopes the client may request' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l token-endpoint-auth-method -d 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l application-type -d 'web or native (RFC 8252 redirect rules) [default: web]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l contact -d 'A contact e-mail address (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-uri -d 'Home page of the client' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l logo-uri -d 'Logo of the client' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l tos-uri -d 'Terms of service' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l policy-uri -d 'Privacy policy' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l jwks-uri -d 'URL of the client\'s JSON Web Key Set' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l jwks-file -d 'File holding the client\'s JSON Web Key Set (jwks)' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l software-id -d 'Identifier of the client software' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l software-version -d 'Version of the client software' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l skip-authorization -d 'Let the authorization server skip the consent screen (true when given without a value)' -r -f -a "true\t''
+false\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l metadata-file -d 'Metadata document (`-` = stdin) whose fields are set; with --replace, the whole new document' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l add-redirect-uri -d 'Add a redirect URI (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l remove-redirect-uri -d 'Remove a redirect URI (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l unset -d 'Remove a field; fields with a default get it back (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l replace -d 'Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l grace -d 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l expires-in -d 'Lifetime of the new secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l out-dir -d 'Write one page per command into this folder instead of printing the main page' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "register" -d 'Register a new client and print its credentials, once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "list" -d 'List clients, streamed, oldest first'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "update" -d 'Change a client\'s metadata'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "delete" -d 'Delete clients with their secrets and tokens'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,261 @@
+//! Storage guarantees: file modes, secrets never stored in plaintext, refusal of foreign or
+//! newer databases without modifying them, and concurrent writers.
+
+use crate::util::TestEnv;
+use std::os::unix::fs::PermissionsExt;
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn database_file_and_folder_are_private() {
+    let env = TestEnv::new();
+    // A reader holding the database open keeps the -wal and -shm files in place.
+    env.register("first");
+    let reader = rusqlite::Connection::open(env.db()).unwrap();
+    reader
+        .query_row("SELECT count(*) FROM clients", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    env.register("second");
+    assert_eq!(mode(&env.db()), 0o600);
+    assert_eq!(mode(env.db().parent().unwrap()), 0o700);
+    for suffix in ["-wal", "-shm"] {
+        let path = env.db().with_file_name(format!("clients.db{suffix}"));
+        assert!(
+            path.exists(),
+            "{suffix} should exist while a reader is open"
+        );
+        assert_eq!(mode(&path), 0o600, "{suffix}");
+    }
+}
+
+/// Every secret and token ever issued, collected from the one-time responses, must be absent
+/// from the database file and its WAL.
+#[test]
+fn no_secret_or_token_is_stored_in_plaintext() {
+    let env = TestEnv::new();
+    let mut issued: Vec<String> = Vec::new();
+    let mut collect = |value: &serde_json::Value| {
+        for key in ["client_secret", "registration_access_token"] {
+            if let Some(s) = value.get(key).and_then(|v| v.as_str()) {
+                issued.push(s.to_owned());
+            }
+        }
+    };
+    let first = env.register("a");
+    collect(&first);
+    let id = first["client_id"].as_str().unwrap().to_owned();
+    // Keep the WAL alive so its contents can be scanned too.
+    let reader = rusqlite::Connection::open(env.db()).unwrap();
+    reader
+        .query_row("SELECT count(*) FROM clients", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    collect(
+        &env.run(&["-o", "json", "rotate-secret", &id, "--grace", "1h"])
+            .ok()
+            .json(),
+    );
+    collect(&env.run(&["-o", "json", "rotate-token", &id]).ok().json());
+    let chosen = "my-chosen-secret-value-0123456789";
+    collect(
+        &env.run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--client-id",
+                "chosen",
+                "--client-secret-stdin",
+                "--redirect-uri",
+                "https://c.example/cb",
+            ],
+            &format!("{chosen}\n"),
+        )
+        .ok()
+        .json(),
+    );
+    let public = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--token-endpoint-auth-method",
+            "none",
+            "--redirect-uri",
+            "http://127.0.0.1/cb",
+        ])
+        .ok()
+        .json();
+    collect(&public);
+    let public_id = public["client_id"].as_str().unwrap();
+    collect(
+        &env.run(&[
+            "-o",
+            "json",
+            "update",
+            public_id,
+            "--token-endpoint-auth-method",
+            "client_secret_post",
+        ])
+        .ok()
+        .json(),
+    );
+    issued.push(chosen.to_owned());
+    assert!(
+        issued.len() >= 7,
+        "expected to collect every credential: {issued:?}"
+    );
+
+    let mut files = vec![std::fs::read(env.db()).unwrap()];
+    let wal = env.db().with_file_name("clients.db-wal");
+    files.push(std::fs::read(&wal).unwrap_or_default());
+    assert!(files.iter().map(Vec::len).sum::<usize>() > 0);
+    for secret in &issued {
+        let random_part = secret
+            .split_once('_')
+            .map_or(secret.as_str(), |(_, rest)| rest);
+        for bytes in &files {
+            let haystack = String::from_utf8_lossy(bytes);
+            assert!(
+                !haystack.contains(random_part),
+                "a credential is stored in plaintext"
+            );
+        }
+    }
+    drop(reader);
+}
+
+#[test]
+fn newer_schema_is_refused_and_left_untouched() {
+    let env = TestEnv::new();
+    env.register("a");
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    }
+    let before = std::fs::read(env.db()).unwrap();
+    let run = env.run(&["list"]).fails(1);
+    assert!(
+        run.stderr.contains("newer than this dcrctl supports"),
+        "{}",
+        run.stderr
+    );
+    env.run(&[
+        "register",
+        "--client-name",
+        "x",
+        "--redirect-uri",
+        "https://a.example/cb",
+    ])
+    .fails(1);
+    assert_eq!(
+        before,
+        std::fs::read(env.db()).unwrap(),
+        "the file was modified"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gets_a_clear_error() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
+    let garbage =
+        b"this is a text file, not SQLite, with enough bytes to look like a header....".repeat(20);
+    std::fs::write(env.db(), &garbage).unwrap();
+    let run = env.run(&["list"]).fails(1);
+    assert!(
+        run.stderr.contains("not a dcrctl database"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(env.db()).unwrap(), garbage);
+}
+
+#[test]
+fn another_programs_database_is_refused_unmodified() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+            .unwrap();
+    }
+    let before = std::fs::read(env.db()).unwrap();
+    let run = env.run(&["list"]).fails(1);
+    assert!(
+        run.stderr.contains("not a dcrctl database"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+}
+
+#[test]
+fn a_directory_as_database_is_an_environment_error() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.db()).unwrap();
+    env.run(&["list"]).fails(1);
+}
+
+#[test]
+fn schema_is_versioned_and_reopening_is_idempotent() {
+    let env = TestEnv::new();
+    env.run(&["list"]).ok();
+    env.run(&["list"]).ok();
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    assert_eq!(app, 0x6463_7263);
+    assert_eq!(journal, "wal");
+}
+
+/// Four processes each registering 50 clients into one new file at once: none fails, none is
+/// lost, nobody sees "database is locked".
+#[test]
+fn concurrent_writers_all_succeed() {
+    let env = TestEnv::new();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|worker| {
+                let env = &env;
+                scope.spawn(move || {
+                    for n in 0..50 {
+                        let name = format!("w{worker}-{n}");
+                        let run = env.run(&[
+                            "register",
+                            "--client-name",
+                            &name,
+                            "--redirect-uri",
+                            "https://a.example/cb",
+                        ]);
+                        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                        assert!(!run.stderr.contains("locked"), "{}", run.stderr);
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
+    let clients = env.run(&["-o", "json", "list"]).ok().json();
+    assert_eq!(clients.as_array().unwrap().len(), 200);
+    let events: i64 = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM events WHERE action = 'register'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(events, 200, "every registration has its audit row");
+}
