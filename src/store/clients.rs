@@ -115,7 +115,7 @@ impl Tx<'_> {
 
     pub(crate) fn clients_named(&self, name: &str) -> Result<Vec<Client>, StoreError> {
         let mut statement = self.tx.prepare_cached(&format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = ?1 ORDER BY c.client_id_issued_at, c.client_id"
+            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = ?1 ORDER BY c.client_id_issued_at, c.rowid"
         ))?;
         let rows = statement.query_map([name], client_from_row)?;
         let mut clients = Vec::new();
@@ -138,7 +138,7 @@ impl Tx<'_> {
              (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
              (?4 IS NULL OR c.client_id_issued_at < ?4) AND \
              (?5 IS NULL OR c.client_id_issued_at > ?5) \
-             ORDER BY c.client_id_issued_at, c.client_id LIMIT ?6 OFFSET ?7"
+             ORDER BY c.client_id_issued_at, c.rowid LIMIT ?6 OFFSET ?7"
         );
         let limit = filter
             .limit

@@ -1,0 +1,746 @@
+//! The client commands end to end: register, show, list, update, delete, rotation and
+//! verification, output formats and exit codes.
+
+use crate::util::TestEnv;
+use serde_json::{json, Value};
+
+fn id(value: &Value) -> String {
+    value["client_id"].as_str().expect("client_id").to_owned()
+}
+
+#[test]
+fn register_shows_credentials_once_and_show_never_does() {
+    let env = TestEnv::new();
+    let run = env
+        .run(&[
+            "register",
+            "--client-name",
+            "demo",
+            "--redirect-uri",
+            "https://app.example.com/callback",
+        ])
+        .ok();
+    assert!(
+        run.stdout.contains("dcrsec_"),
+        "table shows the secret:\n{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dcrrat_"));
+    assert!(run.stderr.contains("shown once"));
+    let created = env.register("second");
+    let secret = created["client_secret"].as_str().unwrap();
+    let token = created["registration_access_token"].as_str().unwrap();
+    assert_eq!(created["client_secret_expires_at"], 0);
+    assert!(created["client_id_issued_at"].as_i64().unwrap() > 1_700_000_000);
+    let client_id = id(&created);
+    assert!(client_id.len() >= 22 && client_id.chars().next().unwrap().is_ascii_alphanumeric());
+    for format in ["table", "json"] {
+        let shown = env.run(&["-o", format, "show", &client_id]).ok();
+        assert!(!shown.stdout.contains(secret) && !shown.stdout.contains(token));
+        let listed = env.run(&["-o", format, "list"]).ok();
+        assert!(!listed.stdout.contains(secret) && !listed.stdout.contains(token));
+    }
+    let shown = env.run(&["-o", "json", "show", &client_id]).ok().json();
+    assert_eq!(shown["has_secret"], true);
+    assert_eq!(shown["registered_via"], "cli");
+    assert!(shown.get("client_secret").is_none() && shown.get("last_used_at").is_none());
+    assert_eq!(
+        shown["redirect_uris"],
+        json!(["https://app.example.com/callback"])
+    );
+}
+
+#[test]
+fn json_output_is_exactly_one_document_for_every_command() {
+    let env = TestEnv::new();
+    let created = env.register("one");
+    let client_id = id(&created);
+    let secret = created["client_secret"].as_str().unwrap().to_owned();
+    let runs = [
+        env.run(&["-o", "json", "show", &client_id]),
+        env.run(&["-o", "json", "show", "--name", "one"]),
+        env.run(&["-o", "json", "list"]),
+        env.run(&["-o", "json", "update", &client_id, "--scope", "openid"]),
+        env.run(&["-o", "json", "rotate-token", &client_id]),
+        env.run_stdin(&["-o", "json", "verify-secret", &client_id], &secret),
+        env.run(&["-o", "json", "rotate-secret", &client_id]),
+        env.run(&["-o", "json", "--yes", "delete", &client_id]),
+        env.run(&["-o", "json", "list"]),
+    ];
+    for run in runs {
+        run.ok().json();
+    }
+    assert_eq!(env.run(&["-o", "json", "list"]).ok().json(), json!([]));
+}
+
+#[test]
+fn show_by_name_finds_one_refuses_ambiguity_and_reports_absence() {
+    let env = TestEnv::new();
+    let created = env.register("unique");
+    assert_eq!(
+        id(&env
+            .run(&["-o", "json", "show", "--name", "unique"])
+            .ok()
+            .json()),
+        id(&created)
+    );
+    env.register("twin");
+    env.register("twin");
+    let run = env.run(&["show", "--name", "twin"]).fails(2);
+    assert!(run.stderr.contains("2 clients are named"), "{}", run.stderr);
+    env.run(&["show", "--name", "nobody"]).fails(3);
+    env.run(&["show", "no-such-id"]).fails(3);
+    env.run(&["show"]).fails(2);
+}
+
+#[test]
+fn list_filters_limits_and_offsets() {
+    let env = TestEnv::new();
+    let a = env.register("alpha-1");
+    env.register("alpha-2");
+    env.register("beta");
+    env.run(&[
+        "register",
+        "--client-name",
+        "machine",
+        "--grant-type",
+        "client_credentials",
+    ])
+    .ok();
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["-o", "json", "list"];
+        full.extend_from_slice(args);
+        env.run(&full)
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["client_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["alpha-1", "alpha-2", "beta", "machine"]);
+    assert_eq!(names(&["--name", "alpha-*"]), ["alpha-1", "alpha-2"]);
+    assert_eq!(names(&["--grant-type", "client_credentials"]), ["machine"]);
+    assert_eq!(names(&["--limit", "2"]), ["alpha-1", "alpha-2"]);
+    assert_eq!(names(&["--limit", "2", "--offset", "3"]), ["machine"]);
+    assert_eq!(names(&["--created-after", "1d"]).len(), 4);
+    assert_eq!(
+        names(&["--created-before", "2000-01-01T00:00:00Z"]).len(),
+        0
+    );
+    assert_eq!(names(&["--created-after", "2000-01-01"]).len(), 4);
+    assert!(names(&["--expired"]).is_empty());
+    env.run(&["list", "--created-after", "whenever"]).fails(2);
+    let table = env.run(&["list"]).ok().stdout;
+    assert!(table.starts_with("CLIENT_ID"));
+    assert!(table.contains(&id(&a)));
+}
+
+#[test]
+fn expired_secrets_are_listed_and_rejected() {
+    let env = TestEnv::new();
+    let created = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--client-name",
+            "short",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--secret-expires-in",
+            "1s",
+        ])
+        .ok()
+        .json();
+    let expires_at = created["client_secret_expires_at"].as_i64().unwrap();
+    assert!(expires_at > created["client_id_issued_at"].as_i64().unwrap());
+    let secret = created["client_secret"].as_str().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    env.run_stdin(&["verify-secret", &id(&created)], secret)
+        .fails(6);
+    let expired = env.run(&["-o", "json", "list", "--expired"]).ok().json();
+    assert_eq!(expired.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn update_patches_only_the_given_fields() {
+    let env = TestEnv::new();
+    let client_id = id(&env.register("before"));
+    let updated = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--client-name",
+            "after",
+            "--add-redirect-uri",
+            "https://two.example/cb",
+            "--contact",
+            "ops@example.com",
+        ])
+        .ok()
+        .json();
+    assert_eq!(updated["client_name"], "after");
+    assert_eq!(
+        updated["redirect_uris"],
+        json!(["https://app.example.com/callback", "https://two.example/cb"])
+    );
+    assert_eq!(updated["contacts"], json!(["ops@example.com"]));
+    assert!(updated.get("client_secret").is_none());
+    let updated = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--remove-redirect-uri",
+            "https://app.example.com/callback",
+            "--unset",
+            "contacts",
+        ])
+        .ok()
+        .json();
+    assert_eq!(updated["redirect_uris"], json!(["https://two.example/cb"]));
+    assert!(updated.get("contacts").is_none());
+    env.unchanged(|| {
+        env.run(&[
+            "update",
+            &client_id,
+            "--remove-redirect-uri",
+            "https://nope.example/cb",
+        ])
+        .fails(2);
+        env.run(&["update", &client_id, "--unset", "logo_uri"])
+            .fails(2);
+        env.run(&["update", &client_id]).fails(2);
+        env.run(&["update", "missing", "--client-name", "x"])
+            .fails(3);
+    });
+    // Unsetting a defaulted field brings the default back.
+    env.run(&[
+        "update",
+        &client_id,
+        "--token-endpoint-auth-method",
+        "client_secret_post",
+    ])
+    .ok();
+    let reset = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--unset",
+            "token_endpoint_auth_method",
+        ])
+        .ok()
+        .json();
+    assert_eq!(reset["token_endpoint_auth_method"], "client_secret_basic");
+}
+
+#[test]
+fn update_replace_has_put_semantics() {
+    let env = TestEnv::new();
+    let client_id = id(&env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--client-name",
+            "full",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--logo-uri",
+            "https://a.example/logo.png",
+        ])
+        .ok()
+        .json());
+    let file = env.dir().join("doc.json");
+    std::fs::write(
+        &file,
+        json!({ "client_id": client_id, "redirect_uris": ["https://b.example/cb"] }).to_string(),
+    )
+    .unwrap();
+    let replaced = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--metadata-file",
+            file.to_str().unwrap(),
+            "--replace",
+        ])
+        .ok()
+        .json();
+    assert_eq!(replaced["redirect_uris"], json!(["https://b.example/cb"]));
+    assert!(replaced.get("logo_uri").is_none() && replaced.get("client_name").is_none());
+    assert_eq!(replaced["grant_types"], json!(["authorization_code"]));
+    std::fs::write(
+        &file,
+        json!({ "client_id": "other", "redirect_uris": ["https://b.example/cb"] }).to_string(),
+    )
+    .unwrap();
+    env.unchanged(|| {
+        env.run(&[
+            "update",
+            &client_id,
+            "--metadata-file",
+            file.to_str().unwrap(),
+            "--replace",
+        ])
+        .fails(2);
+        env.run(&["update", &client_id, "--replace"]).fails(2);
+    });
+}
+
+#[test]
+fn changing_the_auth_method_issues_or_removes_the_secret() {
+    let env = TestEnv::new();
+    let public = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--token-endpoint-auth-method",
+            "none",
+            "--redirect-uri",
+            "http://127.0.0.1:8765/cb",
+        ])
+        .ok()
+        .json();
+    assert!(
+        public.get("client_secret").is_none() && public.get("client_secret_expires_at").is_none()
+    );
+    let client_id = id(&public);
+    env.run(&["rotate-secret", &client_id]).fails(2);
+    let confidential = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--token-endpoint-auth-method",
+            "client_secret_basic",
+        ])
+        .ok()
+        .json();
+    let secret = confidential["client_secret"]
+        .as_str()
+        .expect("a secret is issued when one becomes needed");
+    env.run_stdin(&["verify-secret", &client_id], secret).ok();
+    let public_again = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--token-endpoint-auth-method",
+            "none",
+        ])
+        .ok()
+        .json();
+    assert!(public_again.get("client_secret_expires_at").is_none());
+    env.run_stdin(&["verify-secret", &client_id], secret)
+        .fails(6);
+    assert_eq!(
+        env.run(&["-o", "json", "show", &client_id]).ok().json()["has_secret"],
+        false
+    );
+}
+
+#[test]
+fn delete_needs_confirmation_and_is_all_or_nothing() {
+    let env = TestEnv::new();
+    let a = id(&env.register("a"));
+    let b = id(&env.register("b"));
+    env.unchanged(|| {
+        let run = env.run(&["delete", &a]).fails(5);
+        assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+        env.run(&["--no-input", "delete", &a]).fails(5);
+        env.run(&["--yes", "delete", &a, "missing"]).fails(3);
+    });
+    let run = env.run(&["-o", "json", "--yes", "delete", &a, &b]).ok();
+    assert_eq!(run.json(), json!({ "deleted": [a, b] }));
+    env.run(&["show", &a]).fails(3);
+    env.run(&["--yes", "delete", &a]).fails(3);
+}
+
+#[test]
+fn rotate_secret_with_and_without_grace() {
+    let env = TestEnv::new();
+    let created = env.register("rolling");
+    let client_id = id(&created);
+    let first = created["client_secret"].as_str().unwrap().to_owned();
+    let second = env
+        .run(&["-o", "json", "rotate-secret", &client_id, "--grace", "1h"])
+        .ok()
+        .json();
+    let second = second["client_secret"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    env.run_stdin(&["verify-secret", &client_id], &first).ok();
+    env.run_stdin(&["verify-secret", &client_id], &second).ok();
+    let third = env
+        .run(&[
+            "-o",
+            "json",
+            "rotate-secret",
+            &client_id,
+            "--expires-in",
+            "30d",
+        ])
+        .ok()
+        .json();
+    assert!(third["client_secret_expires_at"].as_i64().unwrap() > 0);
+    let third = third["client_secret"].as_str().unwrap().to_owned();
+    env.run_stdin(&["verify-secret", &client_id], &first)
+        .fails(6);
+    env.run_stdin(&["verify-secret", &client_id], &second)
+        .fails(6);
+    env.run_stdin(&["verify-secret", &client_id], &format!("{third}\n"))
+        .ok();
+    env.run(&["rotate-secret", "missing"]).fails(3);
+    env.run(&["rotate-secret", &client_id, "--grace", "soon"])
+        .fails(2);
+}
+
+#[test]
+fn rotate_token_replaces_the_stored_hash() {
+    let env = TestEnv::new();
+    let created = env.register("tok");
+    let client_id = id(&created);
+    let hash = || -> String {
+        rusqlite::Connection::open(env.db())
+            .unwrap()
+            .query_row(
+                "SELECT registration_token_hash FROM clients WHERE client_id = ?1",
+                [&client_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = hash();
+    let rotated = env
+        .run(&["-o", "json", "rotate-token", &client_id])
+        .ok()
+        .json();
+    let token = rotated["registration_access_token"].as_str().unwrap();
+    assert_ne!(
+        token,
+        created["registration_access_token"].as_str().unwrap()
+    );
+    assert!(rotated.get("client_secret").is_none());
+    assert_ne!(hash(), before);
+    env.run(&["rotate-token", "missing"]).fails(3);
+}
+
+#[test]
+fn verify_secret_accepts_only_the_secret_and_records_use() {
+    let env = TestEnv::new();
+    let created = env.register("v");
+    let client_id = id(&created);
+    let secret = created["client_secret"].as_str().unwrap();
+    env.unchanged(|| {
+        env.run_stdin(&["verify-secret", &client_id], "dcrsec_wrong")
+            .fails(6);
+        env.run_stdin(&["verify-secret", &client_id], &format!("{secret}\n\n"))
+            .fails(6);
+        env.run_stdin(&["verify-secret", &client_id], "").fails(6);
+        env.run_stdin(&["verify-secret", "missing"], secret)
+            .fails(3);
+    });
+    env.run_stdin(&["verify-secret", &client_id], &format!("{secret}\r\n"))
+        .ok();
+    let shown = env.run(&["-o", "json", "show", &client_id]).ok().json();
+    assert!(
+        shown["last_used_at"].as_i64().unwrap() >= shown["client_id_issued_at"].as_i64().unwrap()
+    );
+}
+
+#[test]
+fn admin_chosen_id_and_secret() {
+    let env = TestEnv::new();
+    let created = env
+        .run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--client-id",
+                "billing.api_v2~x",
+                "--client-secret-stdin",
+                "--redirect-uri",
+                "https://b.example/cb",
+            ],
+            "s3cret-chosen-by-admin\n",
+        )
+        .ok()
+        .json();
+    assert_eq!(created["client_id"], "billing.api_v2~x");
+    assert!(
+        created.get("client_secret").is_none(),
+        "a chosen secret is never echoed"
+    );
+    let stored: String = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row("SELECT secret_hash FROM client_secrets", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("$argon2id$"));
+    env.run_stdin(
+        &["verify-secret", "billing.api_v2~x"],
+        "s3cret-chosen-by-admin",
+    )
+    .ok();
+    env.unchanged(|| {
+        env.run(&[
+            "register",
+            "--client-id",
+            "billing.api_v2~x",
+            "--redirect-uri",
+            "https://b.example/cb",
+        ])
+        .fails(4);
+    });
+}
+
+#[test]
+fn upsert_creates_then_modifies_and_says_which() {
+    let env = TestEnv::new();
+    let args = [
+        "-o",
+        "json",
+        "register",
+        "--upsert",
+        "--client-id",
+        "web-app",
+        "--client-name",
+        "Web",
+        "--redirect-uri",
+        "https://w.example/cb",
+    ];
+    let created = env.run(&args).ok();
+    assert!(created.stderr.contains("created client web-app"));
+    assert!(created.json()["client_secret"].is_string());
+    let updated = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--upsert",
+            "--client-id",
+            "web-app",
+            "--client-name",
+            "Web 2",
+        ])
+        .ok();
+    assert!(
+        updated.stderr.contains("updated client web-app"),
+        "{}",
+        updated.stderr
+    );
+    let doc = updated.json();
+    assert_eq!(doc["client_name"], "Web 2");
+    assert_eq!(doc["redirect_uris"], json!(["https://w.example/cb"]));
+    assert!(doc.get("client_secret").is_none() && doc.get("registration_access_token").is_none());
+    env.run(&["register", "--upsert", "--client-name", "x"])
+        .fails(2);
+}
+
+#[test]
+fn metadata_file_flags_override_and_django_style_uris() {
+    let env = TestEnv::new();
+    let file = env.dir().join("client.json");
+    std::fs::write(
+        &file,
+        json!({ "client_id": "from-file", "client_name": "File", "scope": "openid", "x_custom": {"kept": [1, true]}, "client_name#fr": "Fichier" }).to_string(),
+    )
+    .unwrap();
+    let created = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--metadata-file",
+            file.to_str().unwrap(),
+            "--client-name",
+            "Flag",
+            "--redirect-uris",
+            "https://a.example/1",
+            "https://a.example/2",
+        ])
+        .ok()
+        .json();
+    assert_eq!(created["client_id"], "from-file");
+    assert_eq!(created["client_name"], "Flag");
+    assert_eq!(created["scope"], "openid");
+    assert_eq!(created["x_custom"], json!({"kept": [1, true]}));
+    assert_eq!(created["client_name#fr"], "Fichier");
+    assert_eq!(
+        created["redirect_uris"],
+        json!(["https://a.example/1", "https://a.example/2"])
+    );
+    let jwks = env.dir().join("jwks.json");
+    std::fs::write(
+        &jwks,
+        r#"{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b"}]}"#,
+    )
+    .unwrap();
+    let jwt_client = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--token-endpoint-auth-method",
+            "private_key_jwt",
+            "--jwks-file",
+            jwks.to_str().unwrap(),
+            "--grant-type",
+            "client_credentials",
+            "--skip-authorization",
+        ])
+        .ok()
+        .json();
+    assert_eq!(jwt_client["jwks"]["keys"][0]["kty"], "EC");
+    assert_eq!(jwt_client["skip_authorization"], true);
+    assert!(jwt_client.get("client_secret").is_none());
+    env.run(&["register", "--metadata-file", "/nonexistent.json"])
+        .fails(1);
+    env.run_stdin(
+        &["register", "--metadata-file", "-", "--client-secret-stdin"],
+        "{}",
+    )
+    .fails(2);
+}
+
+#[test]
+fn tables_escape_untrusted_text() {
+    let env = TestEnv::new();
+    let file = env.dir().join("evil.json");
+    std::fs::write(
+        &file,
+        json!({
+            "client_name": "pay\u{202E}lapyap",
+            "x_note": "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J",
+            "redirect_uris": ["https://a.example/cb"],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let created = env
+        .run(&["register", "--metadata-file", file.to_str().unwrap()])
+        .ok();
+    let client_id = created
+        .stdout
+        .lines()
+        .find_map(|l| l.split_once("client_id"))
+        .map(|(_, rest)| rest.split_whitespace().nth(1).unwrap().to_owned())
+        .unwrap();
+    for run in [
+        created,
+        env.run(&["show", &client_id]).ok(),
+        env.run(&["list"]).ok(),
+    ] {
+        assert!(
+            !run.stdout.contains('\u{1b}')
+                && !run.stdout.contains('\u{202E}')
+                && !run.stdout.contains('\u{7}'),
+            "raw control in:\n{}",
+            run.stdout
+        );
+    }
+    let shown = env.run(&["show", &client_id]).ok().stdout;
+    assert!(shown.contains("pay\\u{202e}lapyap"), "{shown}");
+    assert!(shown.contains("\\u{1b}]52;c;"), "{shown}");
+    // JSON keeps the value exactly; its encoder escapes the controls.
+    let json = env.run(&["-o", "json", "show", &client_id]).ok();
+    assert!(!json.stdout.contains('\u{1b}'));
+    assert_eq!(json.json()["x_note"], "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J");
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_error_line() {
+    let env = TestEnv::new();
+    for args in [
+        &["frobnicate"][..],
+        &["list", "--limit", "many"],
+        &["-o", "yaml", "list"],
+        &["rotate-secret"],
+        &["register", "--secret-expires-in", "never"],
+        &["completions", "tcsh"],
+    ] {
+        let run = env.run(args).fails(2);
+        assert!(
+            run.stderr.trim_start().starts_with("error:"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        !env.db().exists(),
+        "usage errors must not create the database"
+    );
+}
+
+#[test]
+fn default_database_lives_under_xdg_data_home() {
+    let env = TestEnv::new();
+    let run = env
+        .cmd()
+        .env_remove("DCRCTL_DB")
+        .args([
+            "register",
+            "--client-name",
+            "x",
+            "--redirect-uri",
+            "https://a.example/cb",
+        ])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let path = env.dir().join("xdg").join("dcrctl").join("clients.db");
+    assert!(path.exists());
+    let run = env
+        .cmd()
+        .args(["--db", env.dir().join("other.db").to_str().unwrap(), "list"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(env.dir().join("other.db").exists());
+}
+
+#[test]
+fn audit_log_records_changes_without_secrets() {
+    let env = TestEnv::new();
+    let created = env.register("audited");
+    let client_id = id(&created);
+    let rotated = env
+        .run(&["-o", "json", "rotate-secret", &client_id])
+        .ok()
+        .json();
+    env.run(&["update", &client_id, "--client-name", "renamed"])
+        .ok();
+    env.run(&["--yes", "delete", &client_id]).ok();
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let mut statement = conn
+        .prepare("SELECT actor, action, client_id, details FROM events ORDER BY event_id")
+        .unwrap();
+    let rows: Vec<(String, String, String, String)> = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(actions, ["register", "rotate-secret", "update", "delete"]);
+    assert!(rows.iter().all(|r| r.0 == "cli:tester" && r.2 == client_id));
+    assert!(rows[2].3.contains("client_name"));
+    for secret in [
+        &created["client_secret"],
+        &created["registration_access_token"],
+        &rotated["client_secret"],
+    ] {
+        assert!(!rows.iter().any(|r| r.3.contains(secret.as_str().unwrap())));
+    }
+}
