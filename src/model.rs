@@ -66,16 +66,36 @@ impl Client {
     }
 
     /// The client information response without any one-time credential.
+    ///
+    /// `client_secret_expires_at` is present for every confidential client (SPEC §4), as `0`
+    /// for those that authenticate with keys or certificates rather than a secret.
     pub fn information(&self) -> ClientInformation {
+        let auth_method = self
+            .metadata
+            .get("token_endpoint_auth_method")
+            .and_then(Value::as_str);
+        let secret_expires_at = response_secret_expiry(self.client_secret_expires_at, auth_method);
         ClientInformation {
             client_id: self.client_id.clone(),
             client_secret: None,
             client_id_issued_at: self.client_id_issued_at,
-            client_secret_expires_at: self.client_secret_expires_at,
+            client_secret_expires_at: secret_expires_at,
             registration_access_token: None,
             registration_client_uri: None,
             metadata: self.metadata.clone(),
         }
+    }
+}
+
+/// `client_secret_expires_at` as responses show it: the stored value, or `0` for confidential
+/// clients without a secret; absent only for public clients.
+pub(crate) fn response_secret_expiry(
+    stored: Option<i64>,
+    auth_method: Option<&str>,
+) -> Option<i64> {
+    match stored {
+        None if auth_method != Some("none") => Some(0),
+        other => other,
     }
 }
 

@@ -54,7 +54,7 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
         None => MetadataDoc::new(),
     };
     let file_client_id = match doc.shift_remove("client_id") {
-        None => None,
+        None | Some(Value::Null) => None,
         Some(Value::String(id)) => Some(id),
         Some(_) => return Err(Error::usage("--metadata-file: client_id must be a string").into()),
     };

@@ -3,8 +3,10 @@
 use super::update::change_metadata;
 use super::{record, Actor, Store};
 use crate::credentials::{self, Secret};
-use crate::model::RegisteredVia;
-use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
+use crate::model::{response_secret_expiry, RegisteredVia};
+use crate::registration::{
+    merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
+};
 use crate::store::NewClient;
 use crate::{time, Result};
 use serde_json::json;
@@ -83,10 +85,16 @@ fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
 /// `invalid_client_metadata` naming `client_id`.
 pub fn check_client_id(client_id: &str) -> Result<(), MetadataError> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-');
-    if client_id.is_empty() || client_id.len() > 128 || !client_id.chars().all(allowed) {
+    // "." and ".." would be dot-segments in /register/{client_id} (RFC 3986 §5.2.4).
+    let dot_segment = client_id == "." || client_id == "..";
+    if client_id.is_empty()
+        || client_id.len() > 128
+        || !client_id.chars().all(allowed)
+        || dot_segment
+    {
         return Err(MetadataError::metadata(
             "client_id",
-            "must be 1-128 characters of A-Z a-z 0-9 . _ ~ -",
+            "must be 1-128 characters of A-Z a-z 0-9 . _ ~ - (and not . or ..)",
         ));
     }
     Ok(())
@@ -164,7 +172,7 @@ fn create(
         client_id,
         client_secret,
         client_id_issued_at: now,
-        client_secret_expires_at: secret_expires_at,
+        client_secret_expires_at: response_secret_expiry(secret_expires_at, Some(auth_method)),
         registration_access_token: Some(minted.token.expose().to_owned()),
         registration_client_uri: None,
         metadata: metadata.clone(),
@@ -211,8 +219,7 @@ pub fn upsert(
             .map(Upserted::Created)
         }
         Some(existing) => {
-            let mut merged = existing.metadata.clone();
-            merged.extend(request.metadata.clone());
+            let merged = merge_changes(&existing.metadata, request.metadata.clone());
             let mut info = change_metadata(tx, actor, policy, &existing, &merged)?;
             if let Some(hash) = chosen_hash {
                 let now = time::now();

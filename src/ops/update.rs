@@ -3,8 +3,10 @@
 
 use super::{record, Actor, Store};
 use crate::credentials;
-use crate::model::Client;
-use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
+use crate::model::{response_secret_expiry, Client};
+use crate::registration::{
+    merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
+};
 use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::{json, Value};
@@ -61,7 +63,7 @@ fn patched(current: &MetadataDoc, patch: &Patch) -> Result<MetadataDoc> {
             )));
         }
     }
-    doc.extend(patch.set.clone());
+    let mut doc = merge_changes(&doc, patch.set.clone());
     if patch.add_redirect_uris.is_empty() && patch.remove_redirect_uris.is_empty() {
         return Ok(doc);
     }
@@ -171,7 +173,8 @@ pub(super) fn change_metadata(
     } else if !uses_secret && client.has_secret {
         tx.delete_secrets(&client.client_id)?;
         tx.set_secret_expiry(&client.client_id, None, now)?;
-        info.client_secret_expires_at = None;
+        info.client_secret_expires_at =
+            response_secret_expiry(None, Some(valid.auth_method().as_str()));
     }
     tx.update_metadata(
         &client.client_id,

@@ -18,10 +18,7 @@ pub fn parse_document(bytes: &[u8]) -> Result<MetadataDoc, MetadataError> {
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(MetadataError::metadata(
             "(document)",
-            format!(
-                "must be at most {MAX_DOCUMENT_BYTES} bytes, got {}",
-                bytes.len()
-            ),
+            format!("is larger than {MAX_DOCUMENT_BYTES} bytes"),
         ));
     }
     let text = std::str::from_utf8(bytes)

@@ -57,8 +57,15 @@ fn parse_absolute(raw: &str) -> Result<Url, String> {
     if !url.username().is_empty() || url.password().is_some() || raw_authority(raw).contains('@') {
         return Err("must not contain userinfo (user@host)".into());
     }
-    if matches!(url.scheme(), "http" | "https") && url.host_str().is_none_or(str::is_empty) {
-        return Err("must name a host".into());
+    // WHATWG parsers repair `https:host`, `https:///host` and `https:\\host` into a host the
+    // author never wrote; an authorization server comparing strings would not.
+    if matches!(url.scheme(), "http" | "https") {
+        let written = raw
+            .get(url.scheme().len()..)
+            .is_some_and(|rest| rest.starts_with("://"));
+        if !written || raw_authority(raw).is_empty() || raw.contains('\\') {
+            return Err("must be scheme://host/… with the host written out".into());
+        }
     }
     Ok(url)
 }

@@ -5,7 +5,7 @@ use super::metadata::{
     MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 use super::redirect::{check_https_uri, check_redirect_uri};
-use super::MetadataError;
+use super::{ErrorCode, MetadataError};
 use serde_json::{Map, Value};
 
 /// Server-side restrictions on what dynamic registration may ask for; the command line is
@@ -194,11 +194,20 @@ fn check_member(key: &str, value: &Value) -> Result<(), MetadataError> {
             check_https_uri(uri).map_err(|rule| MetadataError::metadata(key, rule))
         }
         Kind::RedirectList | Kind::TextList => {
+            let as_redirect = |mut error: MetadataError| {
+                if kind == Kind::RedirectList {
+                    error.code = ErrorCode::InvalidRedirectUri;
+                }
+                error
+            };
             let Value::Array(items) = value else {
-                return Err(MetadataError::metadata(key, "must be an array of strings"));
+                return Err(as_redirect(MetadataError::metadata(
+                    key,
+                    "must be an array of strings",
+                )));
             };
             for (index, item) in items.iter().enumerate() {
-                check_text(&format!("{key}[{index}]"), item)?;
+                check_text(&format!("{key}[{index}]"), item).map_err(as_redirect)?;
             }
             Ok(())
         }
@@ -330,22 +339,45 @@ fn grant_types(doc: &MetadataDoc, policy: &Policy) -> Result<Vec<String>, Metada
     Ok(grants)
 }
 
+/// The `response_types` that `grants` imply when a document does not say.
+fn implied_response_types(grants: &[String]) -> Vec<String> {
+    let mut implied = Vec::new();
+    if grants.iter().any(|g| g == "authorization_code") {
+        implied.push("code".to_owned());
+    }
+    if grants.iter().any(|g| g == "implicit") {
+        implied.push("token".to_owned());
+    }
+    implied
+}
+
+/// Lay `changes` over a stored effective document, as a partial update does.
+///
+/// When the grant types change and the response types were only the ones the old grant types
+/// implied, they are derived again instead of contradicting the new grants: switching a
+/// default client to `client_credentials` should not need `--unset response_types`.
+pub fn merge_changes(current: &MetadataDoc, changes: MetadataDoc) -> MetadataDoc {
+    let mut merged = current.clone();
+    let grants_change =
+        changes.contains_key("grant_types") && !changes.contains_key("response_types");
+    if grants_change {
+        let old_grants = strings(current, "grant_types").unwrap_or_default();
+        if strings(current, "response_types") == Some(implied_response_types(&old_grants)) {
+            merged.shift_remove("response_types");
+        }
+    }
+    merged.extend(changes);
+    merged
+}
+
 fn response_types(
     doc: &MetadataDoc,
     grants: &[String],
     policy: &Policy,
 ) -> Result<Vec<String>, MetadataError> {
     let has_grant = |name: &str| grants.iter().any(|g| g == name);
-    let responses = strings(doc, "response_types").unwrap_or_else(|| {
-        let mut implied = Vec::new();
-        if has_grant("authorization_code") {
-            implied.push("code".to_owned());
-        }
-        if has_grant("implicit") {
-            implied.push("token".to_owned());
-        }
-        implied
-    });
+    let responses =
+        strings(doc, "response_types").unwrap_or_else(|| implied_response_types(grants));
     let mut wants_code = false;
     let mut wants_implicit = false;
     for (index, response) in responses.iter().enumerate() {

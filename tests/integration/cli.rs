@@ -744,3 +744,122 @@ fn audit_log_records_changes_without_secrets() {
         assert!(!rows.iter().any(|r| r.3.contains(secret.as_str().unwrap())));
     }
 }
+
+/// Found in review: changing the grant types of a client whose response types were only the
+/// implied default should derive them again rather than demand `--unset response_types`.
+#[test]
+fn changing_grant_types_rederives_implied_response_types() {
+    let env = TestEnv::new();
+    let client_id = id(&env.register("grants"));
+    let machine = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--grant-type",
+            "client_credentials",
+        ])
+        .ok()
+        .json();
+    assert_eq!(machine["response_types"], json!([]));
+    let both = env
+        .run(&[
+            "-o",
+            "json",
+            "update",
+            &client_id,
+            "--grant-type",
+            "authorization_code,implicit",
+        ])
+        .ok()
+        .json();
+    assert_eq!(both["response_types"], json!(["code", "token"]));
+    // Response types the operator chose explicitly are kept, and then must still agree.
+    env.run(&[
+        "update",
+        &client_id,
+        "--grant-type",
+        "authorization_code",
+        "--response-type",
+        "code",
+    ])
+    .ok();
+    let upserted = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--upsert",
+            "--client-id",
+            &client_id,
+            "--grant-type",
+            "client_credentials",
+        ])
+        .ok()
+        .json();
+    assert_eq!(upserted["response_types"], json!([]));
+}
+
+/// Found in review: confidential clients without a secret still report
+/// `client_secret_expires_at` (SPEC §4: always present for confidential clients).
+#[test]
+fn key_based_clients_report_secret_expiry_zero() {
+    let env = TestEnv::new();
+    let created = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--grant-type",
+            "client_credentials",
+            "--token-endpoint-auth-method",
+            "tls_client_auth",
+        ])
+        .ok()
+        .json();
+    assert!(created.get("client_secret").is_none());
+    assert_eq!(created["client_secret_expires_at"], 0);
+    let shown = env.run(&["-o", "json", "show", &id(&created)]).ok().json();
+    assert_eq!(shown["client_secret_expires_at"], 0);
+    assert_eq!(shown["has_secret"], false);
+    env.run(&["rotate-secret", &id(&created)]).fails(2);
+}
+
+/// Found in review: "." and ".." are valid characters but would be dot-segments in
+/// `/register/{client_id}`; a null `client_id` in a file means "not given".
+#[test]
+fn chosen_ids_are_never_dot_segments_and_null_means_absent() {
+    let env = TestEnv::new();
+    env.register("existing");
+    env.unchanged(|| {
+        for bad in [".", ".."] {
+            let run = env
+                .run(&[
+                    "register",
+                    "--client-id",
+                    bad,
+                    "--redirect-uri",
+                    "https://a.example/cb",
+                ])
+                .fails(2);
+            assert!(run.stderr.contains("client_id"), "{}", run.stderr);
+        }
+    });
+    env.run(&[
+        "register",
+        "--client-id",
+        "...",
+        "--redirect-uri",
+        "https://a.example/cb",
+    ])
+    .ok();
+    let created = env
+        .run_stdin(
+            &["-o", "json", "register", "--metadata-file", "-"],
+            r#"{"client_id":null,"redirect_uris":["https://a.example/cb"]}"#,
+        )
+        .ok()
+        .json();
+    assert_eq!(id(&created).len(), 22);
+}

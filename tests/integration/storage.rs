@@ -259,3 +259,70 @@ fn concurrent_writers_all_succeed() {
         .unwrap();
     assert_eq!(events, 200, "every registration has its audit row");
 }
+
+/// docs/storage.md tells authorization servers how to verify secrets; follow it literally,
+/// with SQL and hashing written here rather than dcrctl's own code.
+#[test]
+fn documented_verification_recipe_works() {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    use sha2::{Digest, Sha256};
+    let env = TestEnv::new();
+    let created = env.register("doc");
+    let client_id = created["client_id"].as_str().unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    env.run_stdin(
+        &[
+            "register",
+            "--client-id",
+            "chosen",
+            "--client-secret-stdin",
+            "--redirect-uri",
+            "https://a.example/cb",
+        ],
+        "admin-picked",
+    )
+    .ok();
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let candidates = |id: &str| -> Vec<String> {
+        let mut statement = conn
+            .prepare(
+                "SELECT secret_hash FROM client_secrets WHERE client_id = ?1 \
+                 AND (expires_at = 0 OR expires_at > CAST(strftime('%s','now') AS INTEGER))",
+            )
+            .unwrap();
+        statement
+            .query_map([id], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let hex: String = Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(candidates(client_id), vec![format!("sha256:{hex}")]);
+    let token = created["registration_access_token"].as_str().unwrap();
+    let token_hex: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let stored_token: String = conn
+        .query_row(
+            "SELECT registration_token_hash FROM clients WHERE client_id = ?1",
+            [client_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored_token, format!("sha256:{token_hex}"));
+    let chosen = candidates("chosen");
+    assert_eq!(chosen.len(), 1);
+    let parsed = PasswordHash::new(&chosen[0]).unwrap();
+    assert_eq!(parsed.algorithm.as_str(), "argon2id");
+    assert!(argon2::Argon2::default()
+        .verify_password(b"admin-picked", &parsed)
+        .is_ok());
+    let method: String = conn
+        .query_row("SELECT json_extract(metadata, '$.token_endpoint_auth_method') FROM clients WHERE client_id = ?1", [client_id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(method, "client_secret_basic");
+}

@@ -6,27 +6,27 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// A temp folder with a database path and a way to run `dcrctl` against it.
-pub struct TestEnv {
+pub(crate) struct TestEnv {
     dir: TempDir,
 }
 
 /// What a finished `dcrctl` run produced.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// stdout parsed as exactly one JSON document.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
     }
 
     /// Assert success and return self.
     #[track_caller]
-    pub fn ok(self) -> Self {
+    pub(crate) fn ok(self) -> Self {
         assert_eq!(
             self.code, 0,
             "expected success\nstdout:\n{}\nstderr:\n{}",
@@ -37,7 +37,7 @@ impl Run {
 
     /// Assert the exit code, and that an error ends in exactly one `error:` line on stderr.
     #[track_caller]
-    pub fn fails(self, code: i32) -> Self {
+    pub(crate) fn fails(self, code: i32) -> Self {
         assert_eq!(
             self.code, code,
             "wrong exit code\nstdout:\n{}\nstderr:\n{}",
@@ -54,22 +54,22 @@ impl Run {
 }
 
 impl TestEnv {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         TestEnv {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("data").join("clients.db")
     }
 
     /// A `dcrctl` command with a hermetic environment pointing at this env's database.
-    pub fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("dcrctl").expect("dcrctl binary");
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -83,12 +83,12 @@ impl TestEnv {
     }
 
     /// Run `dcrctl ARGS` with empty stdin.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, "")
     }
 
     /// Run `dcrctl ARGS` with `stdin`.
-    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+    pub(crate) fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
         let output = self
             .cmd()
             .args(args)
@@ -103,7 +103,7 @@ impl TestEnv {
     }
 
     /// Register a confidential web client named `name`; returns the JSON response.
-    pub fn register(&self, name: &str) -> Value {
+    pub(crate) fn register(&self, name: &str) -> Value {
         self.run(&[
             "-o",
             "json",
@@ -118,7 +118,7 @@ impl TestEnv {
     }
 
     /// Every row of every table, as text: what "the database is unchanged" compares.
-    pub fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         if !self.db().exists() {
             return String::new();
         }
@@ -154,7 +154,7 @@ impl TestEnv {
 
     /// Run `check` and assert the database did not change.
     #[track_caller]
-    pub fn unchanged<T>(&self, check: impl FnOnce() -> T) -> T {
+    pub(crate) fn unchanged<T>(&self, check: impl FnOnce() -> T) -> T {
         let before = self.snapshot();
         let result = check();
         assert_eq!(before, self.snapshot(), "the database changed");
