@@ -137,9 +137,13 @@ pub(crate) fn print_issued(ctx: &Ctx, info: &ClientInformation) -> anyhow::Resul
     .flatten()
     .collect();
     if !issued.is_empty() {
-        let pronoun = if issued.len() == 1 { "it" } else { "them" };
+        let (pronoun, pronoun2) = if issued.len() == 1 {
+            ("it", "it")
+        } else {
+            ("them", "they")
+        };
         eprintln!(
-            "note: {} shown once: store {pronoun} now, it cannot be shown again",
+            "note: {} shown once: store {pronoun} now, {pronoun2} cannot be shown again",
             issued.join(" and ")
         );
     }

@@ -3,5 +3,6 @@
 mod cli;
 mod generated;
 mod storage;
+mod terminal;
 mod util;
 mod validation;

@@ -1,0 +1,93 @@
+-- Bulk seed for bench/cli.sh. Run by the sqlite3 CLI on a database whose schema dcrctl has
+-- already created (so user_version/application_id are dcrctl's). The caller first runs
+--   PRAGMA temp_store = MEMORY;           -- must precede: changing it drops temp tables
+--   CREATE TEMP TABLE bench_params(n INTEGER); INSERT INTO temp.bench_params VALUES (<N>);
+-- Rows mimic what `dcrctl register` writes (see src/store/clients.rs, src/ops/register.rs):
+--   70% web confidential (client_secret_basic, code + refresh_token, one secret row),
+--   20% native public   (none, loopback + private-use redirect, no secret),
+--   10% service         (client_secret_post, client_credentials, no redirect_uris, one secret).
+-- client_id: 22 lowercase hex chars (88 random bits); hashes: 'sha256:' || 64 hex chars.
+-- client_id_issued_at: 4 clients per second, ending an hour before now.
+-- One 'register' audit event per client, as dcrctl would have written.
+
+PRAGMA journal_mode = OFF;       -- bulk load only; switched back to WAL at the end
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1048576;    -- 1 GiB
+PRAGMA foreign_keys = OFF;
+
+BEGIN;
+
+CREATE TEMP TABLE seed AS
+WITH RECURSIVE s(n) AS (
+    SELECT 1
+    UNION ALL
+    SELECT n + 1 FROM s WHERE n < (SELECT n FROM temp.bench_params)
+)
+SELECT
+    n,
+    lower(hex(randomblob(11))) AS client_id,
+    n % 10 AS kind,
+    CAST(strftime('%s', 'now') AS INTEGER) - 3600
+        - ((SELECT n FROM temp.bench_params) - n) / 4 AS issued_at
+FROM s;
+
+INSERT INTO clients (client_id, client_name, metadata, token_endpoint_auth_method,
+                     client_id_issued_at, client_secret_expires_at, registration_token_hash,
+                     registered_via, updated_at, last_used_at, revision)
+SELECT
+    client_id,
+    CASE WHEN kind <= 6 THEN 'App ' || n WHEN kind <= 8 THEN 'Mobile ' || n ELSE 'Service ' || n END,
+    CASE
+        WHEN kind <= 6 THEN json_object(
+            'redirect_uris', json_array('https://app' || n || '.example.com/oauth/callback'),
+            'token_endpoint_auth_method', 'client_secret_basic',
+            'grant_types', json_array('authorization_code', 'refresh_token'),
+            'response_types', json_array('code'),
+            'application_type', 'web',
+            'client_name', 'App ' || n,
+            'scope', 'openid profile email',
+            'contacts', json_array('ops+' || n || '@example.com'),
+            'client_uri', 'https://app' || n || '.example.com')
+        WHEN kind <= 8 THEN json_object(
+            'redirect_uris', json_array('http://127.0.0.1/callback',
+                                        'com.example.app' || n || ':/oauth2redirect'),
+            'token_endpoint_auth_method', 'none',
+            'grant_types', json_array('authorization_code', 'refresh_token'),
+            'response_types', json_array('code'),
+            'application_type', 'native',
+            'client_name', 'Mobile ' || n)
+        ELSE json_object(
+            'redirect_uris', json_array(),
+            'token_endpoint_auth_method', 'client_secret_post',
+            'grant_types', json_array('client_credentials'),
+            'response_types', json_array(),
+            'application_type', 'web',
+            'client_name', 'Service ' || n)
+    END,
+    CASE WHEN kind <= 6 THEN 'client_secret_basic' WHEN kind <= 8 THEN 'none' ELSE 'client_secret_post' END,
+    issued_at,
+    CASE WHEN kind IN (7, 8) THEN NULL ELSE 0 END,
+    'sha256:' || lower(hex(randomblob(32))),
+    'cli',
+    issued_at,
+    NULL,
+    CASE WHEN kind IN (7, 8) THEN 1 ELSE 2 END
+FROM temp.seed
+ORDER BY n;           -- rowid order = registration order, as in a real registry
+
+INSERT INTO client_secrets (client_id, secret_hash, expires_at, created_at, superseded_at)
+SELECT client_id, 'sha256:' || lower(hex(randomblob(32))), 0, issued_at, NULL
+FROM temp.seed WHERE kind NOT IN (7, 8)
+ORDER BY n;
+
+INSERT INTO events (at, actor, action, client_id, details)
+SELECT issued_at, 'cli:bench', 'register', client_id,
+       json_object('via', 'cli', 'fields',
+                   json_array('redirect_uris', 'token_endpoint_auth_method', 'grant_types',
+                              'response_types', 'application_type', 'client_name'))
+FROM temp.seed ORDER BY n;
+
+DROP TABLE temp.seed;
+COMMIT;
+
+PRAGMA journal_mode = WAL;

@@ -1,0 +1,221 @@
+//! Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`:
+//! prompts appear only there, answers are honoured, hidden input stays hidden.
+
+use crate::util::TestEnv;
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct PtyRun {
+    code: i32,
+    /// Everything the terminal showed: stdout and stderr interleaved, as a user sees them.
+    screen: String,
+}
+
+/// Run `dcrctl ARGS` on a pseudo-terminal. When `prompt` is given, wait until the terminal
+/// shows it, then type `input`.
+fn on_terminal(
+    env: &TestEnv,
+    args: &[&str],
+    prompt: Option<&str>,
+    input: &str,
+    extra_env: &[(&str, &str)],
+) -> PtyRun {
+    let binary = assert_cmd::cargo::cargo_bin("dcrctl");
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let command_line = std::iter::once(quote(binary.to_str().unwrap()))
+        .chain(args.iter().map(|a| quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut command = Command::new("script");
+    command
+        .args(["-qec", &command_line, "/dev/null"])
+        .env("DCRCTL_DB", env.db())
+        .env("HOME", env.dir())
+        .env("USER", "tester")
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("util-linux script");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (chunks, received) = mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n @ 1..) = stdout.read(&mut buffer) {
+            if chunks.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    if let Some(prompt) = prompt {
+        while !String::from_utf8_lossy(&screen).contains(prompt) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match received.recv_timeout(left) {
+                Ok(chunk) => screen.extend(chunk),
+                Err(_) => panic!(
+                    "no prompt {prompt:?} on the terminal:\n{}",
+                    String::from_utf8_lossy(&screen)
+                ),
+            }
+        }
+        // The prompt is printed just before the terminal mode changes, and a mode change may
+        // flush what was typed ahead; give it a moment, as a human would.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    stdin.write_all(input.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    // stdin stays open until the program ends, or `script` would hang up the terminal early.
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dcrctl {args:?} did not finish on the terminal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    reader.join().unwrap();
+    screen.extend(received.try_iter().flatten());
+    PtyRun {
+        code: status.code().unwrap_or(-1),
+        screen: String::from_utf8_lossy(&screen).into_owned(),
+    }
+}
+
+#[test]
+fn delete_asks_and_honours_the_answer() {
+    let env = TestEnv::new();
+    let client_id = env.register("asked")["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let declined =
+        env.unchanged(|| on_terminal(&env, &["delete", &client_id], Some("[y/N]"), "n\n", &[]));
+    assert_eq!(declined.code, 5, "{}", declined.screen);
+    assert!(
+        declined.screen.contains("This cannot be undone"),
+        "{}",
+        declined.screen
+    );
+    let accepted = on_terminal(&env, &["delete", &client_id], Some("[y/N]"), "y\n", &[]);
+    assert_eq!(accepted.code, 0, "{}", accepted.screen);
+    env.run(&["show", &client_id]).fails(3);
+}
+
+#[test]
+fn register_prompts_for_a_missing_redirect_uri() {
+    let env = TestEnv::new();
+    let run = on_terminal(
+        &env,
+        &["-o", "json", "register", "--client-name", "prompted"],
+        Some("Redirect URI"),
+        "https://p.example/cb\n",
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.screen);
+    assert!(run.screen.contains("Redirect URI"), "{}", run.screen);
+    let shown = env
+        .run(&["-o", "json", "show", "--name", "prompted"])
+        .ok()
+        .json();
+    assert_eq!(
+        shown["redirect_uris"],
+        serde_json::json!(["https://p.example/cb"])
+    );
+}
+
+#[test]
+fn no_input_never_prompts_even_on_a_terminal() {
+    let env = TestEnv::new();
+    let client_id = env.register("quiet")["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.unchanged(|| {
+        let run = on_terminal(
+            &env,
+            &["--no-input", "register", "--client-name", "x"],
+            None,
+            "",
+            &[],
+        );
+        assert_eq!(run.code, 2, "{}", run.screen);
+        assert!(!run.screen.contains("Redirect URI"), "{}", run.screen);
+        let run = on_terminal(&env, &["--no-input", "delete", &client_id], None, "", &[]);
+        assert_eq!(run.code, 5, "{}", run.screen);
+    });
+    let run = on_terminal(&env, &["--yes", "delete", &client_id], None, "", &[]);
+    assert_eq!(run.code, 0, "{}", run.screen);
+}
+
+#[test]
+fn verify_secret_prompt_does_not_echo_the_secret() {
+    let env = TestEnv::new();
+    let created = env.register("hidden");
+    let client_id = created["client_id"].as_str().unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    let run = on_terminal(
+        &env,
+        &["verify-secret", client_id],
+        Some("Client secret"),
+        &format!("{secret}\n"),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.screen);
+    assert!(
+        !run.screen.contains(secret),
+        "the secret was echoed:\n{}",
+        run.screen
+    );
+    let run = on_terminal(
+        &env,
+        &["verify-secret", client_id],
+        Some("Client secret"),
+        "wrong\n",
+        &[],
+    );
+    assert_eq!(run.code, 6, "{}", run.screen);
+}
+
+#[test]
+fn errors_are_colored_on_a_terminal_unless_no_color() {
+    let env = TestEnv::new();
+    let colored = on_terminal(&env, &["show", "missing"], None, "", &[]);
+    assert_eq!(colored.code, 3);
+    assert!(
+        colored.screen.contains("\u{1b}[1;31merror:"),
+        "{:?}",
+        colored.screen
+    );
+    for (args, extra) in [
+        (&["show", "missing"][..], &[("NO_COLOR", "1")][..]),
+        (&["--color", "never", "show", "missing"], &[]),
+    ] {
+        let plain = on_terminal(&env, args, None, "", extra);
+        assert!(
+            plain.screen.contains("error:") && !plain.screen.contains('\u{1b}'),
+            "{:?}",
+            plain.screen
+        );
+    }
+    // An explicit --color always beats NO_COLOR, even off a terminal.
+    let forced = env.run(&["--color", "always", "show", "missing"]);
+    assert_eq!(forced.code, 3);
+    assert!(
+        forced.stderr.starts_with("\u{1b}[1;31merror:"),
+        "{:?}",
+        forced.stderr
+    );
+}
