@@ -1394,7 +1394,14 @@ fn update_applies_metadata_rules() {
             "token_endpoint_auth_method",
         ),
         (
-            vec!["update", &id, "--grant-type", "implicit", "--response-type", "code"],
+            vec![
+                "update",
+                &id,
+                "--grant-type",
+                "implicit",
+                "--response-type",
+                "code",
+            ],
             "response_types",
         ),
         (
