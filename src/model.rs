@@ -87,6 +87,40 @@ impl Client {
     }
 }
 
+/// A client as listings show it, borrowed from the database row: the stored metadata stays
+/// the JSON text it was written as, so a listing never parses or copies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientSummary<'r> {
+    /// The identifier.
+    pub client_id: &'r str,
+    /// `client_name`, when set.
+    pub client_name: Option<&'r str>,
+    /// The effective `token_endpoint_auth_method`.
+    pub token_endpoint_auth_method: &'r str,
+    /// The effective metadata as stored: a compact JSON object.
+    pub metadata_json: &'r str,
+    /// Unix seconds of registration.
+    pub client_id_issued_at: i64,
+    /// Expiry of the current secret as stored (`None`: no secret).
+    pub client_secret_expires_at: Option<i64>,
+    /// How the client was registered.
+    pub registered_via: RegisteredVia,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Unix seconds of the last use, if any.
+    pub last_used_at: Option<i64>,
+}
+
+impl ClientSummary<'_> {
+    /// `client_secret_expires_at` as responses show it.
+    pub fn response_secret_expiry(&self) -> Option<i64> {
+        response_secret_expiry(
+            self.client_secret_expires_at,
+            Some(self.token_endpoint_auth_method),
+        )
+    }
+}
+
 /// `client_secret_expires_at` as responses show it: the stored value, or `0` for confidential
 /// clients without a secret; absent only for public clients.
 pub(crate) fn response_secret_expiry(

@@ -57,13 +57,13 @@ pub(crate) fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
         Format::Json => {
             let mut writer = ArrayWriter::new(stdout)?;
             ops::list(&mut store, &filter, |client| {
-                Ok(writer.push(&json::client(&client))?)
+                Ok(writer.push_with(|out| json::write_summary(out, client))?)
             })?;
             writer.finish()?;
         }
         Format::Table => {
             let mut writer = ListWriter::new(stdout)?;
-            ops::list(&mut store, &filter, |client| Ok(writer.push(&client)?))?;
+            ops::list(&mut store, &filter, |client| Ok(writer.push(client)?))?;
             writer.finish()?;
         }
     }

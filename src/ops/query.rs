@@ -1,7 +1,7 @@
 //! Read-only operations.
 
 use super::{ListFilter, Store};
-use crate::model::Client;
+use crate::model::{Client, ClientSummary};
 use crate::{Error, Result};
 
 /// One client by id.
@@ -30,7 +30,7 @@ pub fn find_by_name(store: &mut Store, name: &str) -> Result<Vec<Client>> {
 pub fn list(
     store: &mut Store,
     filter: &ListFilter,
-    visit: impl FnMut(Client) -> Result<()>,
+    visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
     store.read(|tx| tx.for_each_client(filter, visit))
 }

@@ -156,7 +156,7 @@ fn create(
     })?;
     let mut client_secret = None;
     if let (Some((plaintext, hash)), Some(expires_at)) = (minted.secret, secret_expires_at) {
-        tx.replace_secret(&client_id, &hash, expires_at, None, now)?;
+        tx.insert_secret(&client_id, &hash, expires_at, now)?;
         client_secret = plaintext.map(|s| s.expose().to_owned());
     }
     let fields: Vec<&String> = metadata.keys().collect();

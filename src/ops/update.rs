@@ -171,8 +171,7 @@ pub(super) fn change_metadata(
         info.client_secret = Some(secret.expose().to_owned());
         info.client_secret_expires_at = Some(0);
     } else if !uses_secret && client.has_secret {
-        tx.delete_secrets(&client.client_id)?;
-        tx.set_secret_expiry(&client.client_id, None, now)?;
+        tx.remove_secrets(&client.client_id, now)?;
         info.client_secret_expires_at =
             response_secret_expiry(None, Some(valid.auth_method().as_str()));
     }

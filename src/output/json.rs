@@ -1,6 +1,6 @@
 //! JSON renderings. `show` and `list` add the registry's status beside the §4 response.
 
-use crate::model::Client;
+use crate::model::{Client, ClientSummary};
 use crate::registration::ClientInformation;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
@@ -29,6 +29,54 @@ pub fn client(client: &Client) -> Value {
     Value::Object(object)
 }
 
+/// Write a listed client as one compact JSON object, the same members in the same order as
+/// [`client`] gives for `show`, by splicing the stored metadata text between the registry's
+/// members instead of parsing and re-encoding it.
+///
+/// # Errors
+/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
+pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Result<()> {
+    let metadata = summary.metadata_json.trim();
+    let members = metadata
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "client {}: stored metadata is not a JSON object",
+                    summary.client_id
+                ),
+            )
+        })?;
+    out.write_all(b"{\"client_id\":")?;
+    serde_json::to_writer(&mut *out, summary.client_id)?;
+    write!(
+        out,
+        ",\"client_id_issued_at\":{}",
+        summary.client_id_issued_at
+    )?;
+    if let Some(expires_at) = summary.response_secret_expiry() {
+        write!(out, ",\"client_secret_expires_at\":{expires_at}")?;
+    }
+    if !members.trim().is_empty() {
+        out.write_all(b",")?;
+        out.write_all(members.as_bytes())?;
+    }
+    out.write_all(b",\"registered_via\":")?;
+    serde_json::to_writer(&mut *out, summary.registered_via.as_str())?;
+    write!(
+        out,
+        ",\"has_secret\":{},\"updated_at\":{}",
+        summary.client_secret_expires_at.is_some(),
+        summary.updated_at
+    )?;
+    if let Some(last_used_at) = summary.last_used_at {
+        write!(out, ",\"last_used_at\":{last_used_at}")?;
+    }
+    out.write_all(b"}")
+}
+
 /// Write one value as a JSON document followed by a newline.
 ///
 /// # Errors
@@ -55,14 +103,14 @@ impl<W: Write> ArrayWriter<W> {
         Ok(ArrayWriter { out, count: 0 })
     }
 
-    /// Append one element.
+    /// Append one element, written by `write`.
     ///
     /// # Errors
-    /// I/O errors of `out`.
-    pub fn push(&mut self, value: &Value) -> io::Result<()> {
+    /// I/O errors of `out`, or what `write` returns.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut W) -> io::Result<()>) -> io::Result<()> {
         self.out
             .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut self.out, value)?;
+        write(&mut self.out)?;
         self.count += 1;
         Ok(())
     }

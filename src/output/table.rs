@@ -1,7 +1,7 @@
 //! Tables for people. Every cell is sanitized; times are shown in RFC 3339 UTC.
 
 use super::sanitize::sanitize;
-use crate::model::Client;
+use crate::model::{Client, ClientSummary};
 use crate::registration::ClientInformation;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
@@ -139,19 +139,13 @@ impl<W: Write> ListWriter<W> {
     ///
     /// # Errors
     /// I/O errors of `out`.
-    pub fn push(&mut self, client: &Client) -> io::Result<()> {
-        let auth = client
-            .metadata
-            .get("token_endpoint_auth_method")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let name = client.client_name().unwrap_or("-");
+    pub fn push(&mut self, client: &ClientSummary<'_>) -> io::Result<()> {
         let cells = [
-            sanitize(&client.client_id).into_owned(),
+            sanitize(client.client_id).into_owned(),
             timestamp(client.client_id_issued_at),
             client.registered_via.as_str().to_owned(),
-            sanitize(auth).into_owned(),
-            sanitize(name).into_owned(),
+            sanitize(client.token_endpoint_auth_method).into_owned(),
+            sanitize(client.client_name.unwrap_or("-")).into_owned(),
         ];
         Self::write_row(&mut self.out, &cells)
     }

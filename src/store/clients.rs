@@ -1,14 +1,21 @@
 //! Clients, their secrets and registration access tokens.
 
 use super::{StoreError, Tx};
-use crate::model::{Client, RegisteredVia};
+use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::MetadataDoc;
 use rusqlite::{params, OptionalExtension, Row};
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
+/// `has_secret` is `client_secret_expires_at IS NOT NULL`: the two change together (see
+/// [`Tx::replace_secret`], [`Tx::insert_secret`] and [`Tx::remove_secrets`]), and reading the
+/// column avoids a lookup into `client_secrets` per row, which dominated listing a million.
 const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
      c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, c.revision, \
-     EXISTS (SELECT 1 FROM client_secrets s WHERE s.client_id = c.client_id AND s.superseded_at IS NULL)";
+     c.client_secret_expires_at IS NOT NULL";
+
+/// Columns of [`ClientSummary`], in the order `for_each_client` reads them.
+const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
+     c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at";
 
 /// Which clients `list` returns. All criteria combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,6 +55,24 @@ fn client_name(metadata: &MetadataDoc) -> Option<&str> {
 
 fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
     serde_json::to_string(metadata).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+fn summary_from_row<'r>(row: &'r Row<'_>) -> Result<ClientSummary<'r>, StoreError> {
+    let text = |index: usize| -> Result<&'r str, StoreError> { Ok(row.get_ref(index)?.as_str()?) };
+    let client_id = text(0)?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("client {client_id}: {what}"));
+    Ok(ClientSummary {
+        client_id,
+        client_name: row.get_ref(1)?.as_str_or_null()?,
+        token_endpoint_auth_method: text(2)?,
+        metadata_json: text(3)?,
+        client_id_issued_at: row.get(4)?,
+        client_secret_expires_at: row.get(5)?,
+        registered_via: RegisteredVia::parse(text(6)?)
+            .ok_or_else(|| corrupt("unknown registered_via"))?,
+        updated_at: row.get(7)?,
+        last_used_at: row.get(8)?,
+    })
 }
 
 fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Client, StoreError>> {
@@ -125,14 +150,16 @@ impl Tx<'_> {
         Ok(clients)
     }
 
-    /// Visit every client matching `filter` in registration order, one row in memory at a time.
+    /// Visit every client matching `filter` in registration order. Each row is lent to `visit`
+    /// straight from SQLite's buffers, so a listing of any size runs in constant memory and
+    /// without copying or parsing the stored metadata.
     pub(crate) fn for_each_client<E: From<StoreError>>(
         &self,
         filter: &ListFilter,
-        mut visit: impl FnMut(Client) -> Result<(), E>,
+        mut visit: impl FnMut(&ClientSummary<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         let sql = format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients c WHERE \
+            "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE \
              (?1 IS NULL OR c.client_name GLOB ?1) AND \
              (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.grant_types') g WHERE g.value = ?2)) AND \
              (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
@@ -157,8 +184,8 @@ impl Tx<'_> {
             ])
             .map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
-            let client = client_from_row(row).map_err(StoreError::from)??;
-            visit(client)?;
+            let summary = summary_from_row(row)?;
+            visit(&summary)?;
         }
         Ok(())
     }
@@ -240,35 +267,50 @@ impl Tx<'_> {
                     )?
                     .execute(params![client_id, now])?;
             }
-            None => self.delete_secrets(client_id)?,
+            None => self.delete_secret_rows(client_id)?,
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO client_secrets (client_id, secret_hash, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![client_id, hash, expires_at, now])?;
-        self.set_secret_expiry(client_id, Some(expires_at), now)
-    }
-
-    pub(crate) fn delete_secrets(&self, client_id: &str) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached("DELETE FROM client_secrets WHERE client_id = ?1")?
-            .execute([client_id])?;
-        Ok(())
-    }
-
-    pub(crate) fn set_secret_expiry(
-        &self,
-        client_id: &str,
-        expires_at: Option<i64>,
-        now: i64,
-    ) -> Result<(), StoreError> {
+        self.insert_secret(client_id, hash, expires_at, now)?;
         self.tx
             .prepare_cached(
                 "UPDATE clients SET client_secret_expires_at = ?2, updated_at = ?3, revision = revision + 1 \
                  WHERE client_id = ?1",
             )?
             .execute(params![client_id, expires_at, now])?;
+        Ok(())
+    }
+
+    /// Add the first secret of a client just inserted with its `client_secret_expires_at`.
+    pub(crate) fn insert_secret(
+        &self,
+        client_id: &str,
+        hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO client_secrets (client_id, secret_hash, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![client_id, hash, expires_at, now])?;
+        Ok(())
+    }
+
+    /// Delete every secret of a client, which then has none (`client_secret_expires_at` NULL).
+    pub(crate) fn remove_secrets(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
+        self.delete_secret_rows(client_id)?;
+        self.tx
+            .prepare_cached(
+                "UPDATE clients SET client_secret_expires_at = NULL, updated_at = ?2, revision = revision + 1 \
+                 WHERE client_id = ?1",
+            )?
+            .execute(params![client_id, now])?;
+        Ok(())
+    }
+
+    fn delete_secret_rows(&self, client_id: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("DELETE FROM client_secrets WHERE client_id = ?1")?
+            .execute([client_id])?;
         Ok(())
     }
 

@@ -19,6 +19,7 @@ pub(crate) use clients::NewClient;
 pub(crate) use migrations::SCHEMA_VERSION;
 
 use migrations::{APPLICATION_ID, MIGRATIONS};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::ErrorKind as IoErrorKind;
@@ -29,6 +30,10 @@ use std::time::Duration;
 /// How long a connection waits for another writer before giving up. Writes are short (a few
 /// milliseconds), so this is only reached when something holds the lock abnormally long.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// WAL size past which a writer checkpoints. Every process replays the WAL when it opens the
+/// file, so it is kept small: 1 MiB is about 20 registrations.
+const WAL_CHECKPOINT_BYTES: u64 = 1024 * 1024;
 
 /// Failures of the storage layer, free of any backend type.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +85,12 @@ pub enum StoreError {
     Backend(String),
 }
 
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(error: rusqlite::types::FromSqlError) -> Self {
+        StoreError::Corrupt(error.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
         StoreError::Backend(error.to_string())
@@ -89,6 +100,7 @@ impl From<rusqlite::Error> for StoreError {
 /// An open registry database.
 pub struct Store {
     conn: Connection,
+    wal_path: PathBuf,
 }
 
 impl std::fmt::Debug for Store {
@@ -114,12 +126,24 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(path, e))?;
-        let mut store = Store { conn };
+        // Checkpointing on close would cost every short-lived CLI process three more fsyncs
+        // and make the next one create a new WAL (and fsync the directory); committed frames in
+        // the WAL are already durable. `checkpoint_if_large` keeps the WAL bounded instead.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| classify(path, e))?;
+        let mut wal_path = path.as_os_str().to_owned();
+        wal_path.push("-wal");
+        let mut store = Store {
+            conn,
+            wal_path: PathBuf::from(wal_path),
+        };
         store.check_identity(path)?;
         store.enable_wal().map_err(|e| classify(path, e))?;
         store
             .conn
-            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .execute_batch(
+                "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;",
+            )
             .map_err(|e| classify(path, e))?;
         store.migrate(path)?;
         Ok(store)
@@ -237,14 +261,38 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let tx = Tx { tx };
-        let value = work(&tx)?;
-        tx.tx.commit().map_err(StoreError::from)?;
+        let value = {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let tx = Tx { tx };
+            let value = work(&tx)?;
+            tx.tx.commit().map_err(StoreError::from)?;
+            value
+        };
+        self.checkpoint_if_large();
         Ok(value)
+    }
+
+    /// Fold the WAL back into the database once it outgrows [`WAL_CHECKPOINT_BYTES`].
+    ///
+    /// SQLite's automatic checkpoint assumes long-lived connections: it remembers in shared
+    /// memory how much of the WAL was already copied, and that memory is rebuilt from scratch
+    /// by the next process. A CLI that commits once and exits would then re-copy the whole WAL
+    /// on every commit past the threshold, and the WAL would never restart. So this process
+    /// checkpoints and truncates the WAL itself, right after its own commit. It never waits:
+    /// with a reader in the way, it copies what it can and leaves the rest for a later writer.
+    fn checkpoint_if_large(&self) {
+        let wal_bytes = std::fs::metadata(&self.wal_path).map_or(0, |meta| meta.len());
+        if wal_bytes <= WAL_CHECKPOINT_BYTES {
+            return;
+        }
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
     /// Run `work` in one read transaction: a consistent snapshot that never blocks writers.

@@ -863,3 +863,58 @@ fn chosen_ids_are_never_dot_segments_and_null_means_absent() {
         .json();
     assert_eq!(id(&created).len(), 22);
 }
+
+/// `list -o json` writes the stored metadata without re-encoding it; every element must still
+/// be exactly what `show -o json` says about that client.
+#[test]
+fn list_elements_equal_show_for_every_kind_of_client() {
+    let env = TestEnv::new();
+    let confidential = env.register("confidential");
+    env.run_stdin(
+        &["verify-secret", &id(&confidential)],
+        confidential["client_secret"].as_str().unwrap(),
+    )
+    .ok();
+    env.run(&[
+        "register",
+        "--token-endpoint-auth-method",
+        "none",
+        "--redirect-uri",
+        "http://127.0.0.1/cb",
+        "--application-type",
+        "native",
+    ])
+    .ok();
+    env.run(&[
+        "register",
+        "--grant-type",
+        "client_credentials",
+        "--token-endpoint-auth-method",
+        "tls_client_auth",
+    ])
+    .ok();
+    env.run_stdin(
+        &["register", "--metadata-file", "-"],
+        r#"{"redirect_uris":["https://a.example/cb"],"client_name#ja":"\u30c6\u30b9\u30c8","x_nested":{"a":[1,"\"quoted\""]},"client_name":"tab\u0009less?"}"#,
+    )
+    .fails(2);
+    env.run_stdin(
+        &["register", "--metadata-file", "-", "--secret-expires-in", "1d"],
+        r#"{"redirect_uris":["https://a.example/cb"],"client_name#ja":"\u30c6\u30b9\u30c8","x_nested":{"a":[1,"\"quoted\" \\ </script>"]}}"#,
+    )
+    .ok();
+    let listed = env.run(&["-o", "json", "list"]).ok().json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 4);
+    for element in listed {
+        let shown = env
+            .run(&["-o", "json", "show", element["client_id"].as_str().unwrap()])
+            .ok()
+            .json();
+        assert_eq!(element, &shown);
+        let listed_keys: Vec<&String> = element.as_object().unwrap().keys().collect();
+        let shown_keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
+        assert_eq!(listed_keys, shown_keys, "same members in the same order");
+    }
+    assert!(listed[0].get("last_used_at").is_some());
+}

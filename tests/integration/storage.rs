@@ -326,3 +326,39 @@ fn documented_verification_recipe_works() {
         .unwrap();
     assert_eq!(method, "client_secret_basic");
 }
+
+/// Each CLI process commits once and exits without checkpointing; the WAL must still stay
+/// bounded (a writer checkpoints it past 1 MiB) and the database consistent.
+#[test]
+fn wal_stays_bounded_across_many_processes() {
+    let env = TestEnv::new();
+    let wal = env.db().with_file_name("clients.db-wal");
+    let mut largest = 0;
+    for n in 0..60 {
+        env.run(&[
+            "register",
+            "--client-name",
+            &format!("c{n}"),
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--contact",
+            &"x".repeat(2000),
+        ])
+        .ok();
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    assert!(largest > 0, "the WAL persists between processes");
+    assert!(
+        largest <= 1024 * 1024 + 256 * 1024,
+        "WAL grew to {largest} bytes"
+    );
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 60);
+}
