@@ -4,12 +4,18 @@
 //! into an ops request once, calls one operation, and prints the result. Errors are printed
 //! once, as `error: …` on stderr, and mapped to the SPEC's exit codes in [`exit_code`].
 
+mod apply;
 mod args;
+mod db;
 mod delete;
+mod events;
+mod export;
 mod exit;
 pub mod generate;
 mod list;
+mod progress;
 mod prompt;
+mod prune;
 mod register;
 mod rotate;
 mod show;
@@ -100,6 +106,17 @@ pub enum Command {
     RotateToken(rotate::RotateTokenArgs),
     /// Check a client secret read from stdin (exit 0 valid, 6 rejected)
     VerifySecret(rotate::VerifySecretArgs),
+    /// Delete expired, unused and stale records (for cron)
+    Prune(prune::PruneArgs),
+    /// Create, update (and with --prune delete) clients to match a JSON file
+    Apply(apply::ApplyArgs),
+    /// Print every client as the JSON that apply reads (never a secret)
+    Export(export::ExportArgs),
+    /// Show the audit log, newest first
+    Events(events::EventsArgs),
+    /// Check or back up the database file
+    #[command(subcommand)]
+    Db(db::DbCommand),
     /// Print a shell completion script
     Completions(generate::CompletionsArgs),
     /// Print the man page as roff, or write one page per command
@@ -218,6 +235,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RotateSecret(args) => rotate::run_secret(&ctx, &args),
         Command::RotateToken(args) => rotate::run_token(&ctx, &args),
         Command::VerifySecret(args) => rotate::run_verify(&ctx, &args),
+        Command::Prune(args) => prune::run(&ctx, &args),
+        Command::Apply(args) => apply::run(&ctx, &args),
+        Command::Export(args) => export::run(&ctx, &args),
+        Command::Events(args) => events::run(&ctx, &args),
+        Command::Db(command) => db::run(&ctx, &command),
         Command::Completions(args) => generate::run_completions(&args),
         Command::Man(args) => generate::run_man(&args),
     }

@@ -5,13 +5,17 @@
 //! its audit row; when it returns an error nothing was written. Operations take the clock as
 //! an argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
 
+mod apply;
 mod delete;
+mod maintenance;
 mod query;
 mod register;
 mod rotate;
 mod update;
 
+pub use apply::*;
 pub use delete::delete;
+pub use maintenance::*;
 pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
 pub use rotate::{

@@ -10,8 +10,10 @@
 //! Callers see only [`Store`], [`Tx`] and [`StoreError`]; no `rusqlite` type leaves this
 //! module, which keeps it the seam for another backend.
 
+mod apply;
 mod audit;
 mod clients;
+mod maintenance;
 mod migrations;
 
 pub use clients::ListFilter;
@@ -359,5 +361,71 @@ fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
             }
         }
         _ => StoreError::from(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_in_order_on_an_empty_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (version, sql) in MIGRATIONS.iter().enumerate() {
+            conn.execute_batch(sql)
+                .unwrap_or_else(|e| panic!("migration {} fails: {e}", version + 1));
+        }
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            tables,
+            ["admins", "client_secrets", "clients", "events", "initial_access_tokens"]
+        );
+    }
+
+    #[test]
+    fn opening_migrates_once_and_reopening_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("clients.db");
+        drop(Store::open(&path).unwrap());
+        let schema = || -> (i64, String) {
+            let conn = Connection::open(&path).unwrap();
+            let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            let sql: String = conn
+                .query_row("SELECT group_concat(sql, ';') FROM sqlite_master", [], |r| r.get(0))
+                .unwrap();
+            (version, sql)
+        };
+        let first = schema();
+        assert_eq!(first.0, SCHEMA_VERSION);
+        drop(Store::open(&path).unwrap());
+        assert_eq!(schema(), first);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("clients.db")).unwrap();
+        let attempt: Result<(), StoreError> = store.write(|tx| {
+            tx.append_event(&crate::model::Event {
+                at: 1,
+                actor: "test".into(),
+                action: "probe".into(),
+                client_id: None,
+                details: serde_json::json!({}),
+            })?;
+            Err(StoreError::Backend("abort".into()))
+        });
+        assert!(attempt.is_err());
+        let events: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(events, 0);
     }
 }

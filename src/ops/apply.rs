@@ -1,0 +1,1 @@
+//! Declarative provisioning: `apply` and `export`.

@@ -1,0 +1,1 @@
+//! Cron cleanup, the audit log reader, and database maintenance.

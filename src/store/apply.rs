@@ -1,0 +1,1 @@
+//! Queries and writes for `apply` and `export`.

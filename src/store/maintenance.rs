@@ -1,0 +1,1 @@
+//! Queries for `prune`, `events`, `db check` and `db backup`.
