@@ -37,6 +37,11 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand rotate-secret 'Issue a new client secret, printed once'
             cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
             cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand prune 'Delete expired, unused and stale records (for cron)'
+            cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
+            cand export 'Print every client as the JSON that apply reads (never a secret)'
+            cand events 'Show the audit log, newest first'
+            cand db 'Check or back up the database file'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -201,6 +206,121 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dcrctl;prune'= {
+            cand --expired-for 'Delete clients whose secret expired more than this long ago, e.g. 30d'
+            cand --unused-for 'Delete clients registered over HTTP and unused for this long (never used: since registration)'
+            cand --keep-events 'Delete audit log entries older than this, e.g. 365d'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --include-provisioned 'With --unused-for, also consider clients registered with the CLI or apply'
+            cand --dry-run 'List what would be deleted without deleting it'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;apply'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --prune 'Also delete clients that are not in the file (asks for confirmation like delete)'
+            cand --dry-run 'Show what would change without changing anything'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;export'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;events'= {
+            cand --client 'Only events about this client'
+            cand --since 'Only events at or after this time (RFC 3339, or a duration ago such as 7d)'
+            cand --limit 'At most this many, newest first'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;db'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand backup 'Write a consistent copy of the database while others keep using it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;db;check'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;db;backup'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;db;help'= {
+            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand backup 'Write a consistent copy of the database while others keep using it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;db;help;check'= {
+        }
+        &'dcrctl;db;help;backup'= {
+        }
+        &'dcrctl;db;help;help'= {
+        }
         &'dcrctl;completions'= {
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
@@ -237,6 +357,11 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand rotate-secret 'Issue a new client secret, printed once'
             cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
             cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand prune 'Delete expired, unused and stale records (for cron)'
+            cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
+            cand export 'Print every client as the JSON that apply reads (never a secret)'
+            cand events 'Show the audit log, newest first'
+            cand db 'Check or back up the database file'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -256,6 +381,22 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;rotate-token'= {
         }
         &'dcrctl;help;verify-secret'= {
+        }
+        &'dcrctl;help;prune'= {
+        }
+        &'dcrctl;help;apply'= {
+        }
+        &'dcrctl;help;export'= {
+        }
+        &'dcrctl;help;events'= {
+        }
+        &'dcrctl;help;db'= {
+            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand backup 'Write a consistent copy of the database while others keep using it'
+        }
+        &'dcrctl;help;db;check'= {
+        }
+        &'dcrctl;help;db;backup'= {
         }
         &'dcrctl;help;completions'= {
         }

@@ -42,6 +42,11 @@ complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "delete" -d 'Delete cl
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "prune" -d 'Delete expired, unused and stale records (for cron)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "events" -d 'Show the audit log, newest first'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "db" -d 'Check or back up the database file'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "man" -d 'Print the man page as roff, or write one page per command'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -183,6 +188,92 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s y -l yes
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l expired-for -d 'Delete clients whose secret expired more than this long ago, e.g. 30d' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l unused-for -d 'Delete clients registered over HTTP and unused for this long (never used: since registration)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l keep-events -d 'Delete audit log entries older than this, e.g. 365d' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l include-provisioned -d 'With --unused-for, also consider clients registered with the CLI or apply'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l dry-run -d 'List what would be deleted without deleting it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l prune -d 'Also delete clients that are not in the file (asks for confirmation like delete)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l dry-run -d 'Show what would change without changing anything'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l client -d 'Only events about this client' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l limit -d 'At most this many, newest first' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
@@ -204,14 +295,21 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s y -l yes -d 'Answe
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "register" -d 'Register a new client and print its credentials, once'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "list" -d 'List clients, streamed, oldest first'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "update" -d 'Change a client\'s metadata'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "delete" -d 'Delete clients with their secrets and tokens'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "register" -d 'Register a new client and print its credentials, once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "list" -d 'List clients, streamed, oldest first'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "update" -d 'Change a client\'s metadata'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "delete" -d 'Delete clients with their secrets and tokens'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "prune" -d 'Delete expired, unused and stale records (for cron)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "events" -d 'Show the audit log, newest first'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "db" -d 'Check or back up the database file'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'

@@ -49,7 +49,9 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Writing output or reading input failed (exit 1).
-    #[error("{0}")]
+    // Transparent, not "{0}": the I/O error would otherwise be both the message and the
+    // source, and `{:#}` would print it twice.
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

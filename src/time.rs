@@ -15,3 +15,8 @@ pub(crate) fn now() -> i64 {
 pub(crate) fn after(base: i64, duration: Duration) -> i64 {
     base.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))
 }
+
+/// `base - duration` in Unix seconds, saturating.
+pub(crate) fn before(base: i64, duration: Duration) -> i64 {
+    base.saturating_sub(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))
+}

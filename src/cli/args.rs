@@ -138,15 +138,7 @@ impl MetadataArgs {
             set("skip_authorization", Value::Bool(skip));
         }
         if let Some(path) = &self.jwks_file {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("--jwks-file {}", path.display()))?;
-            let jwks: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                crate::Error::from(MetadataError::metadata(
-                    "jwks",
-                    format!("--jwks-file is not JSON: {e}"),
-                ))
-            })?;
-            set("jwks", jwks);
+            set("jwks", Value::Object(read_jwks_file(path)?));
         }
         Ok(doc)
     }
@@ -154,7 +146,7 @@ impl MetadataArgs {
 
 /// Read a metadata document from a file, or stdin for `-`.
 pub(crate) fn read_metadata_file(path: &Path) -> anyhow::Result<MetadataDoc> {
-    let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX) + 1;
+    let limit = read_limit();
     let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
@@ -167,6 +159,25 @@ pub(crate) fn read_metadata_file(path: &Path) -> anyhow::Result<MetadataDoc> {
             .with_context(|| format!("--metadata-file {}", path.display()))?;
     }
     Ok(parse_document(&bytes).map_err(crate::Error::from)?)
+}
+
+/// Read a JSON Web Key Set (a JSON object) with the same limits and strict parsing as a
+/// metadata document: at most 64 KiB, no duplicate keys.
+fn read_jwks_file(path: &Path) -> anyhow::Result<MetadataDoc> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(read_limit()).read_to_end(&mut bytes))
+        .with_context(|| format!("--jwks-file {}", path.display()))?;
+    parse_document(&bytes).map_err(|e| {
+        let error = MetadataError::metadata("jwks", format!("--jwks-file {}", e.rule));
+        crate::Error::from(error).into()
+    })
+}
+
+/// How much of a document to read: one byte over the limit, so an oversized one is refused
+/// rather than silently truncated.
+fn read_limit() -> u64 {
+    u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX) + 1
 }
 
 /// Read a secret or password from stdin, stripping one trailing newline.
@@ -185,9 +196,19 @@ pub(crate) fn read_secret_stdin(what: &str) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// A duration such as `90s`, `1h`, `7d`, `1h 30m`.
+/// The longest duration any flag takes: 100 years (of 365.25 days, as `humantime` counts
+/// them). Longer lifetimes are meaningless and would put expiry times past what RFC 3339 and
+/// the table output can show.
+const MAX_DURATION: Duration = Duration::from_secs(100 * 31_557_600);
+
+/// A duration such as `90s`, `1h`, `7d`, `1h 30m`; at most 100 years.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|e| format!("{e} (use e.g. 30m, 12h, 7d)"))
+    let duration =
+        humantime::parse_duration(text).map_err(|e| format!("{e} (use e.g. 30m, 12h, 7d)"))?;
+    if duration > MAX_DURATION {
+        return Err("must be at most 100y".to_owned());
+    }
+    Ok(duration)
 }
 
 /// A point in time: RFC 3339 (`2026-01-31T12:00:00Z`, or a date) or a duration meaning that long
@@ -222,6 +243,12 @@ mod tests {
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86400)));
         assert!(parse_duration("soon").is_err());
+        assert_eq!(parse_duration("100y"), Ok(MAX_DURATION));
+        assert_eq!(
+            parse_duration("100y 1s"),
+            Err("must be at most 100y".to_owned())
+        );
+        assert!(parse_duration("10000000y").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::ops;
 use crate::output::{json, sanitize::sanitize, Format};
 use clap::Args;
 use serde_json::json;
+use std::collections::HashSet;
 use std::io::Write;
 
 /// Arguments of `delete`.
@@ -16,13 +17,20 @@ pub struct DeleteArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
+    // An id given twice is one client: asked about, deleted and reported once.
+    let mut seen = HashSet::new();
+    let client_ids: Vec<String> = args
+        .client_ids
+        .iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .cloned()
+        .collect();
     let mut store = ctx.open_store()?;
     // Check existence first, so a typo is reported before anyone is asked to confirm.
-    for id in &args.client_ids {
+    for id in &client_ids {
         ops::show(&mut store, id)?;
     }
-    let names: Vec<String> = args
-        .client_ids
+    let names: Vec<String> = client_ids
         .iter()
         .map(|id| sanitize(id).into_owned())
         .collect();
@@ -35,10 +43,10 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
         ),
     };
     prompt::confirm(ctx, &question)?;
-    ops::delete(&mut store, &ctx.actor, &args.client_ids)?;
+    ops::delete(&mut store, &ctx.actor, &client_ids)?;
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
-        Format::Json => json::write_document(&mut stdout, &json!({ "deleted": args.client_ids }))?,
+        Format::Json => json::write_document(&mut stdout, &json!({ "deleted": client_ids }))?,
         Format::Table => {
             for name in &names {
                 writeln!(stdout, "deleted {name}")?;

@@ -1,12 +1,79 @@
-//! `dcrctl export`
+//! `dcrctl export`: every client as the JSON array that `apply` reads.
+//!
+//! Each element is `{"client_id": …}` followed by the client's stored effective metadata, and
+//! nothing else: no secret, token or hash, and no status member (`client_id_issued_at`,
+//! `registered_via`, …) that `apply` would refuse. So `export | apply` into an empty database
+//! reproduces the registry's ids and metadata, and applying an export to the database it came
+//! from changes nothing. Clients are streamed in registration order in constant memory, the
+//! stored metadata spliced in as text rather than parsed and re-encoded.
 
-use super::Ctx;
+use super::{progress, Ctx};
+use crate::model::ClientSummary;
+use crate::ops;
+use crate::output::json::ArrayWriter;
 use clap::Args;
+use indicatif::ProgressBar;
+use std::cell::OnceCell;
+use std::io::{self, BufWriter, Write};
 
 /// Arguments of `export`.
+///
+/// The output is always JSON, whatever `-o` says, since its purpose is to be read by `apply`.
+/// Secrets cannot be exported: they are stored only as hashes.
 #[derive(Debug, Args)]
 pub struct ExportArgs {}
 
-pub(crate) fn run(_ctx: &Ctx, _args: &ExportArgs) -> anyhow::Result<()> {
-    Err(crate::Error::usage("export: not implemented yet").into())
+pub(crate) fn run(ctx: &Ctx, _args: &ExportArgs) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let stdout = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut writer = ArrayWriter::new(stdout)?;
+    // Sized by the count `ops::export` reads in the same snapshot as the rows.
+    let bar: OnceCell<ProgressBar> = OnceCell::new();
+    let result = ops::export(
+        &mut store,
+        |total| {
+            let _ = bar.set(progress::bar(ctx, total, "export"));
+        },
+        |client| {
+            writer.push_with(|out| write_export(out, client))?;
+            if let Some(bar) = bar.get() {
+                bar.inc(1);
+            }
+            Ok(())
+        },
+    );
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    result?;
+    writer.finish()?;
+    Ok(())
+}
+
+/// Write one client as `apply` reads it: `{"client_id":…,<stored metadata members>}`, compact.
+///
+/// # Errors
+/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
+pub(crate) fn write_export(out: &mut impl Write, client: &ClientSummary<'_>) -> io::Result<()> {
+    let members = client
+        .metadata_json
+        .trim()
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "client {}: stored metadata is not a JSON object",
+                    client.client_id
+                ),
+            )
+        })?;
+    out.write_all(b"{\"client_id\":")?;
+    serde_json::to_writer(&mut *out, client.client_id)?;
+    if !members.trim().is_empty() {
+        out.write_all(b",")?;
+        out.write_all(members.as_bytes())?;
+    }
+    out.write_all(b"}")
 }

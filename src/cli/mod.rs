@@ -9,8 +9,8 @@ mod args;
 mod db;
 mod delete;
 mod events;
-mod export;
 mod exit;
+mod export;
 pub mod generate;
 mod list;
 mod progress;
@@ -138,6 +138,18 @@ impl Ctx {
             Some(path) => path.clone(),
             None => default_db_path()?,
         };
+        Ok(Store::open(&path)?)
+    }
+
+    /// Open the database only if it exists: maintenance commands never create one.
+    pub(crate) fn open_existing_store(&self) -> anyhow::Result<Store> {
+        let path = match &self.db {
+            Some(path) => path.clone(),
+            None => default_db_path()?,
+        };
+        if !path.exists() {
+            anyhow::bail!("{}: no such database", path.display());
+        }
         Ok(Store::open(&path)?)
     }
 }

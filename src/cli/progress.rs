@@ -22,3 +22,16 @@ pub(crate) fn bar(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
     }
     bar
 }
+
+/// A running count for work whose total is not known up front.
+pub(crate) fn counter(ctx: &Ctx, what: &str) -> ProgressBar {
+    if ctx.format == Format::Json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    let template = format!("{{spinner}} {what}: {{pos}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -37,7 +37,9 @@ pub struct RegisterArgs {
     secret_expires_in: Option<Duration>,
 
     /// With --client-id: modify the client when it exists instead of failing
-    #[arg(long, requires = "client_id")]
+    // No clap `requires`: the id may come from --metadata-file, and `ops::upsert` refuses
+    // a missing one.
+    #[arg(long)]
     upsert: bool,
 }
 
@@ -62,10 +64,11 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
     if !args.upsert && ctx.interactive {
         ask_for_redirect_uris(&mut doc)?;
     }
-    let client_secret = if args.client_secret_stdin {
-        Some(Secret::new(read_secret_stdin("client secret")?))
-    } else {
-        None
+    let client_secret = match (args.client_secret_stdin, ctx.interactive) {
+        (false, _) => None,
+        // On a terminal, ask without echoing the secret.
+        (true, true) => Some(Secret::new(prompt::secret("Client secret")?)),
+        (true, false) => Some(Secret::new(read_secret_stdin("client secret")?)),
     };
     let request = Register {
         metadata: doc,

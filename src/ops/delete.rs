@@ -3,12 +3,15 @@
 use super::{record, Actor, Store};
 use crate::{time, Error, Result};
 use serde_json::json;
+use std::collections::HashSet;
 
-/// Delete every client in `client_ids`, all or none: an unknown id deletes nothing.
+/// Delete every client in `client_ids`, all or none: an unknown id deletes nothing. An id given
+/// more than once is deleted once.
 ///
 /// # Errors
 /// [`Error::NotFound`] naming the first unknown id.
 pub fn delete(store: &mut Store, actor: &Actor, client_ids: &[String]) -> Result<()> {
+    let client_ids = dedup(client_ids);
     store.write(|tx| {
         let now = time::now();
         for client_id in client_ids {
@@ -19,4 +22,21 @@ pub fn delete(store: &mut Store, actor: &Actor, client_ids: &[String]) -> Result
         }
         Ok(())
     })
+}
+
+/// `ids` without repeats, in the order of first occurrence.
+fn dedup(ids: &[String]) -> Vec<&String> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter().filter(|id| seen.insert(id.as_str())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dedup;
+
+    #[test]
+    fn dedup_keeps_first_occurrence_order() {
+        let ids: Vec<String> = ["b", "a", "b", "c", "a"].map(String::from).into();
+        assert_eq!(dedup(&ids), ["b", "a", "c"]);
+    }
 }

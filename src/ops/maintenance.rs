@@ -1,1 +1,239 @@
-//! Cron cleanup, the audit log reader, and database maintenance.
+//! Cron cleanup (`prune`), the audit log reader (`events`) and database maintenance
+//! (`db check`, `db backup`).
+//!
+//! `prune` deletes in batches of at most [`PRUNE_BATCH`] rows or 50 ms, each its own write
+//! transaction with its audit rows, so a running server or another CLI call never waits long
+//! for the lock; the walk resumes by rowid, so the whole run reads each client once and holds
+//! constant memory. Readers are never blocked at all (WAL).
+
+use super::Store;
+use crate::model::Event;
+use crate::store::Tx;
+use crate::{time, Error, Result};
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use crate::store::{EventFilter, IntegrityReport, PruneCriteria, PruneReason};
+
+/// At most this many clients per prune transaction.
+pub const PRUNE_BATCH: usize = 2000;
+
+/// A prune transaction stops deleting after this long, so together with its commit it holds
+/// the write lock for well under the ~100 ms a concurrent writer may wait.
+const PRUNE_BATCH_TIME: Duration = Duration::from_millis(50);
+
+/// How far the WAL may grow during a prune before it is checkpointed (see
+/// [`Store::set_wal_budget`]).
+const PRUNE_WAL_BUDGET: u64 = 64 * 1024 * 1024;
+
+/// What `prune` should remove.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prune {
+    /// Which clients.
+    pub criteria: PruneCriteria,
+    /// Remove audit entries older than this Unix time.
+    pub events_before: Option<i64>,
+    /// Only report what would be removed.
+    pub dry_run: bool,
+}
+
+/// What `prune` removed (or, in a dry run, would remove).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Clients removed because their secret expired.
+    pub expired_clients: u64,
+    /// Clients removed because nobody used them.
+    pub unused_clients: u64,
+    /// Initial access tokens that were expired, used up or revoked.
+    pub initial_access_tokens: u64,
+    /// Audit entries removed.
+    pub events: u64,
+    /// In a dry run, each client that would be removed and why.
+    pub would_remove: Vec<(String, PruneReason)>,
+}
+
+/// Remove dead clients, tokens and old audit entries. Idempotent: a second run right after
+/// finds nothing more to do. `progress` is told how many clients each batch removed.
+///
+/// # Errors
+/// A usage error when nothing is asked for; storage failures (batches already committed stay
+/// committed, and a re-run continues where this one stopped).
+pub fn prune(
+    store: &mut Store,
+    actor: &super::Actor,
+    request: &Prune,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Pruned> {
+    let criteria = &request.criteria;
+    let prunes_clients = criteria.expired_before.is_some() || criteria.unused_since.is_some();
+    if !prunes_clients && request.events_before.is_none() {
+        return Err(Error::usage(
+            "prune needs a criterion: --expired-for, --unused-for or --keep-events",
+        ));
+    }
+    let mut pruned = Pruned::default();
+    let now = time::now();
+    if prunes_clients {
+        store.set_wal_budget(PRUNE_WAL_BUDGET);
+        let result = prune_clients(store, actor, request, now, &mut pruned, progress);
+        store.set_wal_budget(Store::DEFAULT_WAL_BUDGET);
+        store.checkpoint_if_large();
+        result?;
+    }
+    pruned.initial_access_tokens = if request.dry_run {
+        store.read(|tx| Ok::<_, Error>(tx.count_dead_initial_access_tokens(now)?))?
+    } else {
+        drain(store, |tx| {
+            let deleted = tx.delete_dead_initial_access_tokens(now, PRUNE_BATCH)?;
+            if deleted > 0 {
+                audit(
+                    tx,
+                    actor,
+                    "prune-tokens",
+                    None,
+                    now,
+                    json!({ "deleted": deleted }),
+                )?;
+            }
+            Ok(deleted)
+        })?
+    };
+    if let Some(before) = request.events_before {
+        pruned.events = if request.dry_run {
+            store.read(|tx| Ok::<_, Error>(tx.count_events_before(before)?))?
+        } else {
+            drain(store, |tx| {
+                let deleted = tx.delete_events_before(before, PRUNE_BATCH * 10)?;
+                if deleted > 0 {
+                    audit(
+                        tx,
+                        actor,
+                        "prune-events",
+                        None,
+                        now,
+                        json!({ "deleted": deleted, "before": before }),
+                    )?;
+                }
+                Ok(deleted)
+            })?
+        };
+    }
+    Ok(pruned)
+}
+
+/// Delete the clients `request` selects, batch by batch, resuming by rowid.
+fn prune_clients(
+    store: &mut Store,
+    actor: &super::Actor,
+    request: &Prune,
+    now: i64,
+    pruned: &mut Pruned,
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
+    let criteria = &request.criteria;
+    let mut after = 0;
+    loop {
+        let batch = if request.dry_run {
+            store.read(|tx| Ok::<_, Error>(tx.prune_candidates(criteria, after, PRUNE_BATCH)?))?
+        } else {
+            store.write(|tx| {
+                // Stop early when the batch has held the write lock long enough; the rest
+                // of the candidates are found again by the next batch.
+                let started = Instant::now();
+                let mut batch = tx.prune_candidates(criteria, after, PRUNE_BATCH)?;
+                let mut done = 0;
+                for candidate in &batch {
+                    tx.delete_client(&candidate.client_id)?;
+                    audit(
+                        tx,
+                        actor,
+                        "prune",
+                        Some(&candidate.client_id),
+                        now,
+                        json!({ "reason": candidate.reason.as_str() }),
+                    )?;
+                    done += 1;
+                    if started.elapsed() >= PRUNE_BATCH_TIME {
+                        break;
+                    }
+                }
+                batch.truncate(done);
+                Ok::<_, Error>(batch)
+            })?
+        };
+        let Some(last) = batch.last() else { break };
+        after = last.rowid;
+        for candidate in &batch {
+            match candidate.reason {
+                PruneReason::Expired => pruned.expired_clients += 1,
+                PruneReason::Unused => pruned.unused_clients += 1,
+            }
+        }
+        progress(batch.len() as u64);
+        if request.dry_run {
+            pruned
+                .would_remove
+                .extend(batch.into_iter().map(|c| (c.client_id, c.reason)));
+        }
+    }
+    Ok(())
+}
+
+/// Run `batch` in write transactions until it deletes nothing; the total deleted.
+fn drain(store: &mut Store, mut batch: impl FnMut(&Tx<'_>) -> Result<usize>) -> Result<u64> {
+    let mut total = 0;
+    loop {
+        let deleted = store.write(&mut batch)?;
+        if deleted == 0 {
+            return Ok(total);
+        }
+        total += deleted as u64;
+    }
+}
+
+fn audit(
+    tx: &Tx<'_>,
+    actor: &super::Actor,
+    action: &str,
+    client_id: Option<&str>,
+    now: i64,
+    details: serde_json::Value,
+) -> Result<()> {
+    tx.append_event(&Event {
+        at: now,
+        actor: actor.as_str().to_owned(),
+        action: action.to_owned(),
+        client_id: client_id.map(str::to_owned),
+        details,
+    })?;
+    Ok(())
+}
+
+/// Stream audit entries matching `filter`, newest first.
+///
+/// # Errors
+/// Storage failures, or whatever `visit` returns.
+pub fn events(
+    store: &mut Store,
+    filter: &EventFilter,
+    visit: impl FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    store.read(|tx| tx.for_each_event(filter, visit))
+}
+
+/// Check the database's integrity and foreign keys.
+///
+/// # Errors
+/// Storage failures that prevent the check; damage is reported in the result.
+pub fn check(store: &mut Store) -> Result<IntegrityReport> {
+    Ok(store.check_integrity()?)
+}
+
+/// Write a consistent online backup of the database to `destination`.
+///
+/// # Errors
+/// [`Error::Conflict`] when `destination` exists; I/O and storage failures.
+pub fn backup(store: &mut Store, destination: &Path) -> Result<()> {
+    Ok(store.backup_to(destination)?)
+}

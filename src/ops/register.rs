@@ -1,6 +1,6 @@
 //! Creating clients, and the create-or-modify of `register --upsert`.
 
-use super::update::change_metadata;
+use super::update::change_metadata_issuing;
 use super::{record, Actor, Store};
 use crate::credentials::{self, Secret};
 use crate::model::{response_secret_expiry, RegisteredVia};
@@ -32,7 +32,8 @@ pub struct Register {
 pub enum Upserted {
     /// A new client; its credentials are in the response.
     Created(ClientInformation),
-    /// An existing client was modified; no credential is shown.
+    /// An existing client was modified. It carries no credential, except a secret the change
+    /// had to issue because the client's new authentication method needs one.
     Updated(ClientInformation),
 }
 
@@ -180,10 +181,14 @@ fn create(
 }
 
 /// Create the client `request.client_id`, or when it exists, set the given metadata fields on
-/// it (and its secret, when one is supplied). Credentials are shown only on create.
+/// it (and its secret, when one is supplied). Credentials are issued only on create, except a
+/// secret for an existing client whose new authentication method needs one (as `update` does).
 ///
 /// # Errors
-/// A usage error without a client id; otherwise as [`register`] and [`super::update`].
+/// A usage error without a client id, or for `secret_expires_in` on an existing client when
+/// no secret is set or issued; a chosen secret for a client whose (merged) authentication
+/// method uses none is `invalid_client_metadata`; otherwise as [`register`] and
+/// [`super::update`].
 pub fn upsert(
     store: &mut Store,
     actor: &Actor,
@@ -220,7 +225,26 @@ pub fn upsert(
         }
         Some(existing) => {
             let merged = merge_changes(&existing.metadata, request.metadata.clone());
-            let mut info = change_metadata(tx, actor, policy, &existing, &merged)?;
+            // The client's own method decides, not the request's default: an upsert that names
+            // no method must not give a public client a secret.
+            let uses_secret = validate(&merged, policy)?.auth_method().uses_secret();
+            if chosen_hash.is_some() && !uses_secret {
+                return Err(MetadataError::metadata(
+                    "client_secret",
+                    "this client's token_endpoint_auth_method does not use a secret",
+                )
+                .into());
+            }
+            // A secret the change issues (the client starts needing one) gets the requested
+            // lifetime and is returned, so it is printed once like any new secret.
+            let mut info = change_metadata_issuing(
+                tx,
+                actor,
+                policy,
+                &existing,
+                &merged,
+                request.secret_expires_in,
+            )?;
             if let Some(hash) = chosen_hash {
                 let now = time::now();
                 let expires_at = request.secret_expires_in.map_or(0, |d| time::after(now, d));
@@ -236,6 +260,11 @@ pub fn upsert(
                 info.client_secret_expires_at = Some(expires_at);
                 // The admin's own secret replaced any secret the change just issued.
                 info.client_secret = None;
+            } else if request.secret_expires_in.is_some() && info.client_secret.is_none() {
+                // Rolls back the metadata change: nothing is written.
+                return Err(crate::Error::usage(
+                    "--secret-expires-in applies to a new secret; use rotate-secret --expires-in",
+                ));
             }
             Ok(Upserted::Updated(info))
         }

@@ -10,6 +10,7 @@ use crate::registration::{
 use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 /// A partial change: fields to set, fields to remove, redirect URIs to add or remove.
 #[derive(Debug, Clone, Default)]
@@ -152,6 +153,19 @@ pub(super) fn change_metadata(
     client: &Client,
     doc: &MetadataDoc,
 ) -> Result<ClientInformation> {
+    change_metadata_issuing(tx, actor, policy, client, doc, None)
+}
+
+/// [`change_metadata`], giving a secret it issues the lifetime `secret_lifetime` (never
+/// expires when `None`). An issued secret is in the returned `client_secret`.
+pub(super) fn change_metadata_issuing(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    client: &Client,
+    doc: &MetadataDoc,
+    secret_lifetime: Option<Duration>,
+) -> Result<ClientInformation> {
     let valid = validate(doc, policy)?;
     let mut info = client.information();
     if valid.doc() == &client.metadata && client.metadata.keys().eq(valid.doc().keys()) {
@@ -161,15 +175,16 @@ pub(super) fn change_metadata(
     let uses_secret = valid.auth_method().uses_secret();
     if uses_secret && !client.has_secret {
         let secret = credentials::new_client_secret();
+        let expires_at = secret_lifetime.map_or(0, |lifetime| time::after(now, lifetime));
         tx.replace_secret(
             &client.client_id,
             &credentials::hash_generated(&secret),
-            0,
+            expires_at,
             None,
             now,
         )?;
         info.client_secret = Some(secret.expose().to_owned());
-        info.client_secret_expires_at = Some(0);
+        info.client_secret_expires_at = Some(expires_at);
     } else if !uses_secret && client.has_secret {
         tx.remove_secrets(&client.client_id, now)?;
         info.client_secret_expires_at =

@@ -115,6 +115,12 @@ impl<W: Write> ArrayWriter<W> {
         Ok(())
     }
 
+    /// Give up on the array without closing it, returning the writer as it is, so the
+    /// caller can discard what is still buffered instead of printing a truncated array.
+    pub fn abandon(self) -> W {
+        self.out
+    }
+
     /// Close the array and flush.
     ///
     /// # Errors

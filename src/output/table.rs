@@ -6,15 +6,30 @@ use crate::registration::ClientInformation;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::{Duration, UNIX_EPOCH};
 
-/// Unix seconds as an RFC 3339 UTC timestamp.
+/// The last second RFC 3339 can show (9999-12-31T23:59:59Z); `humantime` refuses to format
+/// later times, and `to_string` on its timestamp would panic.
+const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+
+/// Unix seconds as an RFC 3339 UTC timestamp, or the raw seconds when RFC 3339 cannot show
+/// them (before 1970, after 9999). Never panics: the value may come from any database row.
 pub fn timestamp(seconds: i64) -> String {
-    match u64::try_from(seconds) {
-        Ok(seconds) => {
-            humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(seconds)).to_string()
-        }
+    let Some(secs) = u64::try_from(seconds)
+        .ok()
+        .filter(|&secs| secs <= LAST_RFC3339_SECOND)
+    else {
+        return seconds.to_string();
+    };
+    let mut text = String::new();
+    match write!(
+        text,
+        "{}",
+        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs))
+    ) {
+        Ok(()) => text,
         Err(_) => seconds.to_string(),
     }
 }
@@ -157,5 +172,20 @@ impl<W: Write> ListWriter<W> {
     pub fn finish(mut self) -> io::Result<W> {
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timestamp;
+
+    #[test]
+    fn timestamps_outside_rfc3339_fall_back_to_seconds() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(253_402_300_799), "9999-12-31T23:59:59Z");
+        assert_eq!(timestamp(253_402_300_800), "253402300800");
+        assert_eq!(timestamp(300_000_000_000), "300000000000");
+        assert_eq!(timestamp(i64::MAX), i64::MAX.to_string());
+        assert_eq!(timestamp(-1), "-1");
     }
 }

@@ -2,10 +2,14 @@
 
 use super::metadata::MetadataDoc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::fmt;
 
 /// What every create, read, update and rotate returns: registry-managed members first, then
 /// the effective metadata. Absent values are omitted, never `null`.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` redacts `client_secret` and `registration_access_token`, so a `{:?}` in a log line
+/// or tracing span cannot leak them; only [`Serialize`] writes them, into the one response.
+#[derive(Clone, PartialEq)]
 pub struct ClientInformation {
     /// The client identifier.
     pub client_id: String,
@@ -21,6 +25,33 @@ pub struct ClientInformation {
     pub registration_client_uri: Option<String>,
     /// The effective metadata document.
     pub metadata: MetadataDoc,
+}
+
+impl fmt::Debug for ClientInformation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |value: &Option<String>| value.as_ref().map(|_| Redacted);
+        f.debug_struct("ClientInformation")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .field("client_id_issued_at", &self.client_id_issued_at)
+            .field("client_secret_expires_at", &self.client_secret_expires_at)
+            .field(
+                "registration_access_token",
+                &redacted(&self.registration_access_token),
+            )
+            .field("registration_client_uri", &self.registration_client_uri)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+/// Stands in for a credential in `Debug` output.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl Serialize for ClientInformation {
@@ -44,5 +75,41 @@ impl Serialize for ClientInformation {
             map.serialize_entry(key, value)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_credentials() {
+        let mut info = ClientInformation {
+            client_id: "app".into(),
+            client_secret: Some("dcrsec_topsecret".into()),
+            client_id_issued_at: 1,
+            client_secret_expires_at: Some(0),
+            registration_access_token: Some("dcrrat_alsosecret".into()),
+            registration_client_uri: None,
+            metadata: MetadataDoc::new(),
+        };
+        let shown = format!("{info:?}");
+        assert!(
+            !shown.contains("topsecret") && !shown.contains("alsosecret"),
+            "{shown}"
+        );
+        assert!(shown.contains("client_secret: Some(<redacted>)"), "{shown}");
+        assert!(
+            shown.contains("registration_access_token: Some(<redacted>)"),
+            "{shown}"
+        );
+        assert!(shown.contains("client_id: \"app\""), "{shown}");
+        let pretty = format!("{info:#?}");
+        assert!(!pretty.contains("topsecret") && !pretty.contains("alsosecret"));
+        info.client_secret = None;
+        info.registration_access_token = None;
+        let shown = format!("{info:?}");
+        assert!(shown.contains("client_secret: None"), "{shown}");
+        assert!(shown.contains("registration_access_token: None"), "{shown}");
     }
 }

@@ -1,1 +1,298 @@
 //! Queries for `prune`, `events`, `db check` and `db backup`.
+//!
+//! Pruning walks `clients` by rowid in short batches, each batch its own transaction that
+//! re-reads its candidates, so a concurrent writer never waits long and a client changed after
+//! it was seen is judged on its current state.
+
+use super::{Store, StoreError, Tx};
+use crate::model::Event;
+use rusqlite::params;
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Which clients `prune` removes; `None` criteria are off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PruneCriteria {
+    /// Clients whose secret expired at or before this Unix time.
+    pub expired_before: Option<i64>,
+    /// Clients not used (or, never used, not registered) since this Unix time.
+    pub unused_since: Option<i64>,
+    /// Whether `unused_since` also applies to clients registered with the CLI or apply.
+    pub include_provisioned: bool,
+}
+
+/// Why a client is pruned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PruneReason {
+    /// Its secret expired long enough ago.
+    Expired,
+    /// Nobody used it for long enough.
+    Unused,
+}
+
+impl PruneReason {
+    /// The name used in output and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PruneReason::Expired => "expired",
+            PruneReason::Unused => "unused",
+        }
+    }
+}
+
+/// A client `prune` selected, and where the walk resumes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PruneCandidate {
+    pub(crate) rowid: i64,
+    pub(crate) client_id: String,
+    pub(crate) reason: PruneReason,
+}
+
+/// Filters of `events`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Only events about this client.
+    pub client_id: Option<String>,
+    /// Only events at or after this Unix time.
+    pub since: Option<i64>,
+    /// At most this many.
+    pub limit: Option<u64>,
+}
+
+/// What `db check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrityReport {
+    /// `PRAGMA integrity_check` lines; `["ok"]` when sound.
+    pub integrity: Vec<String>,
+    /// `PRAGMA foreign_key_check` rows, described.
+    pub foreign_key_violations: Vec<String>,
+    /// `PRAGMA user_version`.
+    pub schema_version: i64,
+}
+
+impl IntegrityReport {
+    /// Whether the file is sound.
+    pub fn is_ok(&self) -> bool {
+        self.integrity == ["ok"] && self.foreign_key_violations.is_empty()
+    }
+}
+
+const PRUNE_WHERE: &str =
+    "((?2 IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?2) \
+     OR (?3 IS NOT NULL AND coalesce(c.last_used_at, c.client_id_issued_at) <= ?3 \
+         AND (?4 OR c.registered_via = 'http')))";
+
+impl Tx<'_> {
+    /// Up to `limit` clients matching `criteria` with a rowid above `after`, in rowid order.
+    pub(crate) fn prune_candidates(
+        &self,
+        criteria: &PruneCriteria,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<PruneCandidate>, StoreError> {
+        let sql = format!(
+            "SELECT c.rowid, c.client_id, \
+             (?2 IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?2) \
+             FROM clients c WHERE c.rowid > ?1 AND {PRUNE_WHERE} ORDER BY c.rowid LIMIT ?5"
+        );
+        let mut statement = self.tx.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map(
+            params![
+                after,
+                criteria.expired_before,
+                criteria.unused_since,
+                criteria.include_provisioned,
+                limit
+            ],
+            |row| {
+                let expired: bool = row.get(2)?;
+                Ok(PruneCandidate {
+                    rowid: row.get(0)?,
+                    client_id: row.get(1)?,
+                    reason: if expired {
+                        PruneReason::Expired
+                    } else {
+                        PruneReason::Unused
+                    },
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Delete up to `limit` initial access tokens that can never be used again: expired,
+    /// used up or revoked. Returns how many.
+    pub(crate) fn delete_dead_initial_access_tokens(
+        &self,
+        now: i64,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self
+            .tx
+            .prepare_cached(
+                "DELETE FROM initial_access_tokens WHERE token_id IN (SELECT token_id FROM initial_access_tokens \
+                 WHERE (expires_at <> 0 AND expires_at <= ?1) OR (max_uses IS NOT NULL AND uses >= max_uses) \
+                 OR revoked_at IS NOT NULL LIMIT ?2)",
+            )?
+            .execute(params![now, limit])?)
+    }
+
+    /// How many initial access tokens [`Tx::delete_dead_initial_access_tokens`] would delete.
+    pub(crate) fn count_dead_initial_access_tokens(&self, now: i64) -> Result<u64, StoreError> {
+        Ok(self.tx.query_row(
+            "SELECT count(*) FROM initial_access_tokens WHERE (expires_at <> 0 AND expires_at <= ?1) \
+             OR (max_uses IS NOT NULL AND uses >= max_uses) OR revoked_at IS NOT NULL",
+            [now],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Delete up to `limit` audit entries older than `before`. Returns how many.
+    pub(crate) fn delete_events_before(
+        &self,
+        before: i64,
+        limit: usize,
+    ) -> Result<usize, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self
+            .tx
+            .prepare_cached(
+                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM events WHERE at < ?1 LIMIT ?2)",
+            )?
+            .execute(params![before, limit])?)
+    }
+
+    /// How many audit entries are older than `before`.
+    pub(crate) fn count_events_before(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(self.tx.query_row(
+            "SELECT count(*) FROM events WHERE at < ?1",
+            [before],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Visit audit entries matching `filter`, newest first.
+    pub(crate) fn for_each_event<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut visit: impl FnMut(Event) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let limit = filter
+            .limit
+            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut statement = self
+            .tx
+            .prepare(
+                "SELECT at, actor, action, client_id, details FROM events \
+                 WHERE (?1 IS NULL OR client_id = ?1) AND (?2 IS NULL OR at >= ?2) \
+                 ORDER BY event_id DESC LIMIT ?3",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = statement
+            .query(params![filter.client_id, filter.since, limit])
+            .map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let details: String = row.get(4).map_err(StoreError::from)?;
+            let event = Event {
+                at: row.get(0).map_err(StoreError::from)?,
+                actor: row.get(1).map_err(StoreError::from)?,
+                action: row.get(2).map_err(StoreError::from)?,
+                client_id: row.get(3).map_err(StoreError::from)?,
+                details: serde_json::from_str(&details).map_err(|_| {
+                    StoreError::Corrupt("an audit entry's details are not JSON".into())
+                })?,
+            };
+            visit(event)?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Run SQLite's integrity and foreign-key checks.
+    ///
+    /// # Errors
+    /// Storage failures that prevent the check itself.
+    pub fn check_integrity(&mut self) -> Result<IntegrityReport, StoreError> {
+        let integrity = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let foreign_key_violations = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_map([], |row| {
+                let table: String = row.get(0)?;
+                let rowid: Option<i64> = row.get(1)?;
+                let parent: String = row.get(2)?;
+                Ok(format!(
+                    "{table} row {} refers to a missing {parent} row",
+                    rowid.unwrap_or(-1)
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let schema_version = self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        Ok(IntegrityReport {
+            integrity,
+            foreign_key_violations,
+            schema_version,
+        })
+    }
+
+    /// Copy the database to `destination` (created 0600, must not exist) with SQLite's online
+    /// backup, in one step: the copy is one consistent snapshot, taken without blocking
+    /// writers in other processes.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when `destination` exists; I/O and storage failures.
+    pub fn backup_to(&mut self, destination: &Path) -> Result<(), StoreError> {
+        let io = |source| StoreError::Io {
+            path: destination.to_owned(),
+            source,
+        };
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(destination)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Conflict {
+                    what: "file",
+                    id: destination.display().to_string(),
+                })
+            }
+            Err(e) => return Err(io(e)),
+        }
+        let copy = || -> Result<(), StoreError> {
+            let mut target = rusqlite::Connection::open(destination)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+            // All pages in one step: a single read transaction, hence one snapshot. A step
+            // split into several would restart whenever another process wrote in between.
+            let deadline = std::time::Instant::now() + super::BUSY_TIMEOUT;
+            loop {
+                match backup.step(-1)? {
+                    rusqlite::backup::StepResult::Done => return Ok(()),
+                    _ if std::time::Instant::now() < deadline => {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    _ => {
+                        return Err(StoreError::Backend(
+                            "the database stayed busy; backup abandoned".into(),
+                        ))
+                    }
+                }
+            }
+        };
+        copy().inspect_err(|_| {
+            let _ = std::fs::remove_file(destination);
+        })
+    }
+}

@@ -18,6 +18,7 @@ mod migrations;
 
 pub use clients::ListFilter;
 pub(crate) use clients::NewClient;
+pub use maintenance::{EventFilter, IntegrityReport, PruneCriteria, PruneReason};
 pub(crate) use migrations::SCHEMA_VERSION;
 
 use migrations::{APPLICATION_ID, MIGRATIONS};
@@ -64,7 +65,7 @@ pub enum StoreError {
         supported: i64,
     },
     /// Creating or opening the file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         /// The path that failed.
         path: PathBuf,
@@ -103,6 +104,7 @@ impl From<rusqlite::Error> for StoreError {
 pub struct Store {
     conn: Connection,
     wal_path: PathBuf,
+    wal_budget: u64,
 }
 
 impl std::fmt::Debug for Store {
@@ -138,6 +140,7 @@ impl Store {
         let mut store = Store {
             conn,
             wal_path: PathBuf::from(wal_path),
+            wal_budget: WAL_CHECKPOINT_BYTES,
         };
         store.check_identity(path)?;
         store.enable_wal().map_err(|e| classify(path, e))?;
@@ -277,7 +280,19 @@ impl Store {
         Ok(value)
     }
 
-    /// Fold the WAL back into the database once it outgrows [`WAL_CHECKPOINT_BYTES`].
+    /// Let the WAL grow to `bytes` before a writer checkpoints it. Long runs of many write
+    /// transactions on one connection (prune) raise it: this connection keeps SQLite's record
+    /// of what was checkpointed, and each checkpoint then copies many transactions' pages at
+    /// once. Such runs restore the default and call [`Store::checkpoint_if_large`] at the end.
+    pub(crate) fn set_wal_budget(&mut self, bytes: u64) {
+        self.wal_budget = bytes;
+    }
+
+    /// The default WAL budget.
+    pub(crate) const DEFAULT_WAL_BUDGET: u64 = WAL_CHECKPOINT_BYTES;
+
+    /// Fold the WAL back into the database once it outgrows its budget
+    /// ([`WAL_CHECKPOINT_BYTES`] unless [`Store::set_wal_budget`] changed it).
     ///
     /// SQLite's automatic checkpoint assumes long-lived connections: it remembers in shared
     /// memory how much of the WAL was already copied, and that memory is rebuilt from scratch
@@ -285,9 +300,9 @@ impl Store {
     /// on every commit past the threshold, and the WAL would never restart. So this process
     /// checkpoints and truncates the WAL itself, right after its own commit. It never waits:
     /// with a reader in the way, it copies what it can and leaves the rest for a later writer.
-    fn checkpoint_if_large(&self) {
+    pub(crate) fn checkpoint_if_large(&self) {
         let wal_bytes = std::fs::metadata(&self.wal_path).map_or(0, |meta| meta.len());
-        if wal_bytes <= WAL_CHECKPOINT_BYTES {
+        if wal_bytes <= self.wal_budget {
             return;
         }
         let _ = self.conn.busy_timeout(Duration::ZERO);
@@ -384,7 +399,13 @@ mod tests {
             .unwrap();
         assert_eq!(
             tables,
-            ["admins", "client_secrets", "clients", "events", "initial_access_tokens"]
+            [
+                "admins",
+                "client_secrets",
+                "clients",
+                "events",
+                "initial_access_tokens"
+            ]
         );
     }
 
@@ -395,9 +416,15 @@ mod tests {
         drop(Store::open(&path).unwrap());
         let schema = || -> (i64, String) {
             let conn = Connection::open(&path).unwrap();
-            let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            let version = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
             let sql: String = conn
-                .query_row("SELECT group_concat(sql, ';') FROM sqlite_master", [], |r| r.get(0))
+                .query_row(
+                    "SELECT group_concat(sql, ';') FROM sqlite_master",
+                    [],
+                    |r| r.get(0),
+                )
                 .unwrap();
             (version, sql)
         };

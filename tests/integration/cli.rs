@@ -918,3 +918,357 @@ fn list_elements_equal_show_for_every_kind_of_client() {
     }
     assert!(listed[0].get("last_used_at").is_some());
 }
+
+fn sql(env: &TestEnv, statements: &str) {
+    rusqlite::Connection::open(env.db())
+        .unwrap()
+        .execute_batch(statements)
+        .unwrap();
+}
+
+/// A lifetime past year 9999 used to be stored, then panic the table output before the secret
+/// was printed (and `show` panicked on that client forever after).
+#[test]
+fn far_future_secret_expiry_is_refused_and_never_panics_tables() {
+    let env = TestEnv::new();
+    let client_id = id(&env.register("existing"));
+    let run = env.unchanged(|| {
+        env.run(&[
+            "register",
+            "--client-name",
+            "forever",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--secret-expires-in",
+            "200y",
+        ])
+        .fails(2)
+    });
+    assert!(run.stderr.contains("at most 100y"), "{}", run.stderr);
+    env.run(&["rotate-secret", &client_id, "--expires-in", "10000000y"])
+        .fails(2);
+    let longest = env
+        .run(&[
+            "register",
+            "--client-name",
+            "century",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--secret-expires-in",
+            "100y",
+        ])
+        .ok();
+    assert!(longest.stdout.contains("dcrsec_"), "{}", longest.stdout);
+    // A row written by another program (or an older dcrctl) with a time RFC 3339 cannot show.
+    sql(
+        &env,
+        &format!(
+            "UPDATE clients SET client_secret_expires_at = 300000000000, \
+             client_id_issued_at = 300000000000, updated_at = 300000000000, \
+             last_used_at = 300000000000 WHERE client_id = '{client_id}';
+             UPDATE client_secrets SET expires_at = 300000000000 WHERE client_id = '{client_id}';"
+        ),
+    );
+    let shown = env.run(&["show", &client_id]).ok();
+    assert!(shown.stdout.contains("300000000000"), "{}", shown.stdout);
+    assert!(!shown.stderr.contains("panicked"), "{}", shown.stderr);
+    let listed = env.run(&["list"]).ok();
+    assert!(listed.stdout.contains("300000000000"), "{}", listed.stdout);
+    let json = env.run(&["-o", "json", "show", &client_id]).ok().json();
+    assert_eq!(json["client_secret_expires_at"], 300_000_000_000_i64);
+}
+
+fn register_public(env: &TestEnv, client_id: &str) {
+    env.run(&[
+        "register",
+        "--client-id",
+        client_id,
+        "--token-endpoint-auth-method",
+        "none",
+        "--redirect-uri",
+        "http://127.0.0.1/cb",
+        "--application-type",
+        "native",
+    ])
+    .ok();
+}
+
+/// `register --upsert --client-secret-stdin` on an existing public client stored a secret for
+/// it: the request's default method (client_secret_basic) decided instead of the client's.
+#[test]
+fn upsert_never_gives_a_public_client_a_chosen_secret() {
+    let env = TestEnv::new();
+    register_public(&env, "spa");
+    let run = env.unchanged(|| {
+        env.run_stdin(
+            &[
+                "register",
+                "--upsert",
+                "--client-id",
+                "spa",
+                "--client-name",
+                "SPA",
+                "--client-secret-stdin",
+            ],
+            "chosen-secret\n",
+        )
+        .fails(2)
+    });
+    assert!(
+        run.stderr.contains("client_secret") && run.stderr.contains("does not use a secret"),
+        "{}",
+        run.stderr
+    );
+    let shown = env.run(&["-o", "json", "show", "spa"]).ok().json();
+    assert_eq!(shown["has_secret"], false);
+    assert!(shown.get("client_secret_expires_at").is_none());
+    // Switching the method in the same upsert makes a chosen secret valid.
+    let switched = env
+        .run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--upsert",
+                "--client-id",
+                "spa",
+                "--token-endpoint-auth-method",
+                "client_secret_post",
+                "--client-secret-stdin",
+            ],
+            "chosen-secret\n",
+        )
+        .ok()
+        .json();
+    assert!(switched.get("client_secret").is_none(), "{switched}");
+    env.run_stdin(&["verify-secret", "spa"], "chosen-secret")
+        .ok();
+}
+
+/// Upsert's update path: a secret the change must issue is printed (never lost), a lifetime
+/// for it is honoured, and `--secret-expires-in` with no new secret is an error instead of
+/// being silently ignored.
+#[test]
+fn upsert_prints_an_issued_secret_and_refuses_an_unused_lifetime() {
+    let env = TestEnv::new();
+    env.register("existing");
+    env.run(&[
+        "register",
+        "--client-id",
+        "web",
+        "--redirect-uri",
+        "https://w.example/cb",
+    ])
+    .ok();
+    let run = env.unchanged(|| {
+        env.run(&[
+            "register",
+            "--upsert",
+            "--client-id",
+            "web",
+            "--client-name",
+            "Renamed",
+            "--secret-expires-in",
+            "30d",
+        ])
+        .fails(2)
+    });
+    assert!(
+        run.stderr.contains(
+            "--secret-expires-in applies to a new secret; use rotate-secret --expires-in"
+        ),
+        "{}",
+        run.stderr
+    );
+    register_public(&env, "app");
+    let before = crate_now();
+    let switched = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--upsert",
+            "--client-id",
+            "app",
+            "--token-endpoint-auth-method",
+            "client_secret_basic",
+            "--secret-expires-in",
+            "30d",
+        ])
+        .ok();
+    assert!(switched.stderr.contains("updated client app"));
+    assert!(
+        switched.stderr.contains("shown once"),
+        "{}",
+        switched.stderr
+    );
+    let doc = switched.json();
+    let secret = doc["client_secret"]
+        .as_str()
+        .expect("issued secret printed");
+    let expires_at = doc["client_secret_expires_at"].as_i64().unwrap();
+    assert!((expires_at - before - 30 * 86400).abs() <= 5, "{doc}");
+    assert!(doc.get("registration_access_token").is_none());
+    env.run_stdin(&["verify-secret", "app"], secret).ok();
+}
+
+fn crate_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .try_into()
+        .unwrap()
+}
+
+/// `--upsert` required `--client-id` in clap, so an id carried by `--metadata-file` was refused.
+#[test]
+fn upsert_takes_the_client_id_from_the_metadata_file() {
+    let env = TestEnv::new();
+    let file = env.dir().join("client.json");
+    let write = |name: &str| {
+        std::fs::write(
+            &file,
+            json!({ "client_id": "from-file", "client_name": name, "redirect_uris": ["https://f.example/cb"] })
+                .to_string(),
+        )
+        .unwrap();
+    };
+    let args = [
+        "-o",
+        "json",
+        "register",
+        "--upsert",
+        "--metadata-file",
+        file.to_str().unwrap(),
+    ];
+    write("First");
+    let created = env.run(&args).ok();
+    assert!(
+        created.stderr.contains("created client from-file"),
+        "{}",
+        created.stderr
+    );
+    assert!(created.json()["client_secret"].is_string());
+    write("Second");
+    let updated = env.run(&args).ok();
+    assert!(
+        updated.stderr.contains("updated client from-file"),
+        "{}",
+        updated.stderr
+    );
+    assert_eq!(updated.json()["client_name"], "Second");
+    let run = env
+        .run(&["register", "--upsert", "--client-name", "x"])
+        .fails(2);
+    assert!(
+        run.stderr.contains("--upsert needs --client-id"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `delete A A` failed with "no such client: A" because the second delete found nothing.
+#[test]
+fn delete_with_a_repeated_id_deletes_it_once() {
+    let env = TestEnv::new();
+    let a = id(&env.register("a"));
+    let b = id(&env.register("b"));
+    let keep = id(&env.register("keep"));
+    let deleted = env
+        .run(&["-o", "json", "--yes", "delete", &a, &b, &a])
+        .ok()
+        .json();
+    assert_eq!(deleted, json!({ "deleted": [a, b] }));
+    env.run(&["show", &a]).fails(3);
+    env.run(&["show", &b]).fails(3);
+    let c = id(&env.register("c"));
+    let table = env.run(&["--yes", "delete", &c, &c]).ok();
+    assert_eq!(table.stdout, format!("deleted {c}\n"));
+    env.run(&["show", &keep]).ok();
+}
+
+/// An I/O error was both the message and the source, so `{:#}` printed its cause twice
+/// (`error: /tmp: is a directory: is a directory`).
+#[test]
+fn error_messages_print_their_cause_once() {
+    let env = TestEnv::new();
+    let dir = env.dir().join("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    let run = env.run(&["--db", dir.to_str().unwrap(), "list"]).fails(1);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap();
+    assert_eq!(line.matches("is a directory").count(), 1, "{line}");
+}
+
+/// `list -o json` flushed a truncated array when a row failed mid-stream.
+#[test]
+fn list_json_prints_no_partial_array_when_a_row_fails() {
+    let env = TestEnv::new();
+    env.register("fine");
+    let broken = id(&env.register("broken"));
+    env.register("also fine");
+    sql(
+        &env,
+        &format!("UPDATE clients SET metadata = '[]' WHERE client_id = '{broken}';"),
+    );
+    let run = env.run(&["-o", "json", "list"]).fails(1);
+    assert_eq!(run.stdout, "", "partial output on stdout");
+}
+
+/// `--jwks-file` used a lenient parser with an unbounded read.
+#[test]
+fn jwks_file_is_parsed_strictly_and_bounded() {
+    let env = TestEnv::new();
+    let file = env.dir().join("jwks.json");
+    let register = || {
+        env.run(&[
+            "register",
+            "--grant-type",
+            "client_credentials",
+            "--token-endpoint-auth-method",
+            "private_key_jwt",
+            "--jwks-file",
+            file.to_str().unwrap(),
+        ])
+    };
+    std::fs::write(&file, r#"{"keys": [], "keys": [{"kty": "EC"}]}"#).unwrap();
+    let run = env.unchanged(|| register().fails(2));
+    assert!(
+        run.stderr.contains("jwks") && run.stderr.contains("duplicate"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        &file,
+        format!(r#"{{"keys": [], "x": "{}"}}"#, "a".repeat(70_000)),
+    )
+    .unwrap();
+    let run = env.unchanged(|| register().fails(2));
+    assert!(run.stderr.contains("jwks"), "{}", run.stderr);
+    std::fs::write(&file, "[]").unwrap();
+    env.unchanged(|| register().fails(2));
+    std::fs::write(
+        &file,
+        r#"{"keys": [{"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#,
+    )
+    .unwrap();
+    let created = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--grant-type",
+            "client_credentials",
+            "--token-endpoint-auth-method",
+            "private_key_jwt",
+            "--jwks-file",
+            file.to_str().unwrap(),
+        ])
+        .ok()
+        .json();
+    assert_eq!(created["jwks"]["keys"][0]["kty"], "EC");
+}

@@ -2,6 +2,8 @@
 
 mod cli;
 mod generated;
+mod maintenance;
+mod provisioning;
 mod storage;
 mod terminal;
 mod util;

@@ -8,7 +8,7 @@ CREATE TABLE clients (
     token_endpoint_auth_method TEXT NOT NULL,
     client_id_issued_at        INTEGER NOT NULL,
     client_secret_expires_at   INTEGER,
-    registration_token_hash    TEXT UNIQUE,
+    registration_token_hash    TEXT,
     registered_via             TEXT NOT NULL CHECK (registered_via IN ('cli', 'apply', 'http')),
     updated_at                 INTEGER NOT NULL,
     last_used_at               INTEGER,
