@@ -20,13 +20,13 @@
 //! returned once; an existing client gets none, except when the file makes a public client
 //! confidential, which issues it its first secret (shown once, like every new secret).
 
-use super::register::check_client_id;
+use super::register::{self, check_client_id, Minted, Register};
 use super::update::change_metadata;
 use super::{record, Actor, ListFilter, Store};
-use crate::credentials::{self, Secret};
-use crate::model::{response_secret_expiry, ClientSummary, RegisteredVia};
+use crate::credentials::Secret;
+use crate::model::{ClientSummary, RegisteredVia};
 use crate::registration::{validate, MetadataDoc, MetadataError, Policy, ValidMetadata};
-use crate::store::{NewClient, Tx};
+use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -274,7 +274,7 @@ pub fn apply(
         .clients
         .iter()
         .zip(&plan.stored)
-        .map(|(client, stored)| (*stored == Stored::Absent).then(|| Minted::for_client(client)))
+        .map(|(client, stored)| (*stored == Stored::Absent).then(|| mint(client)))
         .collect();
     let ApplyPlan {
         desired, deletions, ..
@@ -288,8 +288,8 @@ pub fn apply(
         for ((client, stored), minted) in desired.clients.iter().zip(stored).zip(&mut minted) {
             let applied = match stored {
                 Stored::Absent => {
-                    let minted = minted.take().unwrap_or_else(|| Minted::for_client(client));
-                    create(tx, actor, client, minted, now)?
+                    let minted = minted.take().unwrap_or_else(|| mint(client));
+                    create(tx, actor, client, minted)?
                 }
                 Stored::Same => AppliedClient {
                     client_id: client.client_id.clone(),
@@ -415,28 +415,8 @@ fn same_metadata(stored_json: &str, wanted: &DesiredClient) -> bool {
         .is_ok_and(|stored| &stored == wanted && stored.keys().eq(wanted.keys()))
 }
 
-/// A created client's credentials with their hashes, prepared outside the transaction.
-struct Minted {
-    secret: Option<(Secret, String)>,
-    token: Secret,
-    token_hash: String,
-}
-
-impl Minted {
-    fn for_client(client: &DesiredClient) -> Minted {
-        let secret = client.valid.auth_method().uses_secret().then(|| {
-            let secret = credentials::new_client_secret();
-            let hash = credentials::hash_generated(&secret);
-            (secret, hash)
-        });
-        let token = credentials::new_registration_token();
-        let token_hash = credentials::hash_generated(&token);
-        Minted {
-            secret,
-            token,
-            token_hash,
-        }
-    }
+fn mint(client: &DesiredClient) -> Minted {
+    Minted::generate(client.valid.auth_method().uses_secret())
 }
 
 /// Register one client as `ops::register` does, with `registered_via = apply`.
@@ -445,38 +425,29 @@ fn create(
     actor: &Actor,
     client: &DesiredClient,
     minted: Minted,
-    now: i64,
 ) -> Result<AppliedClient> {
-    let auth_method = client.valid.auth_method().as_str();
-    let secret_expires_at = minted.secret.as_ref().map(|_| 0);
-    tx.insert_client(&NewClient {
-        client_id: &client.client_id,
-        metadata: client.valid.doc(),
-        auth_method,
-        issued_at: now,
-        secret_expires_at,
-        registration_token_hash: &minted.token_hash,
-        registered_via: RegisteredVia::Apply,
-    })?;
-    if let Some((_, hash)) = &minted.secret {
-        tx.insert_secret(&client.client_id, hash, 0, now)?;
-    }
-    let fields: Vec<&String> = client.valid.doc().keys().collect();
-    record(
+    let request = Register {
+        metadata: MetadataDoc::new(),
+        client_id: None,
+        client_secret: None,
+        secret_expires_in: None,
+        via: RegisteredVia::Apply,
+    };
+    let info = register::create(
         tx,
         actor,
-        "register",
         &client.client_id,
-        now,
-        json!({ "via": RegisteredVia::Apply.as_str(), "fields": fields }),
+        &client.valid,
+        &request,
+        minted,
     )?;
     Ok(AppliedClient {
         client_id: client.client_id.clone(),
         action: ApplyAction::Created,
         issued: Some(IssuedCredentials {
-            client_secret: minted.secret.map(|(secret, _)| secret),
-            registration_access_token: Some(minted.token),
-            client_secret_expires_at: response_secret_expiry(secret_expires_at, Some(auth_method)),
+            client_secret: info.client_secret.map(Secret::new),
+            registration_access_token: info.registration_access_token.map(Secret::new),
+            client_secret_expires_at: info.client_secret_expires_at,
         }),
     })
 }

@@ -5,7 +5,7 @@ use super::{record, Actor, Store};
 use crate::credentials::{self, Secret};
 use crate::model::{response_secret_expiry, RegisteredVia};
 use crate::registration::{
-    merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
+    merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy, ValidMetadata,
 };
 use crate::store::NewClient;
 use crate::{time, Result};
@@ -41,42 +41,51 @@ pub enum Upserted {
 pub type Registered = ClientInformation;
 
 /// Credentials prepared before the write lock is taken, since Argon2 takes tens of ms.
-struct Minted {
+pub(super) struct Minted {
+    /// The secret's plaintext (`None` when the admin chose it) and its stored hash.
     secret: Option<(Option<Secret>, String)>,
     token: Secret,
     token_hash: String,
 }
 
+impl Minted {
+    /// Generated credentials: a registration access token, and a secret when the client's
+    /// authentication method uses one.
+    pub(super) fn generate(uses_secret: bool) -> Minted {
+        let secret = uses_secret.then(|| {
+            let secret = credentials::new_client_secret();
+            let hash = credentials::hash_generated(&secret);
+            (Some(secret), hash)
+        });
+        let token = credentials::new_registration_token();
+        let token_hash = credentials::hash_generated(&token);
+        Minted {
+            secret,
+            token,
+            token_hash,
+        }
+    }
+}
+
 fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
-    if request.client_secret.is_some() && !uses_secret {
+    let Some(chosen) = &request.client_secret else {
+        return Ok(Minted::generate(uses_secret));
+    };
+    if !uses_secret {
         return Err(MetadataError::metadata(
             "client_secret",
             "this client's token_endpoint_auth_method does not use a secret",
         )
         .into());
     }
-    let secret = match (&request.client_secret, uses_secret) {
-        (_, false) => None,
-        (Some(chosen), true) => {
-            if chosen.expose().is_empty() {
-                return Err(MetadataError::metadata("client_secret", "must not be empty").into());
-            }
-            let hash = credentials::hash_password(chosen)
-                .map_err(|e| MetadataError::metadata("client_secret", e))?;
-            Some((None, hash))
-        }
-        (None, true) => {
-            let secret = credentials::new_client_secret();
-            let hash = credentials::hash_generated(&secret);
-            Some((Some(secret), hash))
-        }
-    };
-    let token = credentials::new_registration_token();
-    let token_hash = credentials::hash_generated(&token);
+    if chosen.expose().is_empty() {
+        return Err(MetadataError::metadata("client_secret", "must not be empty").into());
+    }
+    let hash = credentials::hash_password(chosen)
+        .map_err(|e| MetadataError::metadata("client_secret", e))?;
     Ok(Minted {
-        secret,
-        token,
-        token_hash,
+        secret: Some((None, hash)),
+        ..Minted::generate(false)
     })
 }
 
@@ -116,38 +125,34 @@ pub fn register(
     }
     let valid = validate(&request.metadata, policy)?;
     let minted = mint(&request, valid.auth_method().uses_secret())?;
-    store.write(|tx| {
-        create(
-            tx,
-            actor,
-            &request,
-            &valid.clone().into_doc(),
-            valid.auth_method().as_str(),
-            minted,
-        )
-    })
-}
-
-fn create(
-    tx: &crate::store::Tx<'_>,
-    actor: &Actor,
-    request: &Register,
-    metadata: &MetadataDoc,
-    auth_method: &str,
-    minted: Minted,
-) -> Result<Registered> {
-    let now = time::now();
     let client_id = request
         .client_id
         .clone()
         .unwrap_or_else(credentials::new_client_id);
+    store.write(|tx| create(tx, actor, &client_id, &valid, &request, minted))
+}
+
+/// Insert a new client with its credentials and audit row: the one way clients are created,
+/// for `register`, `--upsert` and `apply`. Only `request.via` and `request.secret_expires_in`
+/// are read from `request`; the id and metadata were checked by the caller.
+pub(super) fn create(
+    tx: &crate::store::Tx<'_>,
+    actor: &Actor,
+    client_id: &str,
+    valid: &ValidMetadata,
+    request: &Register,
+    minted: Minted,
+) -> Result<Registered> {
+    let now = time::now();
+    let metadata = valid.doc();
+    let auth_method = valid.auth_method().as_str();
     let secret_expires_at = minted.secret.as_ref().map(|_| {
         request
             .secret_expires_in
             .map_or(0, |lifetime| time::after(now, lifetime))
     });
     tx.insert_client(&NewClient {
-        client_id: &client_id,
+        client_id,
         metadata,
         auth_method,
         issued_at: now,
@@ -157,7 +162,7 @@ fn create(
     })?;
     let mut client_secret = None;
     if let (Some((plaintext, hash)), Some(expires_at)) = (minted.secret, secret_expires_at) {
-        tx.insert_secret(&client_id, &hash, expires_at, now)?;
+        tx.insert_secret(client_id, &hash, expires_at, now)?;
         client_secret = plaintext.map(|s| s.expose().to_owned());
     }
     let fields: Vec<&String> = metadata.keys().collect();
@@ -165,12 +170,12 @@ fn create(
         tx,
         actor,
         "register",
-        &client_id,
+        client_id,
         now,
         json!({ "via": request.via.as_str(), "fields": fields }),
     )?;
     Ok(ClientInformation {
-        client_id,
+        client_id: client_id.to_owned(),
         client_secret,
         client_id_issued_at: now,
         client_secret_expires_at: response_secret_expiry(secret_expires_at, Some(auth_method)),
@@ -213,15 +218,7 @@ pub fn upsert(
     store.write(|tx| match tx.client(&client_id)? {
         None => {
             let valid = create_valid?;
-            create(
-                tx,
-                actor,
-                &request,
-                valid.doc(),
-                valid.auth_method().as_str(),
-                minted,
-            )
-            .map(Upserted::Created)
+            create(tx, actor, &client_id, &valid, &request, minted).map(Upserted::Created)
         }
         Some(existing) => {
             let merged = merge_changes(&existing.metadata, request.metadata.clone());
