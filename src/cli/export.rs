@@ -8,13 +8,12 @@
 //! stored metadata spliced in as text rather than parsed and re-encoded.
 
 use super::{progress, Ctx};
-use crate::model::ClientSummary;
 use crate::ops;
-use crate::output::json::ArrayWriter;
+use crate::output::json::{write_export, ArrayWriter};
 use clap::Args;
 use indicatif::ProgressBar;
 use std::cell::OnceCell;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 
 /// Arguments of `export`.
 ///
@@ -48,32 +47,4 @@ pub(crate) fn run(ctx: &Ctx, _args: &ExportArgs) -> anyhow::Result<()> {
     result?;
     writer.finish()?;
     Ok(())
-}
-
-/// Write one client as `apply` reads it: `{"client_id":…,<stored metadata members>}`, compact.
-///
-/// # Errors
-/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
-pub(crate) fn write_export(out: &mut impl Write, client: &ClientSummary<'_>) -> io::Result<()> {
-    let members = client
-        .metadata_json
-        .trim()
-        .strip_prefix('{')
-        .and_then(|rest| rest.strip_suffix('}'))
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "client {}: stored metadata is not a JSON object",
-                    client.client_id
-                ),
-            )
-        })?;
-    out.write_all(b"{\"client_id\":")?;
-    serde_json::to_writer(&mut *out, client.client_id)?;
-    if !members.trim().is_empty() {
-        out.write_all(b",")?;
-        out.write_all(members.as_bytes())?;
-    }
-    out.write_all(b"}")
 }

@@ -1,10 +1,10 @@
 //! Cron cleanup (`prune`), the audit log reader (`events`) and database maintenance
 //! (`db check`, `db backup`).
 //!
-//! `prune` deletes in batches of at most [`PRUNE_BATCH`] rows or 50 ms, each its own write
-//! transaction with its audit rows, so a running server or another CLI call never waits long
-//! for the lock; the walk resumes by rowid, so the whole run reads each client once and holds
-//! constant memory. Readers are never blocked at all (WAL).
+//! `prune` finds candidates [`PRUNE_BATCH`] at a time with one forward walk by rowid (each
+//! client read once, constant memory) and deletes them in write transactions of at most
+//! 50 ms, each with its audit rows, so a running server or another CLI call never waits long
+//! for the lock. Readers are never blocked at all (WAL).
 
 use super::Store;
 use crate::model::Event;
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 pub use crate::store::{EventFilter, IntegrityReport, PruneCriteria, PruneReason};
 
-/// At most this many clients per prune transaction.
+/// Candidates found per read of the forward walk.
 pub const PRUNE_BATCH: usize = 2000;
 
 /// A prune transaction stops deleting after this long, so together with its commit it holds
@@ -134,50 +134,64 @@ fn prune_clients(
     let criteria = &request.criteria;
     let mut after = 0;
     loop {
-        let batch = if request.dry_run {
-            store.read(|tx| Ok::<_, Error>(tx.prune_candidates(criteria, after, PRUNE_BATCH)?))?
-        } else {
-            store.write(|tx| {
-                // Stop early when the batch has held the write lock long enough; the rest
-                // of the candidates are found again by the next batch.
+        // One forward walk: each read continues where the last one stopped, so the table is
+        // scanned once however the candidates are spread.
+        let found = store
+            .read(|tx| Ok::<_, Error>(tx.prune_candidates(criteria, after, PRUNE_BATCH)?))?;
+        let Some(last) = found.last() else { break };
+        after = last.rowid;
+        if request.dry_run {
+            for candidate in &found {
+                count(pruned, candidate.reason);
+            }
+            progress(found.len() as u64);
+            pruned
+                .would_remove
+                .extend(found.into_iter().map(|c| (c.client_id, c.reason)));
+            continue;
+        }
+        let mut pending = found.as_slice();
+        while !pending.is_empty() {
+            let (handled, deleted) = store.write(|tx| {
+                // Give the write lock back after PRUNE_BATCH_TIME; the rest waits for the next
+                // transaction.
                 let started = Instant::now();
-                let mut batch = tx.prune_candidates(criteria, after, PRUNE_BATCH)?;
-                let mut done = 0;
-                for candidate in &batch {
-                    tx.delete_client(&candidate.client_id)?;
-                    audit(
-                        tx,
-                        actor,
-                        "prune",
-                        Some(&candidate.client_id),
-                        now,
-                        json!({ "reason": candidate.reason.as_str() }),
-                    )?;
-                    done += 1;
+                let mut handled = 0;
+                let mut deleted = Vec::new();
+                for candidate in pending {
+                    handled += 1;
+                    if tx.delete_client_if_prunable(&candidate.client_id, criteria)? {
+                        audit(
+                            tx,
+                            actor,
+                            "prune",
+                            Some(&candidate.client_id),
+                            now,
+                            json!({ "reason": candidate.reason.as_str() }),
+                        )?;
+                        deleted.push(candidate.reason);
+                    }
                     if started.elapsed() >= PRUNE_BATCH_TIME {
                         break;
                     }
                 }
-                batch.truncate(done);
-                Ok::<_, Error>(batch)
-            })?
-        };
-        let Some(last) = batch.last() else { break };
-        after = last.rowid;
-        for candidate in &batch {
-            match candidate.reason {
-                PruneReason::Expired => pruned.expired_clients += 1,
-                PruneReason::Unused => pruned.unused_clients += 1,
+                Ok::<_, Error>((handled, deleted))
+            })?;
+            pending = &pending[handled..];
+            for reason in &deleted {
+                count(pruned, *reason);
             }
-        }
-        progress(batch.len() as u64);
-        if request.dry_run {
-            pruned
-                .would_remove
-                .extend(batch.into_iter().map(|c| (c.client_id, c.reason)));
+            progress(deleted.len() as u64);
         }
     }
     Ok(())
+}
+
+fn count(pruned: &mut Pruned, reason: PruneReason) {
+    match reason {
+        PruneReason::Expired => pruned.expired_clients += 1,
+        PruneReason::Unused => pruned.unused_clients += 1,
+    }
 }
 
 /// Run `batch` in write transactions until it deletes nothing; the total deleted.

@@ -29,15 +29,12 @@ pub fn client(client: &Client) -> Value {
     Value::Object(object)
 }
 
-/// Write a listed client as one compact JSON object, the same members in the same order as
-/// [`client`] gives for `show`, by splicing the stored metadata text between the registry's
-/// members instead of parsing and re-encoding it.
-///
-/// # Errors
-/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
-pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Result<()> {
-    let metadata = summary.metadata_json.trim();
-    let members = metadata
+/// The members of the stored metadata object, as JSON text without the braces, ready to be
+/// spliced into an object the registry writes around them.
+fn metadata_members<'r>(summary: &ClientSummary<'r>) -> io::Result<&'r str> {
+    summary
+        .metadata_json
+        .trim()
         .strip_prefix('{')
         .and_then(|rest| rest.strip_suffix('}'))
         .ok_or_else(|| {
@@ -48,7 +45,33 @@ pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::R
                     summary.client_id
                 ),
             )
-        })?;
+        })
+}
+
+/// Write one client as `apply` reads it and `export` prints it:
+/// `{"client_id":…,<stored metadata members>}`, compact.
+///
+/// # Errors
+/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
+pub fn write_export(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Result<()> {
+    let members = metadata_members(summary)?;
+    out.write_all(b"{\"client_id\":")?;
+    serde_json::to_writer(&mut *out, summary.client_id)?;
+    if !members.trim().is_empty() {
+        out.write_all(b",")?;
+        out.write_all(members.as_bytes())?;
+    }
+    out.write_all(b"}")
+}
+
+/// Write a listed client as one compact JSON object, the same members in the same order as
+/// [`client`] gives for `show`, by splicing the stored metadata text between the registry's
+/// members instead of parsing and re-encoding it.
+///
+/// # Errors
+/// I/O errors of `out`; `InvalidData` when the stored metadata is not a JSON object.
+pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Result<()> {
+    let members = metadata_members(summary)?;
     out.write_all(b"{\"client_id\":")?;
     serde_json::to_writer(&mut *out, summary.client_id)?;
     write!(

@@ -1,8 +1,8 @@
 //! Queries for `prune`, `events`, `db check` and `db backup`.
 //!
-//! Pruning walks `clients` by rowid in short batches, each batch its own transaction that
-//! re-reads its candidates, so a concurrent writer never waits long and a client changed after
-//! it was seen is judged on its current state.
+//! Pruning finds candidates with one forward walk of `clients` by rowid, and deletes them in
+//! short write transactions whose DELETE re-checks the criteria, so a concurrent writer never
+//! waits long and a client renewed after it was seen is spared.
 
 use super::{Store, StoreError, Tx};
 use crate::model::Event;
@@ -120,6 +120,23 @@ impl Tx<'_> {
             },
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Delete the client when it still matches `criteria`, as it may have been renewed or used
+    /// since it was found. Returns whether it was deleted.
+    pub(crate) fn delete_client_if_prunable(
+        &self,
+        client_id: &str,
+        criteria: &PruneCriteria,
+    ) -> Result<bool, StoreError> {
+        let sql = format!("DELETE FROM clients AS c WHERE c.client_id = ?1 AND {PRUNE_WHERE}");
+        let deleted = self.tx.prepare_cached(&sql)?.execute(params![
+            client_id,
+            criteria.expired_before,
+            criteria.unused_since,
+            criteria.include_provisioned
+        ])?;
+        Ok(deleted > 0)
     }
 
     /// Delete up to `limit` initial access tokens that can never be used again: expired,
