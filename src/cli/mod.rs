@@ -4,6 +4,7 @@
 //! into an ops request once, calls one operation, and prints the result. Errors are printed
 //! once, as `error: …` on stderr, and mapped to the SPEC's exit codes in [`exit_code`].
 
+mod admin;
 mod apply;
 mod args;
 mod db;
@@ -19,6 +20,7 @@ mod prune;
 mod register;
 mod rotate;
 mod show;
+mod token;
 mod update;
 
 pub use exit::{exit_code, ExitStatus};
@@ -106,6 +108,12 @@ pub enum Command {
     RotateToken(rotate::RotateTokenArgs),
     /// Check a client secret read from stdin (exit 0 valid, 6 rejected)
     VerifySecret(rotate::VerifySecretArgs),
+    /// Initial access tokens for dynamic registration (POST /register)
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Accounts for HTTP Basic authentication to the registration API
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
     /// Delete expired, unused and stale records (for cron)
     Prune(prune::PruneArgs),
     /// Create, update (and with --prune delete) clients to match a JSON file
@@ -247,6 +255,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RotateSecret(args) => rotate::run_secret(&ctx, &args),
         Command::RotateToken(args) => rotate::run_token(&ctx, &args),
         Command::VerifySecret(args) => rotate::run_verify(&ctx, &args),
+        Command::Token(command) => token::run(&ctx, &command),
+        Command::Admin(command) => admin::run(&ctx, &command),
         Command::Prune(args) => prune::run(&ctx, &args),
         Command::Apply(args) => apply::run(&ctx, &args),
         Command::Export(args) => export::run(&ctx, &args),

@@ -5,6 +5,7 @@
 //! its audit row; when it returns an error nothing was written. Operations take the clock as
 //! an argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
 
+mod accounts;
 mod apply;
 mod delete;
 mod maintenance;
@@ -13,6 +14,7 @@ mod register;
 mod rotate;
 mod update;
 
+pub use accounts::*;
 pub use apply::*;
 pub use delete::delete;
 pub use maintenance::*;

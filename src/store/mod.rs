@@ -10,6 +10,7 @@
 //! Callers see only [`Store`], [`Tx`] and [`StoreError`]; no `rusqlite` type leaves this
 //! module, which keeps it the seam for another backend.
 
+mod accounts;
 mod apply;
 mod audit;
 mod clients;

@@ -1,0 +1,1 @@
+//! Initial access tokens and admin accounts.
