@@ -37,6 +37,8 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand rotate-secret 'Issue a new client secret, printed once'
             cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
             cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand token 'Initial access tokens for dynamic registration (POST /register)'
+            cand admin 'Accounts for HTTP Basic authentication to the registration API'
             cand prune 'Delete expired, unused and stale records (for cron)'
             cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
             cand export 'Print every client as the JSON that apply reads (never a secret)'
@@ -206,6 +208,168 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dcrctl;token'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Mint an initial access token, printed once'
+            cand list 'List initial access tokens (never the tokens themselves)'
+            cand revoke 'Revoke an initial access token by the id that list shows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;token;create'= {
+            cand --expires-in 'Lifetime, e.g. 7d [default: never expires]'
+            cand --max-uses 'How many registrations it allows [default: unlimited]'
+            cand --note 'What the token is for'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;token;list'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;token;revoke'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;token;help'= {
+            cand create 'Mint an initial access token, printed once'
+            cand list 'List initial access tokens (never the tokens themselves)'
+            cand revoke 'Revoke an initial access token by the id that list shows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;token;help;create'= {
+        }
+        &'dcrctl;token;help;list'= {
+        }
+        &'dcrctl;token;help;revoke'= {
+        }
+        &'dcrctl;token;help;help'= {
+        }
+        &'dcrctl;admin'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand list 'List accounts (never passwords)'
+            cand remove 'Remove an account'
+            cand passwd 'Change an account''s password'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;admin;add'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --password-stdin 'Read the password from stdin (one trailing newline is stripped)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;admin;list'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;admin;remove'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;admin;passwd'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --password-stdin 'Read the password from stdin (one trailing newline is stripped)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'dcrctl;admin;help'= {
+            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand list 'List accounts (never passwords)'
+            cand remove 'Remove an account'
+            cand passwd 'Change an account''s password'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'dcrctl;admin;help;add'= {
+        }
+        &'dcrctl;admin;help;list'= {
+        }
+        &'dcrctl;admin;help;remove'= {
+        }
+        &'dcrctl;admin;help;passwd'= {
+        }
+        &'dcrctl;admin;help;help'= {
+        }
         &'dcrctl;prune'= {
             cand --expired-for 'Delete clients whose secret expired more than this long ago, e.g. 30d'
             cand --unused-for 'Delete clients registered over HTTP and unused for this long (never used: since registration)'
@@ -357,6 +521,8 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand rotate-secret 'Issue a new client secret, printed once'
             cand rotate-token 'Issue a new registration access token, printed once; the old one stops working'
             cand verify-secret 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+            cand token 'Initial access tokens for dynamic registration (POST /register)'
+            cand admin 'Accounts for HTTP Basic authentication to the registration API'
             cand prune 'Delete expired, unused and stale records (for cron)'
             cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
             cand export 'Print every client as the JSON that apply reads (never a secret)'
@@ -381,6 +547,31 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;rotate-token'= {
         }
         &'dcrctl;help;verify-secret'= {
+        }
+        &'dcrctl;help;token'= {
+            cand create 'Mint an initial access token, printed once'
+            cand list 'List initial access tokens (never the tokens themselves)'
+            cand revoke 'Revoke an initial access token by the id that list shows'
+        }
+        &'dcrctl;help;token;create'= {
+        }
+        &'dcrctl;help;token;list'= {
+        }
+        &'dcrctl;help;token;revoke'= {
+        }
+        &'dcrctl;help;admin'= {
+            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand list 'List accounts (never passwords)'
+            cand remove 'Remove an account'
+            cand passwd 'Change an account''s password'
+        }
+        &'dcrctl;help;admin;add'= {
+        }
+        &'dcrctl;help;admin;list'= {
+        }
+        &'dcrctl;help;admin;remove'= {
+        }
+        &'dcrctl;help;admin;passwd'= {
         }
         &'dcrctl;help;prune'= {
         }

@@ -42,6 +42,8 @@ complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "delete" -d 'Delete cl
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "token" -d 'Initial access tokens for dynamic registration (POST /register)'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "admin" -d 'Accounts for HTTP Basic authentication to the registration API'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "prune" -d 'Delete expired, unused and stale records (for cron)'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
@@ -188,6 +190,119 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s y -l yes
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "create" -d 'Mint an initial access token, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "list" -d 'List initial access tokens (never the tokens themselves)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke an initial access token by the id that list shows'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime, e.g. 7d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l max-uses -d 'How many registrations it allows [default: unlimited]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l note -d 'What the token is for' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Mint an initial access token, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List initial access tokens (never the tokens themselves)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke an initial access token by the id that list shows'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "list" -d 'List accounts (never passwords)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "remove" -d 'Remove an account'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "passwd" -d 'Change an account\'s password'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts (never passwords)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an account'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change an account\'s password'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l expired-for -d 'Delete clients whose secret expired more than this long ago, e.g. 30d' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l unused-for -d 'Delete clients registered over HTTP and unused for this long (never used: since registration)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l keep-events -d 'Delete audit log entries older than this, e.g. 365d' -r
@@ -295,21 +410,30 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s y -l yes -d 'Answe
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "register" -d 'Register a new client and print its credentials, once'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "list" -d 'List clients, streamed, oldest first'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "update" -d 'Change a client\'s metadata'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "delete" -d 'Delete clients with their secrets and tokens'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "prune" -d 'Delete expired, unused and stale records (for cron)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "events" -d 'Show the audit log, newest first'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "db" -d 'Check or back up the database file'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret prune apply export events db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "register" -d 'Register a new client and print its credentials, once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "show" -d 'Show one client\'s metadata and status (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "list" -d 'List clients, streamed, oldest first'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "update" -d 'Change a client\'s metadata'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "delete" -d 'Delete clients with their secrets and tokens'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "rotate-secret" -d 'Issue a new client secret, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "rotate-token" -d 'Issue a new registration access token, printed once; the old one stops working'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "verify-secret" -d 'Check a client secret read from stdin (exit 0 valid, 6 rejected)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "token" -d 'Initial access tokens for dynamic registration (POST /register)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "admin" -d 'Accounts for HTTP Basic authentication to the registration API'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "prune" -d 'Delete expired, unused and stale records (for cron)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "events" -d 'Show the audit log, newest first'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "db" -d 'Check or back up the database file'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Mint an initial access token, printed once'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List initial access tokens (never the tokens themselves)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Revoke an initial access token by the id that list shows'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "list" -d 'List accounts (never passwords)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "remove" -d 'Remove an account'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "passwd" -d 'Change an account\'s password'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'

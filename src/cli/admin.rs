@@ -1,7 +1,23 @@
-//! `dcrctl admin add|list|remove|passwd`
+//! `dcrctl admin add|list|remove|passwd`: the accounts that `dcrctl serve` accepts with HTTP
+//! Basic authentication.
+//!
+//! Passwords come from a hidden prompt asked twice, or with `--password-stdin` from stdin
+//! (one trailing newline stripped), never from an argument, which other users could read in
+//! the process list. Without a terminal and without `--password-stdin` there is no way to
+//! ask, so that is a usage error rather than a hang.
 
-use super::Ctx;
+use super::args::read_secret_stdin;
+use super::token::write_columns;
+use super::{prompt, Ctx};
+use crate::credentials::Secret;
+use crate::ops;
+use crate::output::sanitize::sanitize;
+use crate::output::table::timestamp;
+use crate::output::{json, Format};
+use crate::Error;
 use clap::Subcommand;
+use serde_json::{json, Value};
+use std::io::Write;
 
 /// `admin` subcommands.
 #[derive(Debug, Subcommand)]
@@ -34,6 +50,139 @@ pub enum AdminCommand {
     },
 }
 
-pub(crate) fn run(_ctx: &Ctx, _command: &AdminCommand) -> anyhow::Result<()> {
-    Err(crate::Error::usage("admin: not implemented yet").into())
+pub(crate) fn run(ctx: &Ctx, command: &AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Add {
+            name,
+            password_stdin,
+        } => add(ctx, name, *password_stdin),
+        AdminCommand::List => list(ctx),
+        AdminCommand::Remove { name } => remove(ctx, name),
+        AdminCommand::Passwd {
+            name,
+            password_stdin,
+        } => passwd(ctx, name, *password_stdin),
+    }
+}
+
+/// Whether the account exists, so a typo or a duplicate is reported before anyone is asked
+/// for a password or a confirmation. The operation checks again inside its transaction.
+fn exists(store: &mut ops::Store, name: &str) -> anyhow::Result<bool> {
+    Ok(ops::list_admins(store)?
+        .iter()
+        .any(|admin| admin.name == name))
+}
+
+/// The new password: from stdin with `--password-stdin`, else from a hidden prompt asked
+/// twice.
+fn new_password(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<Secret> {
+    if password_stdin {
+        return Ok(Secret::new(read_secret_stdin("password")?));
+    }
+    if !ctx.interactive {
+        return Err(Error::usage(
+            "no terminal to ask for the password: pass --password-stdin and write it to stdin",
+        )
+        .into());
+    }
+    let password = prompt::new_secret(&format!("Password for {}", sanitize(name)))?;
+    Ok(Secret::new(password))
+}
+
+fn add(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
+    ops::check_admin_name(name)?;
+    let mut store = ctx.open_store()?;
+    if !password_stdin && ctx.interactive && exists(&mut store, name)? {
+        return Err(Error::Conflict {
+            what: "account",
+            id: name.to_owned(),
+        }
+        .into());
+    }
+    let password = new_password(ctx, name, password_stdin)?;
+    ops::add_admin(&mut store, &ctx.actor, name, &password)?;
+    report(ctx, "added", "added admin", name)
+}
+
+fn list(ctx: &Ctx) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let admins = ops::list_admins(&mut store)?;
+    let mut stdout = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json => {
+            let array = admins
+                .iter()
+                .map(|admin| {
+                    json!({
+                        "name": admin.name,
+                        "created_at": admin.created_at,
+                        "updated_at": admin.updated_at,
+                    })
+                })
+                .collect();
+            json::write_document(&mut stdout, &Value::Array(array))?;
+        }
+        Format::Table => {
+            let rows: Vec<Vec<String>> = admins
+                .iter()
+                .map(|admin| {
+                    vec![
+                        sanitize(&admin.name).into_owned(),
+                        timestamp(admin.created_at),
+                        timestamp(admin.updated_at),
+                    ]
+                })
+                .collect();
+            write_columns(&mut stdout, Some(&["NAME", "CREATED", "UPDATED"]), &rows)?;
+        }
+    }
+    Ok(stdout.flush()?)
+}
+
+fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    if !exists(&mut store, name)? {
+        return Err(not_found(name).into());
+    }
+    prompt::confirm(
+        ctx,
+        &format!(
+            "Remove admin account {}? Its password stops working at once",
+            sanitize(name)
+        ),
+    )?;
+    ops::remove_admin(&mut store, &ctx.actor, name)?;
+    report(ctx, "removed", "removed admin", name)
+}
+
+fn passwd(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    if !password_stdin && ctx.interactive && !exists(&mut store, name)? {
+        return Err(not_found(name).into());
+    }
+    let password = new_password(ctx, name, password_stdin)?;
+    ops::set_admin_password(&mut store, &ctx.actor, name, &password)?;
+    report(
+        ctx,
+        "password_changed",
+        "changed the password of admin",
+        name,
+    )
+}
+
+fn not_found(name: &str) -> Error {
+    Error::NotFound {
+        what: "account",
+        id: name.to_owned(),
+    }
+}
+
+/// Print `{"<key>": "<name>"}`, or `<verb> <name>` for people.
+fn report(ctx: &Ctx, key: &str, verb: &str, name: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json => json::write_document(&mut stdout, &json!({ key: name }))?,
+        Format::Table => writeln!(stdout, "{verb} {}", sanitize(name))?,
+    }
+    Ok(stdout.flush()?)
 }

@@ -41,3 +41,11 @@ pub(crate) fn text(question: &str) -> anyhow::Result<String> {
 pub(crate) fn secret(question: &str) -> anyhow::Result<String> {
     Ok(Password::new().with_prompt(question).interact()?)
 }
+
+/// Ask for a new secret twice without echoing it, until both answers match.
+pub(crate) fn new_secret(question: &str) -> anyhow::Result<String> {
+    Ok(Password::new()
+        .with_prompt(question)
+        .with_confirmation("Repeat it", "the two do not match")
+        .interact()?)
+}

@@ -1,1 +1,812 @@
-//! Initial access tokens (RFC 7591 §3) and admin accounts.
+//! Initial access tokens (RFC 7591 §3) and admin accounts: who may register clients over
+//! HTTP, and who may administer them there.
+//!
+//! Both are minted or changed only here, by the command line, and checked by the server.
+//! Their secrets are shown once (tokens) or never (passwords) and stored only as hashes:
+//! tokens are 256-bit random values hashed with SHA-256, passwords are human-chosen and get
+//! Argon2id, computed before the write lock is taken because it costs tens of milliseconds.
+//! Every change is one transaction with its audit row; no token or password reaches the log.
+
+use super::{Actor, Store};
+use crate::credentials::{self, Secret, INITIAL_ACCESS_TOKEN_PREFIX};
+use crate::model::Event;
+use crate::store::{StoreError, Tx};
+use crate::{time, Error, Result};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Prefix of the public ids of initial access tokens, which `token list` shows and `token
+/// revoke` takes.
+pub const TOKEN_ID_PREFIX: &str = "iat_";
+
+/// Random alphanumerics after [`TOKEN_ID_PREFIX`]: about 59 bits, plenty for an id that is
+/// not a secret.
+const TOKEN_ID_CHARS: usize = 10;
+
+/// The longest admin account name.
+pub const MAX_ADMIN_NAME_LEN: usize = 64;
+
+/// An Argon2id hash (of a password nobody uses) with the parameters of
+/// [`credentials::hash_password`]. Checking a password for an unknown account runs against
+/// it, so the answer takes as long as for a real account and timing reveals no names.
+const DUMMY_PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$ZGNyY3RsLWR1bW15LXNhbA$3qXwxIpjDCHtcNqrle0qahvgflBFjkBdtYxsGbmxD9k";
+
+/// What `token create` asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateToken {
+    /// Lifetime; the token never expires when `None`.
+    pub expires_in: Option<Duration>,
+    /// How many registrations it allows; unlimited when `None`. Must not be 0.
+    pub max_uses: Option<u64>,
+    /// Free text saying what the token is for.
+    pub note: Option<String>,
+}
+
+/// A newly minted initial access token: the only time its plaintext exists.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    /// The public id that `token list` shows and `token revoke` takes.
+    pub token_id: String,
+    /// The token itself, for `Authorization: Bearer …`; never shown again.
+    pub token: Secret,
+    /// Unix seconds; 0 = never.
+    pub expires_at: i64,
+    /// How many registrations it allows; `None` = unlimited.
+    pub max_uses: Option<u64>,
+    /// The note given at creation.
+    pub note: Option<String>,
+}
+
+/// Whether an initial access token can still be used, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Usable.
+    Active,
+    /// Past its expiry time.
+    Expired,
+    /// Every allowed use was spent.
+    UsedUp,
+    /// Revoked with `token revoke`.
+    Revoked,
+}
+
+impl TokenStatus {
+    /// The name shown in listings: `active`, `expired`, `used-up`, `revoked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Expired => "expired",
+            TokenStatus::UsedUp => "used-up",
+            TokenStatus::Revoked => "revoked",
+        }
+    }
+
+    /// The status at `now`; when several apply, revoked beats expired beats used up. The
+    /// same conditions as the store's consume statement.
+    fn at(now: i64, expires_at: i64, max_uses: Option<u64>, uses: u64, revoked: bool) -> Self {
+        if revoked {
+            TokenStatus::Revoked
+        } else if expires_at != 0 && expires_at <= now {
+            TokenStatus::Expired
+        } else if max_uses.is_some_and(|max| uses >= max) {
+            TokenStatus::UsedUp
+        } else {
+            TokenStatus::Active
+        }
+    }
+}
+
+/// A stored initial access token, as listed (never the token or its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitialAccessToken {
+    /// The public id.
+    pub token_id: String,
+    /// The note given at creation.
+    pub note: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds; 0 = never.
+    pub expires_at: i64,
+    /// How many registrations it allows; `None` = unlimited.
+    pub max_uses: Option<u64>,
+    /// How many registrations it admitted.
+    pub uses: u64,
+    /// Unix seconds of revocation.
+    pub revoked_at: Option<i64>,
+    /// Its state when listed.
+    pub status: TokenStatus,
+}
+
+/// An admin account, as listed (never its password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin {
+    /// The account name, the user name of HTTP Basic authentication.
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last password change (creation at first).
+    pub updated_at: i64,
+}
+
+fn audit(tx: &Tx<'_>, actor: &Actor, action: &str, now: i64, details: Value) -> Result<()> {
+    tx.append_event(&Event {
+        at: now,
+        actor: actor.as_str().to_owned(),
+        action: action.to_owned(),
+        client_id: None,
+        details,
+    })?;
+    Ok(())
+}
+
+/// A store conflict as the library's own conflict error.
+fn conflict(error: StoreError) -> Error {
+    match error {
+        StoreError::Conflict { what, id } => Error::Conflict { what, id },
+        other => Error::Store(other),
+    }
+}
+
+fn new_token_id() -> String {
+    let random: String = credentials::new_client_id()
+        .chars()
+        .take(TOKEN_ID_CHARS)
+        .collect();
+    format!("{TOKEN_ID_PREFIX}{random}")
+}
+
+/// Mint an initial access token; the result carries it, once.
+///
+/// # Errors
+/// [`Error::Usage`] for a zero lifetime or `max_uses` of 0; storage failures.
+pub fn create_initial_access_token(
+    store: &mut Store,
+    actor: &Actor,
+    request: CreateToken,
+) -> Result<IssuedToken> {
+    if request
+        .expires_in
+        .is_some_and(|lifetime| lifetime.as_secs() == 0)
+    {
+        return Err(Error::usage(
+            "--expires-in must be at least 1s (omit it for a token that never expires)",
+        ));
+    }
+    if request.max_uses == Some(0) {
+        return Err(Error::usage(
+            "--max-uses must be at least 1 (omit it for unlimited uses)",
+        ));
+    }
+    let stored_max_uses = request
+        .max_uses
+        .map(|max| i64::try_from(max).unwrap_or(i64::MAX));
+    let token = credentials::new_initial_access_token();
+    let token_hash = credentials::hash_generated(&token);
+    store.write(|tx| {
+        let now = time::now();
+        let expires_at = request
+            .expires_in
+            .map_or(0, |lifetime| time::after(now, lifetime));
+        // 59 random bits make a collision practically impossible; a few retries make it
+        // harmless too.
+        let mut attempts = 0;
+        let token_id = loop {
+            let token_id = new_token_id();
+            match tx.insert_initial_access_token(
+                &token_id,
+                &token_hash,
+                request.note.as_deref(),
+                now,
+                expires_at,
+                stored_max_uses,
+            ) {
+                Ok(()) => break token_id,
+                Err(StoreError::Conflict { .. }) if attempts < 3 => attempts += 1,
+                Err(error) => return Err(conflict(error)),
+            }
+        };
+        audit(
+            tx,
+            actor,
+            "token-create",
+            now,
+            json!({
+                "token_id": token_id,
+                "expires_at": expires_at,
+                "max_uses": request.max_uses,
+                "note": request.note,
+            }),
+        )?;
+        Ok(IssuedToken {
+            token_id,
+            token,
+            expires_at,
+            max_uses: request.max_uses,
+            note: request.note,
+        })
+    })
+}
+
+/// Every initial access token with its status now, oldest first.
+///
+/// # Errors
+/// Storage failures.
+pub fn list_initial_access_tokens(store: &mut Store) -> Result<Vec<InitialAccessToken>> {
+    let now = time::now();
+    let rows = store.read(|tx| Ok::<_, Error>(tx.initial_access_tokens()?))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            // Negative counts can only come from a hand-edited row; show them as 0.
+            let max_uses = row.max_uses.map(|max| u64::try_from(max).unwrap_or(0));
+            let uses = u64::try_from(row.uses).unwrap_or(0);
+            InitialAccessToken {
+                status: TokenStatus::at(
+                    now,
+                    row.expires_at,
+                    max_uses,
+                    uses,
+                    row.revoked_at.is_some(),
+                ),
+                token_id: row.token_id,
+                note: row.note,
+                created_at: row.created_at,
+                expires_at: row.expires_at,
+                max_uses,
+                uses,
+                revoked_at: row.revoked_at,
+            }
+        })
+        .collect())
+}
+
+/// Revoke an initial access token by its id: it stops admitting registrations at once.
+/// Revoking a revoked token succeeds and changes nothing (it keeps its first revocation time
+/// and gets no second audit row), so scripts can retry.
+///
+/// # Errors
+/// [`Error::NotFound`] (`what: "token"`) for an unknown id; storage failures.
+pub fn revoke_initial_access_token(store: &mut Store, actor: &Actor, token_id: &str) -> Result<()> {
+    store.write(|tx| {
+        let now = time::now();
+        if tx.revoke_initial_access_token(token_id, now)? {
+            audit(
+                tx,
+                actor,
+                "token-revoke",
+                now,
+                json!({ "token_id": token_id }),
+            )
+        } else if tx.initial_access_token_exists(token_id)? {
+            Ok(())
+        } else {
+            Err(Error::NotFound {
+                what: "token",
+                id: token_id.to_owned(),
+            })
+        }
+    })
+}
+
+/// Spend one use of the initial access token `presented` (from `Authorization: Bearer …`)
+/// inside the caller's write transaction, and return the token's id; `None` when it is
+/// unknown, revoked, expired or used up. The token may also come base64-encoded (standard or
+/// URL-safe alphabet, padded or not), as pyoidc sends it.
+///
+/// The server calls this in the same transaction that creates the client, so a rejected
+/// registration gives the use back, and one use left admits exactly one registration.
+///
+/// # Errors
+/// Storage failures.
+#[allow(
+    dead_code,
+    reason = "the HTTP server (`dcrctl serve`) calls it; the CLI does not"
+)]
+pub(crate) fn consume_initial_access_token(
+    tx: &Tx<'_>,
+    presented: &str,
+    now: i64,
+) -> Result<Option<String>> {
+    let Some(token) = presented_token(presented) else {
+        return Ok(None);
+    };
+    let hash = credentials::hash_generated(&token);
+    Ok(tx.consume_initial_access_token(&hash, now)?)
+}
+
+/// The initial access token in `presented`, as given or base64-decoded; `None` when it is
+/// neither, so no lookup is spent on it.
+fn presented_token(presented: &str) -> Option<Secret> {
+    let presented = presented.trim();
+    if presented.starts_with(INITIAL_ACCESS_TOKEN_PREFIX) {
+        return Some(Secret::new(presented.to_owned()));
+    }
+    let decoded = String::from_utf8(decode_base64(presented)?).ok()?;
+    // Tokens never contain whitespace; `echo … | base64` adds a newline.
+    let decoded = decoded.trim();
+    decoded
+        .starts_with(INITIAL_ACCESS_TOKEN_PREFIX)
+        .then(|| Secret::new(decoded.to_owned()))
+}
+
+/// Decode base64 in the standard (`+/`) or URL-safe (`-_`) alphabet, with or without `=`
+/// padding (RFC 4648 §4, §5). `None` for anything else.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let padding = text.len() - body.len();
+    if body.len() % 4 == 1 || padding > 2 || (padding > 0 && text.len() % 4 != 0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for byte in body.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from(acc >> bits).ok()?);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Check an admin account name: 1–64 of `[A-Za-z0-9._@-]`, not starting with `-` (so it is
+/// never read as a flag). A colon, which would break HTTP Basic, is never allowed.
+///
+/// # Errors
+/// [`Error::Usage`] stating the rule.
+pub fn check_admin_name(name: &str) -> Result<()> {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-');
+    if name.is_empty()
+        || name.len() > MAX_ADMIN_NAME_LEN
+        || name.starts_with('-')
+        || !name.bytes().all(allowed)
+    {
+        return Err(Error::usage(format!(
+            "invalid account name {name:?}: use 1-{MAX_ADMIN_NAME_LEN} characters of \
+             A-Z a-z 0-9 . _ @ -, not starting with -"
+        )));
+    }
+    Ok(())
+}
+
+/// The Argon2id hash of a new password, refusing an empty one.
+fn hash_new_password(password: &Secret) -> Result<String> {
+    if password.expose().is_empty() {
+        return Err(Error::usage("the password must not be empty"));
+    }
+    credentials::hash_password(password).map_err(Error::Usage)
+}
+
+/// Add an admin account for HTTP Basic authentication.
+///
+/// # Errors
+/// [`Error::Usage`] for an invalid name or an empty password; [`Error::Conflict`]
+/// (`what: "account"`) when the name is taken; storage failures.
+pub fn add_admin(store: &mut Store, actor: &Actor, name: &str, password: &Secret) -> Result<()> {
+    check_admin_name(name)?;
+    let hash = hash_new_password(password)?;
+    store.write(|tx| {
+        let now = time::now();
+        tx.insert_admin(name, &hash, now).map_err(conflict)?;
+        audit(tx, actor, "admin-add", now, json!({ "name": name }))
+    })
+}
+
+/// Every admin account by name (never a password hash).
+///
+/// # Errors
+/// Storage failures.
+pub fn list_admins(store: &mut Store) -> Result<Vec<Admin>> {
+    let rows = store.read(|tx| Ok::<_, Error>(tx.admins()?))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Admin {
+            name: row.name,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+        .collect())
+}
+
+fn account_not_found(name: &str) -> Error {
+    Error::NotFound {
+        what: "account",
+        id: name.to_owned(),
+    }
+}
+
+/// Remove an admin account; its password stops working at once.
+///
+/// # Errors
+/// [`Error::NotFound`] (`what: "account"`) for an unknown name; storage failures.
+pub fn remove_admin(store: &mut Store, actor: &Actor, name: &str) -> Result<()> {
+    store.write(|tx| {
+        if !tx.delete_admin(name)? {
+            return Err(account_not_found(name));
+        }
+        audit(
+            tx,
+            actor,
+            "admin-remove",
+            time::now(),
+            json!({ "name": name }),
+        )
+    })
+}
+
+/// Replace an admin account's password; the old one stops working at once.
+///
+/// # Errors
+/// [`Error::Usage`] for an empty password; [`Error::NotFound`] (`what: "account"`) for an
+/// unknown name; storage failures.
+pub fn set_admin_password(
+    store: &mut Store,
+    actor: &Actor,
+    name: &str,
+    password: &Secret,
+) -> Result<()> {
+    let hash = hash_new_password(password)?;
+    store.write(|tx| {
+        let now = time::now();
+        if !tx.set_admin_password_hash(name, &hash, now)? {
+            return Err(account_not_found(name));
+        }
+        audit(tx, actor, "admin-passwd", now, json!({ "name": name }))
+    })
+}
+
+/// Whether `password` is the password of the admin account `name`: the server's check of
+/// HTTP Basic credentials. An unknown name answers `false` after the same Argon2 work as a
+/// known one, so response times do not reveal which accounts exist.
+///
+/// # Errors
+/// Storage failures.
+pub fn verify_admin(store: &mut Store, name: &str, password: &Secret) -> Result<bool> {
+    let stored = store.read(|tx| Ok::<_, Error>(tx.admin_password_hash(name)?))?;
+    Ok(match stored {
+        Some(hash) => credentials::verify(password.expose(), &hash),
+        None => {
+            std::hint::black_box(credentials::verify(password.expose(), DUMMY_PASSWORD_HASH));
+            false
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{events, EventFilter};
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("clients.db")).unwrap();
+        (dir, store)
+    }
+
+    fn actor() -> Actor {
+        Actor::cli("tester")
+    }
+
+    fn consume(store: &mut Store, presented: &str, now: i64) -> Option<String> {
+        store
+            .write(|tx| consume_initial_access_token(tx, presented, now))
+            .unwrap()
+    }
+
+    fn mint(store: &mut Store, request: CreateToken) -> IssuedToken {
+        create_initial_access_token(store, &actor(), request).unwrap()
+    }
+
+    #[test]
+    fn base64_decodes_both_alphabets_with_and_without_padding() {
+        assert_eq!(decode_base64("").unwrap(), b"");
+        assert_eq!(decode_base64("Zg==").unwrap(), b"f");
+        assert_eq!(decode_base64("Zg").unwrap(), b"f");
+        assert_eq!(decode_base64("Zm8=").unwrap(), b"fo");
+        assert_eq!(decode_base64("Zm9v").unwrap(), b"foo");
+        assert_eq!(decode_base64("Zm9vYmFy").unwrap(), b"foobar");
+        assert_eq!(decode_base64("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(decode_base64("-_-_").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(decode_base64("-_8").unwrap(), [0xfb, 0xff]);
+    }
+
+    #[test]
+    fn base64_refuses_what_is_not_base64() {
+        for bad in [
+            "Z", "Zg=", "Zg===", "Z===", "Zm9v=", "Zm 9v", "Zm9v!", "=Zg=", "é",
+        ] {
+            assert_eq!(decode_base64(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_token_is_accepted_raw_or_base64_encoded() {
+        let (_dir, mut store) = store();
+        let issued = mint(&mut store, CreateToken::default());
+        assert!(issued.token.expose().starts_with("dcriat_"));
+        assert!(issued.token_id.starts_with("iat_"));
+        assert_eq!(issued.token_id.len(), 4 + 10);
+        let raw = issued.token.expose();
+        // What pyoidc's b64encode sends, and the URL-safe unpadded variant.
+        let standard = {
+            let bytes = raw.as_bytes();
+            let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in bytes.chunks(3) {
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        out.push(char::from(table[(n >> (18 - 6 * i) & 63) as usize]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        };
+        assert!(standard.ends_with('='), "{standard}");
+        let url_safe = standard
+            .trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_");
+        let now = time::now();
+        for presented in [raw.to_owned(), standard, url_safe] {
+            assert_eq!(
+                consume(&mut store, &presented, now).as_deref(),
+                Some(issued.token_id.as_str()),
+                "{presented}"
+            );
+        }
+        let listed = list_initial_access_tokens(&mut store).unwrap();
+        assert_eq!(listed[0].uses, 3);
+        assert_eq!(listed[0].status, TokenStatus::Active);
+    }
+
+    #[test]
+    fn wrong_revoked_expired_and_used_up_tokens_are_refused() {
+        let (_dir, mut store) = store();
+        let now = time::now();
+        let issued = mint(&mut store, CreateToken::default());
+        assert_eq!(consume(&mut store, "dcriat_wrong", now), None);
+        assert_eq!(consume(&mut store, "not a token", now), None);
+        assert_eq!(consume(&mut store, "", now), None);
+        revoke_initial_access_token(&mut store, &actor(), &issued.token_id).unwrap();
+        assert_eq!(consume(&mut store, issued.token.expose(), now), None);
+
+        let expiring = mint(
+            &mut store,
+            CreateToken {
+                expires_in: Some(Duration::from_secs(60)),
+                ..CreateToken::default()
+            },
+        );
+        assert!(consume(&mut store, expiring.token.expose(), now).is_some());
+        assert_eq!(
+            consume(&mut store, expiring.token.expose(), expiring.expires_at),
+            None
+        );
+
+        let once = mint(
+            &mut store,
+            CreateToken {
+                max_uses: Some(1),
+                ..CreateToken::default()
+            },
+        );
+        assert!(consume(&mut store, once.token.expose(), now).is_some());
+        assert_eq!(consume(&mut store, once.token.expose(), now), None);
+        let statuses: Vec<_> = list_initial_access_tokens(&mut store)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.token_id, t.status, t.uses))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (issued.token_id, TokenStatus::Revoked, 0),
+                (expiring.token_id, TokenStatus::Active, 1),
+                (once.token_id, TokenStatus::UsedUp, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_use_left_admits_exactly_one_of_two_consumers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clients.db");
+        let mut store = Store::open(&path).unwrap();
+        let issued = mint(
+            &mut store,
+            CreateToken {
+                max_uses: Some(2),
+                ..CreateToken::default()
+            },
+        );
+        let now = time::now();
+        assert!(consume(&mut store, issued.token.expose(), now).is_some());
+        // Two connections race for the last use.
+        let barrier = std::sync::Barrier::new(2);
+        let winners: Vec<Option<String>> = std::thread::scope(|scope| {
+            let racers: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut store = Store::open(&path).unwrap();
+                        barrier.wait();
+                        consume(&mut store, issued.token.expose(), now)
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert_eq!(winners.iter().filter(|w| w.is_some()).count(), 1);
+        let listed = list_initial_access_tokens(&mut store).unwrap();
+        assert_eq!((listed[0].uses, listed[0].status), (2, TokenStatus::UsedUp));
+    }
+
+    #[test]
+    fn create_refuses_zero_limits_and_writes_nothing() {
+        let (_dir, mut store) = store();
+        for request in [
+            CreateToken {
+                max_uses: Some(0),
+                ..CreateToken::default()
+            },
+            CreateToken {
+                expires_in: Some(Duration::ZERO),
+                ..CreateToken::default()
+            },
+        ] {
+            let error = create_initial_access_token(&mut store, &actor(), request).unwrap_err();
+            assert!(matches!(error, Error::Usage(_)), "{error}");
+        }
+        assert!(list_initial_access_tokens(&mut store).unwrap().is_empty());
+    }
+
+    #[test]
+    fn revoke_is_idempotent_and_unknown_ids_are_not_found() {
+        let (_dir, mut store) = store();
+        let issued = mint(&mut store, CreateToken::default());
+        revoke_initial_access_token(&mut store, &actor(), &issued.token_id).unwrap();
+        let first = list_initial_access_tokens(&mut store).unwrap()[0].revoked_at;
+        revoke_initial_access_token(&mut store, &actor(), &issued.token_id).unwrap();
+        assert_eq!(
+            list_initial_access_tokens(&mut store).unwrap()[0].revoked_at,
+            first
+        );
+        let error = revoke_initial_access_token(&mut store, &actor(), "iat_nope").unwrap_err();
+        assert!(matches!(error, Error::NotFound { what: "token", .. }));
+    }
+
+    #[test]
+    fn status_precedence() {
+        use TokenStatus::*;
+        assert_eq!(TokenStatus::at(10, 0, None, 99, false), Active);
+        assert_eq!(TokenStatus::at(10, 11, Some(2), 1, false), Active);
+        assert_eq!(TokenStatus::at(10, 10, Some(2), 2, false), Expired);
+        assert_eq!(TokenStatus::at(10, 0, Some(2), 2, false), UsedUp);
+        assert_eq!(TokenStatus::at(10, 5, Some(2), 2, true), Revoked);
+    }
+
+    #[test]
+    fn admin_accounts_lifecycle() {
+        let (_dir, mut store) = store();
+        let password = Secret::new("correct horse".into());
+        add_admin(&mut store, &actor(), "ops@example.com", &password).unwrap();
+        assert!(verify_admin(&mut store, "ops@example.com", &password).unwrap());
+        assert!(!verify_admin(&mut store, "ops@example.com", &Secret::new("x".into())).unwrap());
+        assert!(!verify_admin(&mut store, "nobody", &password).unwrap());
+        let again = add_admin(&mut store, &actor(), "ops@example.com", &password).unwrap_err();
+        assert!(matches!(
+            again,
+            Error::Conflict {
+                what: "account",
+                ..
+            }
+        ));
+
+        let new = Secret::new("battery staple".into());
+        set_admin_password(&mut store, &actor(), "ops@example.com", &new).unwrap();
+        assert!(!verify_admin(&mut store, "ops@example.com", &password).unwrap());
+        assert!(verify_admin(&mut store, "ops@example.com", &new).unwrap());
+        let names: Vec<_> = list_admins(&mut store)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["ops@example.com"]);
+
+        remove_admin(&mut store, &actor(), "ops@example.com").unwrap();
+        assert!(!verify_admin(&mut store, "ops@example.com", &new).unwrap());
+        for error in [
+            remove_admin(&mut store, &actor(), "ops@example.com").unwrap_err(),
+            set_admin_password(&mut store, &actor(), "nobody", &new).unwrap_err(),
+        ] {
+            assert!(matches!(
+                error,
+                Error::NotFound {
+                    what: "account",
+                    ..
+                }
+            ));
+        }
+    }
+
+    #[test]
+    fn admin_names_and_passwords_are_checked() {
+        let (_dir, mut store) = store();
+        let password = Secret::new("pw".into());
+        for name in ["a", "A.b_c@d-e", &"x".repeat(64)] {
+            check_admin_name(name).unwrap();
+        }
+        for name in ["", "-x", "a:b", "a b", "é", &"x".repeat(65), "a\nb"] {
+            let error = add_admin(&mut store, &actor(), name, &password).unwrap_err();
+            assert!(matches!(error, Error::Usage(_)), "{name:?}");
+        }
+        let empty = add_admin(&mut store, &actor(), "ok", &Secret::new(String::new()));
+        assert!(matches!(empty, Err(Error::Usage(_))));
+        assert!(list_admins(&mut store).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = credentials::hash_password(&Secret::new("x".into())).unwrap();
+        let params = |hash: &str| hash.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY_PASSWORD_HASH), params(&real));
+        assert!(credentials::verify(
+            "dcrctl: no such account",
+            DUMMY_PASSWORD_HASH
+        ));
+    }
+
+    #[test]
+    fn audit_rows_name_the_change_but_never_the_secret() {
+        let (_dir, mut store) = store();
+        let issued = mint(
+            &mut store,
+            CreateToken {
+                note: Some("ci".into()),
+                ..CreateToken::default()
+            },
+        );
+        revoke_initial_access_token(&mut store, &actor(), &issued.token_id).unwrap();
+        let password = Secret::new("hunter2-secret".into());
+        add_admin(&mut store, &actor(), "root", &password).unwrap();
+        set_admin_password(&mut store, &actor(), "root", &password).unwrap();
+        remove_admin(&mut store, &actor(), "root").unwrap();
+        let mut seen = Vec::new();
+        events(&mut store, &EventFilter::default(), |event| {
+            let text = event.details.to_string();
+            assert!(!text.contains(issued.token.expose()));
+            assert!(!text.contains("hunter2-secret"));
+            assert_eq!(event.client_id, None);
+            assert_eq!(event.actor, "cli:tester");
+            seen.push(event.action);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                "admin-remove",
+                "admin-passwd",
+                "admin-add",
+                "token-revoke",
+                "token-create"
+            ]
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area, each driving the real `dcrctl`.
 
+mod accounts;
 mod cli;
 mod generated;
 mod maintenance;
