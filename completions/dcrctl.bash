@@ -58,6 +58,9 @@ _dcrctl() {
             dcrctl,rotate-token)
                 cmd="dcrctl__subcmd__rotate__subcmd__token"
                 ;;
+            dcrctl,serve)
+                cmd="dcrctl__subcmd__serve"
+                ;;
             dcrctl,show)
                 cmd="dcrctl__subcmd__show"
                 ;;
@@ -160,6 +163,9 @@ _dcrctl() {
             dcrctl__subcmd__help,rotate-token)
                 cmd="dcrctl__subcmd__help__subcmd__rotate__subcmd__token"
                 ;;
+            dcrctl__subcmd__help,serve)
+                cmd="dcrctl__subcmd__help__subcmd__serve"
+                ;;
             dcrctl__subcmd__help,show)
                 cmd="dcrctl__subcmd__help__subcmd__show"
                 ;;
@@ -230,7 +236,7 @@ _dcrctl() {
 
     case "${cmd}" in
         dcrctl)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help"
+            opts="-o -y -h -V --db --output --yes --no-input --color --help --version register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -802,7 +808,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__help)
-            opts="register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db completions man help"
+            opts="register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1082,6 +1088,20 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__help__subcmd__rotate__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcrctl__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1482,6 +1502,48 @@ _dcrctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcrctl__subcmd__serve)
+            opts="-o -y -h -V --listen --issuer --path-prefix --open-registration --db --output --yes --no-input --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand export 'Print every client as the JSON that apply reads (never a secret)'
             cand events 'Show the audit log, newest first'
             cand db 'Check or back up the database file'
+            cand serve 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -485,6 +486,23 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         }
         &'dcrctl;db;help;help'= {
         }
+        &'dcrctl;serve'= {
+            cand --listen 'Address to listen on; loopback only for now (port 0 picks a free port)'
+            cand --issuer 'Public base URL of the registry, e.g. https://auth.example.com'
+            cand --path-prefix 'Path under which the /register routes are served, e.g. /oauth'
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --open-registration 'Allow POST /register without an initial access token'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dcrctl;completions'= {
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
@@ -528,6 +546,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand export 'Print every client as the JSON that apply reads (never a secret)'
             cand events 'Show the audit log, newest first'
             cand db 'Check or back up the database file'
+            cand serve 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -588,6 +607,8 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;db;check'= {
         }
         &'dcrctl;help;db;backup'= {
+        }
+        &'dcrctl;help;serve'= {
         }
         &'dcrctl;help;completions'= {
         }

@@ -9,6 +9,7 @@
 //!   audit row, and is what both the command line and the HTTP server call.
 //! * [`output`] renders results as JSON or as tables safe for terminals.
 //! * [`cli`] translates command-line arguments into [`ops`] calls.
+//! * [`server`] is the HTTP face (RFC 7591 / RFC 7592) over the same [`ops`].
 
 pub mod cli;
 pub mod credentials;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod registration;
+pub mod server;
 pub(crate) mod store;
 mod time;
 

@@ -19,6 +19,7 @@ mod prompt;
 mod prune;
 mod register;
 mod rotate;
+mod serve;
 mod show;
 mod token;
 mod update;
@@ -125,6 +126,8 @@ pub enum Command {
     /// Check or back up the database file
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Serve the registration API (RFC 7591 / RFC 7592) over HTTP
+    Serve(serve::ServeArgs),
     /// Print a shell completion script
     Completions(generate::CompletionsArgs),
     /// Print the man page as roff, or write one page per command
@@ -262,6 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&ctx, &args),
         Command::Events(args) => events::run(&ctx, &args),
         Command::Db(command) => db::run(&ctx, &command),
+        Command::Serve(args) => serve::run(&ctx, &args),
         Command::Completions(args) => generate::run_completions(&args),
         Command::Man(args) => generate::run_man(&args),
     }

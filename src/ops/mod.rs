@@ -8,6 +8,7 @@
 mod accounts;
 mod apply;
 mod delete;
+mod dynamic;
 mod maintenance;
 mod query;
 mod register;
@@ -17,6 +18,7 @@ mod update;
 pub use accounts::*;
 pub use apply::*;
 pub use delete::delete;
+pub use dynamic::*;
 pub use maintenance::*;
 pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};

@@ -56,6 +56,16 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Every method the registry accepts.
+    pub const ALL: [AuthMethod; 6] = [
+        AuthMethod::ClientSecretBasic,
+        AuthMethod::ClientSecretPost,
+        AuthMethod::None,
+        AuthMethod::PrivateKeyJwt,
+        AuthMethod::TlsClientAuth,
+        AuthMethod::SelfSignedTlsClientAuth,
+    ];
+
     /// Parse a method name; `None` for names the registry does not accept.
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {

@@ -17,7 +17,7 @@ pub use metadata::{
 };
 pub use parse::parse_document;
 pub use response::ClientInformation;
-pub use validate::{merge_changes, validate, Policy};
+pub use validate::{merge_changes, validate, Policy, KNOWN_GRANT_TYPES};
 
 /// The RFC 7591 §3.2.2 error code a validation failure maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,7 +63,8 @@ const LANGUAGE_TAGGABLE: &[&str] = &[
     "policy_uri",
 ];
 
-const KNOWN_GRANT_TYPES: &[&str] = &[
+/// Grant types accepted by name; any other must be an absolute URI (an extension grant).
+pub const KNOWN_GRANT_TYPES: &[&str] = &[
     "authorization_code",
     "implicit",
     "password",

@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod generated;
+mod http;
 mod maintenance;
 mod provisioning;
 mod storage;

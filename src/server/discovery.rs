@@ -1,0 +1,89 @@
+//! Authorization server metadata (RFC 8414) for clients that discover the registration
+//! endpoint before registering.
+//!
+//! Served at `/.well-known/oauth-authorization-server` (with the issuer's path appended when
+//! it has one, RFC 8414 §3) and at `/.well-known/openid-configuration` (also under the
+//! issuer's path, OpenID Connect Discovery §4). The supported values are what validation
+//! accepts, narrowed by the server's policy.
+
+use super::AppState;
+use crate::registration::{AuthMethod, KNOWN_GRANT_TYPES};
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// `/.well-known/oauth-authorization-server`.
+pub(super) const OAUTH_WELL_KNOWN: &str = "/.well-known/oauth-authorization-server";
+/// `/.well-known/openid-configuration`.
+pub(super) const OPENID_WELL_KNOWN: &str = "/.well-known/openid-configuration";
+
+/// Response types registration accepts.
+pub(super) const RESPONSE_TYPES: &[&str] = &["code", "token", "id_token", "none"];
+
+/// The metadata document.
+pub(super) async fn metadata(State(state): State<AppState>) -> Json<Value> {
+    let policy = &state.policy;
+    let supported = |allowed: &Option<Vec<String>>, all: &[&str]| -> Value {
+        match allowed {
+            Some(list) => json!(list),
+            None => json!(all),
+        }
+    };
+    let mut doc = Map::new();
+    doc.insert("issuer".into(), json!(&*state.issuer));
+    doc.insert(
+        "registration_endpoint".into(),
+        json!(state.registration_endpoint()),
+    );
+    doc.insert(
+        "grant_types_supported".into(),
+        supported(&policy.allowed_grant_types, KNOWN_GRANT_TYPES),
+    );
+    doc.insert(
+        "response_types_supported".into(),
+        supported(&policy.allowed_response_types, RESPONSE_TYPES),
+    );
+    doc.insert(
+        "token_endpoint_auth_methods_supported".into(),
+        supported(
+            &policy.allowed_auth_methods,
+            &AuthMethod::ALL.map(AuthMethod::as_str),
+        ),
+    );
+    if let Some(scopes) = &policy.allowed_scopes {
+        doc.insert("scopes_supported".into(), json!(scopes));
+    }
+    Json(Value::Object(doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registration::{parse_document, validate, Policy};
+
+    /// What is advertised must be what validation accepts.
+    #[test]
+    fn advertised_values_are_accepted() {
+        for grant in KNOWN_GRANT_TYPES {
+            let doc = parse_document(
+                json!({
+                    "grant_types": [grant],
+                    "redirect_uris": ["https://app.example.com/cb"],
+                    "jwks_uri": "https://app.example.com/jwks",
+                })
+                .to_string()
+                .as_bytes(),
+            )
+            .unwrap();
+            let outcome = validate(&doc, &Policy::default());
+            // A grant may need companions (implicit needs a token response type, and so on),
+            // but never be unknown.
+            if let Err(error) = outcome {
+                assert!(!error.rule.contains("not a known"), "{grant}: {error}");
+            }
+        }
+        for method in AuthMethod::ALL {
+            assert_eq!(AuthMethod::parse(method.as_str()), Some(method));
+        }
+    }
+}

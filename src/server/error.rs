@@ -1,0 +1,214 @@
+//! The API's one error type and the one place that maps errors to HTTP.
+//!
+//! Every failure a handler can meet becomes an [`ApiError`]; [`ApiError::into_response`]
+//! decides status, `error` code and headers. Library errors are mapped by their
+//! [`ErrorKind`] in an exhaustive match, so a new kind does not compile until it is mapped
+//! here. A server-side fault answers `500` with a generic description; its detail goes to the
+//! log, and no error message here ever contains a secret or token.
+
+use crate::registration::ErrorCode;
+use crate::{Error, ErrorKind};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// Everything that can go wrong while answering a request.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No credential where one is needed: `401` with a bare `WWW-Authenticate: Bearer`
+    /// (RFC 6750 §3.1: no error code).
+    MissingCredential,
+    /// The body is not `application/json`: `415`.
+    UnsupportedMediaType,
+    /// The body is larger than the limit: `413`.
+    PayloadTooLarge,
+    /// The body could not be read (other than for its size): `400 invalid_request`.
+    UnreadableBody,
+    /// No such route: `404`.
+    RouteNotFound,
+    /// The route exists but not with this method: `405`.
+    MethodNotAllowed,
+    /// A failure of the library.
+    Core(Error),
+    /// A fault of the server itself (a panicked or cancelled task): `500`.
+    Internal(String),
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        ApiError::Core(error)
+    }
+}
+
+/// The RFC 6750 `error` code of a rejected bearer token.
+const INVALID_TOKEN: &str = "invalid_token";
+
+impl ApiError {
+    /// Status, `error` code and description; `None` code means no JSON body member `error`
+    /// is meaningful, so only the challenge is sent.
+    fn parts(&self) -> (StatusCode, Option<&'static str>, String) {
+        match self {
+            ApiError::MissingCredential => (
+                StatusCode::UNAUTHORIZED,
+                None,
+                "this endpoint needs a bearer token".into(),
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some("invalid_request"),
+                "the request body must be application/json".into(),
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Some("invalid_request"),
+                format!(
+                    "the request body is larger than {} bytes",
+                    super::MAX_BODY_BYTES
+                ),
+            ),
+            ApiError::UnreadableBody => (
+                StatusCode::BAD_REQUEST,
+                Some("invalid_request"),
+                "the request body could not be read".into(),
+            ),
+            ApiError::RouteNotFound => (
+                StatusCode::NOT_FOUND,
+                Some("not_found"),
+                "no such resource".into(),
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Some("method_not_allowed"),
+                "this resource does not support that method".into(),
+            ),
+            ApiError::Internal(_) => internal(),
+            ApiError::Core(error) => core_parts(error),
+        }
+    }
+}
+
+fn internal() -> (StatusCode, Option<&'static str>, String) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Some("server_error"),
+        "the server could not complete the request".into(),
+    )
+}
+
+/// The mapping of library errors, by kind.
+fn core_parts(error: &Error) -> (StatusCode, Option<&'static str>, String) {
+    match error.kind() {
+        ErrorKind::Usage => (
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            error.to_string(),
+        ),
+        ErrorKind::InvalidMetadata => {
+            let (code, description) = match error {
+                Error::InvalidMetadata(m) => (m.code, format!("{}: {}", m.field, m.rule)),
+                other => (ErrorCode::InvalidClientMetadata, other.to_string()),
+            };
+            (StatusCode::BAD_REQUEST, Some(code.as_str()), description)
+        }
+        // RFC 7592 §2: an unknown client is the same answer as a wrong token, never 404.
+        ErrorKind::NotFound | ErrorKind::CredentialRejected => (
+            StatusCode::UNAUTHORIZED,
+            Some(INVALID_TOKEN),
+            "the access token is invalid, expired, used up or revoked".into(),
+        ),
+        ErrorKind::Conflict => (
+            StatusCode::CONFLICT,
+            Some("invalid_client_metadata"),
+            error.to_string(),
+        ),
+        ErrorKind::PreconditionFailed => (
+            StatusCode::PRECONDITION_FAILED,
+            Some("precondition_failed"),
+            error.to_string(),
+        ),
+        // Nobody is asked anything over HTTP; a declined prompt here is a bug.
+        ErrorKind::Declined | ErrorKind::Internal => internal(),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, description) = self.parts();
+        if status.is_server_error() {
+            // The detail is for the operator; the client gets the generic description.
+            match &self {
+                ApiError::Core(error) => {
+                    tracing::error!(error = %format!("{error:#}"), "request failed")
+                }
+                ApiError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+                _ => tracing::error!("request failed"),
+            }
+        }
+        let challenge = match (&self, status) {
+            (ApiError::MissingCredential, _) => Some("Bearer"),
+            (_, StatusCode::UNAUTHORIZED) => Some("Bearer error=\"invalid_token\""),
+            _ => None,
+        };
+        let mut response = match code {
+            Some(code) => (
+                status,
+                Json(json!({ "error": code, "error_description": description })),
+            )
+                .into_response(),
+            None => status.into_response(),
+        };
+        if let Some(challenge) = challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registration::MetadataError;
+
+    fn status(error: ApiError) -> (StatusCode, Option<String>) {
+        let response = error.into_response();
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .map(|v| v.to_str().unwrap().to_owned());
+        (response.status(), challenge)
+    }
+
+    #[test]
+    fn statuses_and_challenges() {
+        assert_eq!(
+            status(ApiError::MissingCredential),
+            (StatusCode::UNAUTHORIZED, Some("Bearer".into()))
+        );
+        let invalid = Some("Bearer error=\"invalid_token\"".to_owned());
+        assert_eq!(
+            status(Error::CredentialRejected.into()),
+            (StatusCode::UNAUTHORIZED, invalid.clone())
+        );
+        assert_eq!(
+            status(Error::client_not_found("x").into()),
+            (StatusCode::UNAUTHORIZED, invalid)
+        );
+        let redirect = MetadataError::redirect("redirect_uris[0]", "bad");
+        assert_eq!(
+            status(Error::InvalidMetadata(redirect).into()).0,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status(ApiError::Internal("boom".into())).0,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let io = Error::Io(std::io::Error::other("disk /secret/path"));
+        let (code, _, description) = ApiError::Core(io).parts();
+        assert_eq!(code, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!description.contains("secret"));
+    }
+}

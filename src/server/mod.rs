@@ -1,0 +1,155 @@
+//! The HTTP face of the registry: RFC 7591 registration and RFC 7592 management over the
+//! same [`crate::ops`] the command line calls.
+//!
+//! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
+//! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
+//! in-flight requests. Database work runs on blocking threads, each opening its own
+//! connection, so no transaction is held across an `.await`. Layers, outermost first: a
+//! trace span per request (method and path only: never headers, bodies or query strings,
+//! where credentials live), a timeout, and the body size limit.
+
+mod auth;
+mod discovery;
+mod error;
+mod register;
+mod state;
+
+use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
+pub use error::ApiError;
+pub use state::{parse_issuer, parse_prefix, AppState};
+
+use crate::ops::{self, Store};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The largest request body accepted (`413` beyond it): the largest metadata document.
+pub const MAX_BODY_BYTES: usize = crate::registration::MAX_DOCUMENT_BYTES;
+
+/// How long one request may take before it is answered `408`; also bounds how long a hung
+/// request can delay shutdown.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The application: every route under its path, with the layers.
+pub fn router(state: AppState) -> Router {
+    let prefix = state.prefix.to_string();
+    let issuer_path = state.issuer_path().to_owned();
+    let mut app = Router::new()
+        .route(&format!("{prefix}/register"), post(register::register))
+        .route(
+            &format!("{prefix}/register/{{client_id}}"),
+            get(register::read).delete(register::delete),
+        )
+        .route("/healthz", get(healthz))
+        .route(OAUTH_WELL_KNOWN, get(discovery::metadata))
+        .route(OPENID_WELL_KNOWN, get(discovery::metadata));
+    if !issuer_path.is_empty() {
+        app = app
+            .route(
+                &format!("{OAUTH_WELL_KNOWN}{issuer_path}"),
+                get(discovery::metadata),
+            )
+            .route(
+                &format!("{issuer_path}{OPENID_WELL_KNOWN}"),
+                get(discovery::metadata),
+            );
+    }
+    app.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serve `state` on `listener` until `shutdown` completes, then stop accepting connections
+/// and finish the requests in flight.
+///
+/// # Errors
+/// Failures of the listener.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Run `work` on a blocking thread with its own connection to the database.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let db = state.db.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db)?;
+        work(&mut store)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
+    Ok(outcome?)
+}
+
+/// `GET /healthz`.
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(&state, ops::ping).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::RouteNotFound
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,199 @@
+//! What every handler shares: where the database is, the public URLs, and the policy.
+//!
+//! Built once from checked arguments; the issuer and prefix are normalized here (no trailing
+//! slash), so every URL the server prints is formed the same way.
+
+use crate::registration::Policy;
+use std::path::PathBuf;
+use std::sync::Arc;
+use url::Url;
+
+/// The server's shared, cheaply cloneable state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database file; each blocking task opens its own connection to it.
+    pub db: Arc<PathBuf>,
+    /// The public base URL, without a trailing slash.
+    pub issuer: Arc<str>,
+    /// The path prefix of the `/register` routes: empty, or `/seg[/seg…]`.
+    pub prefix: Arc<str>,
+    /// Whether `POST /register` is allowed without a credential.
+    pub open_registration: bool,
+    /// Restrictions on what dynamic registration may ask for.
+    pub policy: Arc<Policy>,
+}
+
+impl AppState {
+    /// State for serving `db` as `issuer` with the routes under `prefix`.
+    ///
+    /// # Errors
+    /// A message saying what is wrong with the issuer or prefix (see [`parse_issuer`] and
+    /// [`parse_prefix`]).
+    pub fn new(
+        db: PathBuf,
+        issuer: &str,
+        prefix: &str,
+        open_registration: bool,
+        policy: Policy,
+    ) -> Result<AppState, String> {
+        let issuer = parse_issuer(issuer)?;
+        let prefix = parse_prefix(prefix)?;
+        Ok(AppState {
+            db: Arc::new(db),
+            issuer: issuer.into(),
+            prefix: prefix.into(),
+            open_registration,
+            policy: Arc::new(policy),
+        })
+    }
+
+    /// `{issuer}{prefix}/register`.
+    pub fn registration_endpoint(&self) -> String {
+        format!("{}{}/register", self.issuer, self.prefix)
+    }
+
+    /// `{issuer}{prefix}/register/{client_id}`.
+    pub fn registration_client_uri(&self, client_id: &str) -> String {
+        format!("{}/{client_id}", self.registration_endpoint())
+    }
+
+    /// The path part of the issuer (`""` or `/seg…`), which RFC 8414 §3 appends to the
+    /// well-known path.
+    pub fn issuer_path(&self) -> &str {
+        // The issuer was checked to be an absolute URL, so it has "scheme://authority".
+        let after_scheme = self.issuer.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |at| &after_scheme[at..])
+    }
+}
+
+/// Check `--issuer`: an absolute `http` or `https` URL with a host and no user info, query
+/// or fragment, whose path segments are plain (see [`parse_prefix`]). Returns it without a
+/// trailing slash.
+///
+/// # Errors
+/// A message naming the rule broken.
+pub fn parse_issuer(text: &str) -> Result<String, String> {
+    let url = Url::parse(text).map_err(|e| format!("--issuer {text:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("--issuer {text:?}: must be an http or https URL"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("--issuer {text:?}: must name a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("--issuer {text:?}: must not contain user info"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "--issuer {text:?}: must not have a query or fragment"
+        ));
+    }
+    let path = url.path().trim_end_matches('/');
+    check_segments(path).map_err(|rule| format!("--issuer {text:?}: path {rule}"))?;
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Check `--path-prefix`: empty or `/`, or `/` followed by segments of
+/// `A-Z a-z 0-9 . _ ~ -` (not `.` or `..`). Returns it without a trailing slash.
+///
+/// # Errors
+/// A message naming the rule broken.
+pub fn parse_prefix(text: &str) -> Result<String, String> {
+    let prefix = text.trim_end_matches('/');
+    if prefix.is_empty() {
+        return Ok(String::new());
+    }
+    if !prefix.starts_with('/') {
+        return Err(format!("--path-prefix {text:?}: must start with /"));
+    }
+    check_segments(prefix).map_err(|rule| format!("--path-prefix {text:?}: {rule}"))?;
+    Ok(prefix.to_owned())
+}
+
+/// `path` is empty or `/seg/seg…` with plain, non-dot segments: nothing a router could read
+/// as a parameter or a URL could normalize away.
+fn check_segments(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Ok(());
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-');
+    let ok = path.strip_prefix('/').is_some_and(|rest| {
+        rest.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && seg.chars().all(plain))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("must be /-separated segments of A-Z a-z 0-9 . _ ~ - (not . or ..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuers() {
+        assert_eq!(
+            parse_issuer("https://as.example.com/").unwrap(),
+            "https://as.example.com"
+        );
+        assert_eq!(
+            parse_issuer("http://127.0.0.1:8080/tenant/a/").unwrap(),
+            "http://127.0.0.1:8080/tenant/a"
+        );
+        for bad in [
+            "as.example.com",
+            "/relative",
+            "ftp://as.example.com",
+            "https://as.example.com/?q=1",
+            "https://as.example.com/#f",
+            "https://u:p@as.example.com",
+            "https://as.example.com/a/{id}",
+            "https://as.example.com/a//b",
+            "mailto:x@example.com",
+        ] {
+            assert!(parse_issuer(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(parse_prefix("").unwrap(), "");
+        assert_eq!(parse_prefix("/").unwrap(), "");
+        assert_eq!(parse_prefix("/oauth/").unwrap(), "/oauth");
+        assert_eq!(
+            parse_prefix("/api/identity/oauth2/dcr/v1.1").unwrap(),
+            "/api/identity/oauth2/dcr/v1.1"
+        );
+        for bad in [
+            "oauth", "/a/../b", "/{x}", "/:x", "/*x", "/a b", "/a//b", "/a?b",
+        ] {
+            assert!(parse_prefix(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        let state = AppState::new(
+            "db".into(),
+            "https://as.example.com/t",
+            "/oauth",
+            false,
+            Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            state.registration_endpoint(),
+            "https://as.example.com/t/oauth/register"
+        );
+        assert_eq!(
+            state.registration_client_uri("abc"),
+            "https://as.example.com/t/oauth/register/abc"
+        );
+        assert_eq!(state.issuer_path(), "/t");
+        let root = AppState::new("db".into(), "http://h:1", "", false, Policy::default()).unwrap();
+        assert_eq!(root.issuer_path(), "");
+        assert_eq!(root.registration_endpoint(), "http://h:1/register");
+    }
+}
