@@ -22,6 +22,17 @@ fn on_terminal(
     input: &str,
     extra_env: &[(&str, &str)],
 ) -> PtyRun {
+    dialogue(env, args, &[(prompt.unwrap_or(""), input)], extra_env)
+}
+
+/// Run `dcrctl ARGS` on a pseudo-terminal and answer its prompts in order: for each step, wait
+/// until the terminal shows the prompt (after the previous one), then type the answer.
+fn dialogue(
+    env: &TestEnv,
+    args: &[&str],
+    steps: &[(&str, &str)],
+    extra_env: &[(&str, &str)],
+) -> PtyRun {
     let binary = assert_cmd::cargo::cargo_bin("dcrctl");
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let command_line = std::iter::once(quote(binary.to_str().unwrap()))
@@ -56,8 +67,14 @@ fn on_terminal(
     });
     let mut screen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(20);
-    if let Some(prompt) = prompt {
-        while !String::from_utf8_lossy(&screen).contains(prompt) {
+    let mut seen = 0;
+    for (prompt, input) in steps {
+        loop {
+            let text = String::from_utf8_lossy(&screen[seen..]).into_owned();
+            if let Some(at) = text.find(prompt) {
+                seen += text[..at + prompt.len()].len();
+                break;
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             match received.recv_timeout(left) {
                 Ok(chunk) => screen.extend(chunk),
@@ -67,12 +84,14 @@ fn on_terminal(
                 ),
             }
         }
-        // The prompt is printed just before the terminal mode changes, and a mode change may
-        // flush what was typed ahead; give it a moment, as a human would.
-        std::thread::sleep(Duration::from_millis(300));
+        if !prompt.is_empty() {
+            // The prompt is printed just before the terminal mode changes, and a mode change
+            // may flush what was typed ahead; give it a moment, as a human would.
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        stdin.write_all(input.as_bytes()).unwrap();
+        stdin.flush().unwrap();
     }
-    stdin.write_all(input.as_bytes()).unwrap();
-    stdin.flush().unwrap();
     // stdin stays open until the program ends, or `script` would hang up the terminal early.
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -218,4 +237,47 @@ fn errors_are_colored_on_a_terminal_unless_no_color() {
         "{:?}",
         forced.stderr
     );
+}
+
+#[test]
+fn admin_password_is_asked_twice_without_echo() {
+    let env = TestEnv::new();
+    let run = dialogue(
+        &env,
+        &["admin", "add", "alice"],
+        &[
+            ("Password for alice", "pw-first-try\n"),
+            ("Repeat it", "pw-first-try\n"),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.screen);
+    assert!(
+        !run.screen.contains("pw-first-try"),
+        "the password was echoed:\n{}",
+        run.screen
+    );
+    let hash: String = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row(
+            "SELECT password_hash FROM admins WHERE name = 'alice'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    // A mismatch is asked again rather than accepted.
+    let run = dialogue(
+        &env,
+        &["admin", "passwd", "alice"],
+        &[
+            ("Password for alice", "one\n"),
+            ("Repeat it", "two\n"),
+            ("do not match", ""),
+            ("Password for alice", "three\n"),
+            ("Repeat it", "three\n"),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.screen);
 }
