@@ -1526,7 +1526,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__serve)
-            opts="-o -y -h -V --listen --issuer --path-prefix --open-registration --db --output --yes --no-input --color --help --version"
+            opts="-o -y -h -V --listen --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --as-metadata --db --output --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,6 +1541,38 @@ _dcrctl() {
                     return 0
                     ;;
                 --path-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-grant-types)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-response-types)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-auth-methods)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-scopes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-metadata)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

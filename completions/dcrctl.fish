@@ -393,6 +393,14 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l listen -d 'Address to listen on; loopback only for now (port 0 picks a free port)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l issuer -d 'Public base URL of the registry, e.g. https://auth.example.com' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l path-prefix -d 'Path under which the /register routes are served, e.g. /oauth' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-grant-types -d 'Grant types HTTP registrations may ask for (comma-separated; default: any)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-response-types -d 'Response types HTTP registrations may ask for (comma-separated; default: any)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-auth-methods -d 'token_endpoint_auth_method values HTTP registrations may ask for (comma-separated)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-scopes -d 'Scope tokens HTTP registrations may ask for (comma-separated; default: any)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l secret-lifetime -d 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l max-clients -d 'Refuse HTTP registrations (403) once the registry holds N clients, however registered' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l rate-limit -d 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l as-metadata -d 'The real authorization server\'s RFC 8414 metadata (a JSON object), under which the discovery document is merged' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"

@@ -45,6 +45,10 @@ pub enum Error {
     /// The client changed since the caller read it (HTTP 412).
     #[error("the client was changed by someone else")]
     PreconditionFailed,
+    /// The caller is known but a limit of the server forbids the change, such as
+    /// `serve --max-clients` (HTTP 403; the command line never meets it, exit 1).
+    #[error("{0}")]
+    Forbidden(String),
     /// The storage layer failed (exit 1, HTTP 500).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -72,6 +76,8 @@ pub enum ErrorKind {
     CredentialRejected,
     /// Optimistic concurrency check failed.
     PreconditionFailed,
+    /// Valid caller, but a server limit forbids it.
+    Forbidden,
     /// Environment failure: I/O, database.
     Internal,
 }
@@ -87,6 +93,7 @@ impl Error {
             Error::Declined(_) => ErrorKind::Declined,
             Error::CredentialRejected => ErrorKind::CredentialRejected,
             Error::PreconditionFailed => ErrorKind::PreconditionFailed,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
             Error::Store(_) | Error::Io(_) => ErrorKind::Internal,
         }

@@ -50,7 +50,8 @@ pub fn exit_code(error: &anyhow::Error) -> ExitStatus {
         ErrorKind::Conflict | ErrorKind::PreconditionFailed => ExitStatus::Conflict,
         ErrorKind::Declined => ExitStatus::Declined,
         ErrorKind::CredentialRejected => ExitStatus::CredentialRejected,
-        ErrorKind::Internal => ExitStatus::Failure,
+        // Only the server's limits forbid; the command line is trusted and never meets them.
+        ErrorKind::Internal | ErrorKind::Forbidden => ExitStatus::Failure,
     }
 }
 

@@ -6,15 +6,19 @@
 //! `DCRCTL_LOG` (tracing's env-filter syntax, default `info`), and never contain a header,
 //! a body or a credential.
 
+use super::args::parse_duration;
 use super::Ctx;
-use crate::ops::Store;
+use crate::ops::{Limits, Store};
 use crate::registration::Policy;
-use crate::server::{self, parse_issuer, parse_prefix, AppState};
+use crate::server::{self, parse_issuer, parse_prefix, parse_rate_limit, AppState, RateLimit};
 use crate::Error;
 use anyhow::Context;
 use clap::Args;
+use serde_json::{Map, Value};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -37,6 +41,67 @@ pub struct ServeArgs {
     /// Allow POST /register without an initial access token
     #[arg(long)]
     open_registration: bool,
+
+    /// Grant types HTTP registrations may ask for (comma-separated; default: any)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_item)]
+    allowed_grant_types: Option<Vec<String>>,
+
+    /// Response types HTTP registrations may ask for (comma-separated; default: any)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_item)]
+    allowed_response_types: Option<Vec<String>>,
+
+    /// token_endpoint_auth_method values HTTP registrations may ask for (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_item)]
+    allowed_auth_methods: Option<Vec<String>>,
+
+    /// Scope tokens HTTP registrations may ask for (comma-separated; default: any)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_item)]
+    allowed_scopes: Option<Vec<String>>,
+
+    /// Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    secret_lifetime: Option<Duration>,
+
+    /// Refuse HTTP registrations (403) once the registry holds N clients, however registered
+    #[arg(long, value_name = "N")]
+    max_clients: Option<u64>,
+
+    /// Per-address limit of registrations without a credential, e.g. 20/min or 100/1h
+    #[arg(long, value_name = "N/PERIOD", default_value = "20/min", value_parser = parse_rate_limit)]
+    rate_limit: RateLimit,
+
+    /// The real authorization server's RFC 8414 metadata (a JSON object), under which the
+    /// discovery document is merged
+    ///
+    /// Its members (authorization_endpoint, token_endpoint, jwks_uri, …) are served as they
+    /// are; issuer (which must equal --issuer), registration_endpoint and the *_supported
+    /// lists dcrctl computes replace the file's.
+    #[arg(long, value_name = "FILE")]
+    as_metadata: Option<PathBuf>,
+}
+
+/// One value of a comma-separated list: trimmed, not empty.
+fn parse_item(text: &str) -> Result<String, String> {
+    let item = text.trim();
+    if item.is_empty() {
+        return Err("expected comma-separated values, none empty".into());
+    }
+    Ok(item.to_owned())
+}
+
+/// Read `--as-metadata`: a JSON object.
+fn read_as_metadata(path: &Path) -> anyhow::Result<Map<String, Value>> {
+    let text = std::fs::read(path)
+        .map_err(|e| Error::usage(format!("--as-metadata {}: {e}", path.display())))?;
+    match serde_json::from_slice(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::usage(format!(
+            "--as-metadata {}: must be a JSON object",
+            path.display()
+        ))
+        .into()),
+        Err(e) => Err(Error::usage(format!("--as-metadata {}: {e}", path.display())).into()),
+    }
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
@@ -54,14 +119,31 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     };
     // Create or migrate the file now, so a bad path fails before the port is taken.
     Store::open(&db)?;
-    let state = AppState::new(
+    let policy = Policy {
+        allowed_grant_types: args.allowed_grant_types.clone(),
+        allowed_response_types: args.allowed_response_types.clone(),
+        allowed_auth_methods: args.allowed_auth_methods.clone(),
+        allowed_scopes: args.allowed_scopes.clone(),
+    };
+    let limits = Limits {
+        max_clients: args.max_clients,
+        secret_lifetime: args.secret_lifetime,
+    };
+    let mut state = AppState::new(
         db,
         &args.issuer,
         &args.path_prefix,
         args.open_registration,
-        Policy::default(),
+        policy,
     )
-    .map_err(Error::Usage)?;
+    .map_err(Error::Usage)?
+    .with_limits(limits)
+    .with_rate_limit(args.rate_limit);
+    if let Some(path) = &args.as_metadata {
+        state = state
+            .with_as_metadata(read_as_metadata(path)?)
+            .map_err(Error::Usage)?;
+    }
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

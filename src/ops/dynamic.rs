@@ -9,13 +9,17 @@
 //! ([`Error::CredentialRejected`]), so client ids cannot be probed.
 
 use super::accounts::consume_initial_access_token;
-use super::register::{create, Minted};
-use super::{record, Actor, Register, Store};
+use super::register::{check_client_id, create, mint, Minted};
+use super::rotate::{rotate_secret_of, rotate_token_of};
+use super::update::{change_metadata_issuing, check_current_secret, load, replacement_document};
+use super::{record, Actor, Register, RotateSecret, Store};
 use crate::credentials::{self, Secret};
-use crate::model::RegisteredVia;
+use crate::model::{Client, RegisteredVia};
 use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
+use crate::store::Tx;
 use crate::{time, Error, Result};
-use serde_json::json;
+use serde_json::{json, Value};
+use std::time::Duration;
 
 /// Members only an admin may set in a registration request: a dynamic client gets a
 /// generated id and secret. The `ext_param_` spellings are WSO2's.
@@ -26,72 +30,163 @@ pub const ADMIN_ONLY_FIELDS: &[&str] = &[
     "ext_param_client_secret",
 ];
 
-/// The outcome of [`register_dynamic`].
+/// Who asks for a registration over HTTP.
+#[derive(Debug, Clone, Copy)]
+pub enum Registrar<'a> {
+    /// Nobody (open registration); the caller must only allow it when the server does.
+    Anonymous,
+    /// The bearer of an initial access token, raw or base64-encoded.
+    InitialAccessToken(&'a str),
+    /// An administrator whose password the caller has verified ([`super::verify_admin`]);
+    /// the account must still exist when the client is inserted.
+    Admin(&'a str),
+}
+
+/// The server's limits on HTTP registration, beside the metadata [`Policy`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Refuse a registration when the registry already holds this many clients (all of them,
+    /// however registered).
+    pub max_clients: Option<u64>,
+    /// Lifetime of secrets issued over HTTP (registration, rotation, a `PUT` that starts
+    /// needing one); never expire when `None`.
+    pub secret_lifetime: Option<Duration>,
+}
+
+/// A credential for managing one client (RFC 7592).
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// The client's registration access token.
+    RegistrationToken(Secret),
+    /// An administrator whose password the caller has verified ([`super::verify_admin`]);
+    /// the account must still exist when the change is made.
+    Admin(String),
+}
+
+/// The outcome of [`register_dynamic`] and of the `*_with_credential` operations.
 #[derive(Debug, Clone)]
 pub struct DynamicRegistration {
-    /// The §4 response, with the new secret (if any) and registration access token.
+    /// The §4 response, with any credential just issued.
     pub information: ClientInformation,
-    /// The new client's revision, from which the HTTP `ETag` is derived.
+    /// The client's revision after the operation, from which the HTTP `ETag` is derived.
     pub revision: i64,
-    /// Who registered it, as the audit log records it: `http:iat:<token id>` or
-    /// `http:anonymous`.
+    /// Who acted, as the audit log records it: `http:iat:<token id>`, `http:anonymous`,
+    /// `http:admin:<name>` or `http:<client_id>`.
     pub actor: Actor,
 }
 
-/// Register a client for an HTTP caller. With `initial_access_token`, the token (raw or
-/// base64-encoded) is consumed in the same transaction that inserts the client; with `None`
-/// the registration is anonymous, which the caller must only allow under open registration.
+/// Register a client for an HTTP caller. An initial access token is consumed in the same
+/// transaction that inserts the client; an admin may choose the client's id and secret
+/// (`client_id`/`ext_param_client_id`, `client_secret`/`ext_param_client_secret`, the secret
+/// hashed with Argon2id); anonymous registration must only be allowed under open registration.
+/// `limits.max_clients` is checked in the same transaction.
 ///
 /// The credential is checked before the metadata, so a caller without a valid token learns
 /// nothing about the rules; a rejected document rolls the transaction back and spends no use.
 ///
 /// # Errors
-/// [`Error::CredentialRejected`] for a wrong, expired, revoked or used-up token;
-/// `invalid_client_metadata` for a document naming any of [`ADMIN_ONLY_FIELDS`], and the
-/// errors of [`crate::registration::validate`]; storage failures.
+/// [`Error::CredentialRejected`] for a wrong, expired, revoked or used-up token or a removed
+/// admin; `invalid_client_metadata` for a non-admin document naming any of
+/// [`ADMIN_ONLY_FIELDS`], and the errors of [`crate::registration::validate`];
+/// [`Error::Conflict`] for an admin-chosen id that exists; [`Error::Forbidden`] when the
+/// registry is full; storage failures.
 pub fn register_dynamic(
     store: &mut Store,
     policy: &Policy,
+    limits: &Limits,
     metadata: MetadataDoc,
-    initial_access_token: Option<&str>,
+    registrar: Registrar<'_>,
 ) -> Result<DynamicRegistration> {
-    // Validation and minting are pure and run before the write lock is taken; their outcome
-    // is reported only once the credential has been accepted.
-    let checked = check_dynamic_document(&metadata)
-        .and_then(|()| validate(&metadata, policy))
-        .map(|valid| {
-            let minted = Minted::generate(valid.auth_method().uses_secret());
-            (valid, minted)
-        });
-    let request = Register {
-        metadata,
-        client_id: None,
-        client_secret: None,
-        secret_expires_in: None,
-        via: RegisteredVia::Http,
-    };
-    let client_id = credentials::new_client_id();
+    // Validation and minting (Argon2 for a chosen secret) are done before the write lock is
+    // taken; their outcome is reported only once the credential has been accepted.
+    let checked = prepare_registration(metadata, policy, limits, registrar);
     store.write(|tx| {
-        let actor = match initial_access_token {
-            Some(presented) => {
+        let actor = match registrar {
+            Registrar::InitialAccessToken(presented) => {
                 let token_id = consume_initial_access_token(tx, presented, time::now())?
                     .ok_or(Error::CredentialRejected)?;
                 Actor::http(&format!("iat:{token_id}"))
             }
-            None => Actor::http("anonymous"),
+            Registrar::Admin(name) => admin_actor(tx, name)?,
+            Registrar::Anonymous => Actor::http("anonymous"),
         };
-        let (valid, minted) = checked?;
+        let (valid, minted, request) = checked?;
+        if let Some(max) = limits.max_clients {
+            if tx.count_clients()? >= max {
+                return Err(Error::Forbidden(format!(
+                    "the registry is full: it holds its maximum of {max} clients"
+                )));
+            }
+        }
+        let client_id = request
+            .client_id
+            .clone()
+            .unwrap_or_else(credentials::new_client_id);
         let information = create(tx, &actor, &client_id, &valid, &request, minted)?;
-        let revision = tx
-            .client(&client_id)?
-            .ok_or_else(|| Error::client_not_found(&client_id))?
-            .revision;
         Ok(DynamicRegistration {
             information,
-            revision,
+            revision: revision_of(tx, &client_id)?,
             actor,
         })
     })
+}
+
+type Prepared = (crate::registration::ValidMetadata, Minted, Register);
+
+fn prepare_registration(
+    mut metadata: MetadataDoc,
+    policy: &Policy,
+    limits: &Limits,
+    registrar: Registrar<'_>,
+) -> Result<Prepared> {
+    let (client_id, client_secret) = match registrar {
+        Registrar::Admin(_) => take_admin_choices(&mut metadata)?,
+        Registrar::Anonymous | Registrar::InitialAccessToken(_) => {
+            check_dynamic_document(&metadata)?;
+            (None, None)
+        }
+    };
+    if let Some(id) = &client_id {
+        check_client_id(id)?;
+    }
+    let valid = validate(&metadata, policy)?;
+    let request = Register {
+        metadata,
+        client_id,
+        client_secret,
+        secret_expires_in: limits.secret_lifetime,
+        via: RegisteredVia::Http,
+    };
+    let minted = mint(&request, valid.auth_method().uses_secret())?;
+    Ok((valid, minted, request))
+}
+
+/// Take an admin's chosen id and secret out of the document; each may be spelt plainly or
+/// with WSO2's `ext_param_` prefix, and both spellings must then agree.
+fn take_admin_choices(metadata: &mut MetadataDoc) -> Result<(Option<String>, Option<Secret>)> {
+    let mut take = |plain: &str, ext: &str| -> Result<Option<String>> {
+        let mut chosen: Option<String> = None;
+        for field in [plain, ext] {
+            match metadata.shift_remove(field) {
+                None => {}
+                Some(Value::String(value)) => {
+                    if chosen.as_ref().is_some_and(|earlier| *earlier != value) {
+                        return Err(MetadataError::metadata(
+                            field,
+                            format!("disagrees with {plain}"),
+                        )
+                        .into());
+                    }
+                    chosen = Some(value);
+                }
+                Some(_) => return Err(MetadataError::metadata(field, "must be a string").into()),
+            }
+        }
+        Ok(chosen)
+    };
+    let client_id = take("client_id", "ext_param_client_id")?;
+    let client_secret = take("client_secret", "ext_param_client_secret")?.map(Secret::new);
+    Ok((client_id, client_secret))
 }
 
 /// Refuse the members a dynamic registration may not choose.
@@ -108,22 +203,173 @@ fn check_dynamic_document(metadata: &MetadataDoc) -> Result<(), MetadataError> {
     }
 }
 
-/// Delete `client_id` if `token` is its current registration access token (RFC 7592 §2.3),
-/// checking and deleting in one transaction; its secret and token stop working at once.
+/// The actor of an admin whose password was verified; the account must still exist.
+fn admin_actor(tx: &Tx<'_>, name: &str) -> Result<Actor> {
+    if tx.admin_password_hash(name)?.is_none() {
+        return Err(Error::CredentialRejected);
+    }
+    Ok(Actor::http(&format!("admin:{name}")))
+}
+
+fn revision_of(tx: &Tx<'_>, client_id: &str) -> Result<i64> {
+    Ok(tx
+        .client(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?
+        .revision)
+}
+
+/// Check `credential` for `client_id` inside the caller's transaction and load the client,
+/// checked against `if_revision`. A registration access token opens only its own client and
+/// records `last_used_at`. An unknown client is the same answer as a wrong token.
+fn authorize(
+    tx: &Tx<'_>,
+    client_id: &str,
+    credential: &Credential,
+    if_revision: Option<i64>,
+) -> Result<(Client, Actor)> {
+    let actor = match credential {
+        Credential::RegistrationToken(token) => {
+            let accepted = tx
+                .registration_token_hash(client_id)?
+                .is_some_and(|hash| credentials::verify(token.expose(), &hash));
+            if !accepted {
+                return Err(Error::CredentialRejected);
+            }
+            tx.touch_last_used(client_id, time::now())?;
+            Actor::http(client_id)
+        }
+        Credential::Admin(name) => admin_actor(tx, name)?,
+    };
+    let client = match load(tx, client_id, if_revision) {
+        Err(Error::NotFound { .. }) => return Err(Error::CredentialRejected),
+        other => other?,
+    };
+    Ok((client, actor))
+}
+
+/// Read a client (RFC 7592 §2.1) with its registration access token or as an admin.
 ///
 /// # Errors
-/// [`Error::CredentialRejected`] for an unknown client or any other token; storage failures.
-pub fn delete_with_token(store: &mut Store, client_id: &str, token: &Secret) -> Result<()> {
+/// [`Error::CredentialRejected`] for an unknown client or a wrong credential; storage
+/// failures.
+pub fn read_with_credential(
+    store: &mut Store,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<DynamicRegistration> {
     store.write(|tx| {
-        let accepted = tx
-            .registration_token_hash(client_id)?
-            .is_some_and(|hash| credentials::verify(token.expose(), &hash));
-        if !accepted || !tx.delete_client(client_id)? {
+        let (client, actor) = authorize(tx, client_id, credential, None)?;
+        Ok(DynamicRegistration {
+            information: client.information(),
+            revision: client.revision,
+            actor,
+        })
+    })
+}
+
+/// Replace a client's document (RFC 7592 §2.2), checking the credential, `if_revision`, a
+/// repeated `client_id` and a repeated `client_secret` (which must be the current secret,
+/// not one in its grace period) in the transaction that writes the change. A secret the new
+/// document needs is issued with `limits.secret_lifetime`.
+///
+/// # Errors
+/// As [`read_with_credential`]; [`Error::PreconditionFailed`] for a stale `if_revision`;
+/// `invalid_client_metadata` for a mismatched id or secret, a registry-managed member, or
+/// metadata that fails validation under `policy`.
+pub fn replace_with_credential(
+    store: &mut Store,
+    policy: &Policy,
+    limits: &Limits,
+    client_id: &str,
+    credential: &Credential,
+    document: &MetadataDoc,
+    if_revision: Option<i64>,
+) -> Result<DynamicRegistration> {
+    let prepared = replacement_document(document, client_id).and_then(|(doc, presented)| {
+        validate(&doc, policy)?;
+        Ok((doc, presented))
+    });
+    store.write(|tx| {
+        let (client, actor) = authorize(tx, client_id, credential, if_revision)?;
+        let (doc, presented) = prepared?;
+        check_current_secret(tx, &client, &presented)?;
+        let information =
+            change_metadata_issuing(tx, &actor, policy, &client, &doc, limits.secret_lifetime)?;
+        Ok(DynamicRegistration {
+            information,
+            revision: revision_of(tx, client_id)?,
+            actor,
+        })
+    })
+}
+
+/// Issue a new client secret (lifetime `limits.secret_lifetime`); the previous one stops
+/// working at once. Checked and written in one transaction.
+///
+/// # Errors
+/// As [`read_with_credential`]; a usage error for a client without a secret.
+pub fn rotate_secret_with_credential(
+    store: &mut Store,
+    limits: &Limits,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<DynamicRegistration> {
+    let options = RotateSecret {
+        grace: None,
+        expires_in: limits.secret_lifetime,
+    };
+    store.write(|tx| {
+        let (client, actor) = authorize(tx, client_id, credential, None)?;
+        let information = rotate_secret_of(tx, &actor, &client, &options)?;
+        Ok(DynamicRegistration {
+            information,
+            revision: revision_of(tx, client_id)?,
+            actor,
+        })
+    })
+}
+
+/// Issue a new registration access token; the previous one stops working at once. Checked
+/// and written in one transaction.
+///
+/// # Errors
+/// As [`read_with_credential`].
+pub fn rotate_token_with_credential(
+    store: &mut Store,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<DynamicRegistration> {
+    store.write(|tx| {
+        let (client, actor) = authorize(tx, client_id, credential, None)?;
+        let information = rotate_token_of(tx, &actor, &client)?;
+        Ok(DynamicRegistration {
+            information,
+            revision: revision_of(tx, client_id)?,
+            actor,
+        })
+    })
+}
+
+/// Delete `client_id` (RFC 7592 §2.3) with its registration access token or as an admin,
+/// checking the credential and `if_revision` and deleting in one transaction; its secret and
+/// token stop working at once.
+///
+/// # Errors
+/// As [`read_with_credential`]; [`Error::PreconditionFailed`] for a stale `if_revision`.
+pub fn delete_with_credential(
+    store: &mut Store,
+    client_id: &str,
+    credential: &Credential,
+    if_revision: Option<i64>,
+) -> Result<()> {
+    store.write(|tx| {
+        let (_, actor) = authorize(tx, client_id, credential, if_revision)?;
+        if !tx.delete_client(client_id)? {
             return Err(Error::CredentialRejected);
         }
         record(
             tx,
-            &Actor::http(client_id),
+            &actor,
             "delete",
             client_id,
             time::now(),
@@ -178,13 +424,26 @@ mod tests {
     fn a_token_registers_once_and_names_itself_in_the_audit_log() {
         let (_dir, mut store) = store();
         let token = one_use_token(&mut store);
-        let done = register_dynamic(&mut store, &Policy::default(), web(), Some(&token)).unwrap();
+        let done = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::InitialAccessToken(&token),
+        )
+        .unwrap();
         assert!(done.actor.as_str().starts_with("http:iat:iat_"));
         assert!(done.information.client_secret.is_some());
         assert_eq!(done.revision, 1);
         let client = show(&mut store, &done.information.client_id).unwrap();
         assert_eq!(client.registered_via, RegisteredVia::Http);
-        let again = register_dynamic(&mut store, &Policy::default(), web(), Some(&token));
+        let again = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::InitialAccessToken(&token),
+        );
         assert!(matches!(again, Err(Error::CredentialRejected)));
         let mut actors = Vec::new();
         events(&mut store, &EventFilter::default(), |event| {
@@ -200,11 +459,30 @@ mod tests {
         let (_dir, mut store) = store();
         let token = one_use_token(&mut store);
         let bad = doc(r#"{"redirect_uris":["http://evil.example/cb"]}"#);
-        let error = register_dynamic(&mut store, &Policy::default(), bad.clone(), Some(&token));
+        let error = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            bad.clone(),
+            Registrar::InitialAccessToken(&token),
+        );
         assert!(matches!(error, Err(Error::InvalidMetadata(_))));
-        let wrong = register_dynamic(&mut store, &Policy::default(), bad, Some("dcriat_nope"));
+        let wrong = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            bad,
+            Registrar::InitialAccessToken("dcriat_nope"),
+        );
         assert!(matches!(wrong, Err(Error::CredentialRejected)));
-        register_dynamic(&mut store, &Policy::default(), web(), Some(&token)).unwrap();
+        register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::InitialAccessToken(&token),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -213,7 +491,13 @@ mod tests {
         for field in ADMIN_ONLY_FIELDS {
             let mut metadata = web();
             metadata.insert((*field).into(), "chosen".into());
-            let error = register_dynamic(&mut store, &Policy::default(), metadata, None);
+            let error = register_dynamic(
+                &mut store,
+                &Policy::default(),
+                &Limits::default(),
+                metadata,
+                Registrar::Anonymous,
+            );
             match error {
                 Err(Error::InvalidMetadata(e)) => assert_eq!(e.field, *field),
                 other => panic!("{field}: {other:?}"),
@@ -224,21 +508,235 @@ mod tests {
     #[test]
     fn delete_needs_the_clients_own_token() {
         let (_dir, mut store) = store();
-        let a = register_dynamic(&mut store, &Policy::default(), web(), None).unwrap();
-        let b = register_dynamic(&mut store, &Policy::default(), web(), None).unwrap();
+        let a = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::Anonymous,
+        )
+        .unwrap();
+        let b = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::Anonymous,
+        )
+        .unwrap();
         assert_eq!(a.actor.as_str(), "http:anonymous");
         let token_of = |d: &DynamicRegistration| {
-            Secret::new(d.information.registration_access_token.clone().unwrap())
+            Credential::RegistrationToken(Secret::new(
+                d.information.registration_access_token.clone().unwrap(),
+            ))
+        };
+        let secret_of = |c: &Credential| match c {
+            Credential::RegistrationToken(t) => t.clone(),
+            Credential::Admin(_) => unreachable!(),
         };
         let a_id = &a.information.client_id;
-        let refused = delete_with_token(&mut store, a_id, &token_of(&b));
+        let refused = delete_with_credential(&mut store, a_id, &token_of(&b), None);
         assert!(matches!(refused, Err(Error::CredentialRejected)));
-        let unknown = delete_with_token(&mut store, "nope", &token_of(&a));
+        let unknown = delete_with_credential(&mut store, "nope", &token_of(&a), None);
         assert!(matches!(unknown, Err(Error::CredentialRejected)));
-        delete_with_token(&mut store, a_id, &token_of(&a)).unwrap();
-        assert!(check_registration_token(&mut store, a_id, &token_of(&a)).is_err());
-        let again = delete_with_token(&mut store, a_id, &token_of(&a));
+        delete_with_credential(&mut store, a_id, &token_of(&a), Some(1)).unwrap();
+        assert!(check_registration_token(&mut store, a_id, &secret_of(&token_of(&a))).is_err());
+        let again = delete_with_credential(&mut store, a_id, &token_of(&a), None);
         assert!(matches!(again, Err(Error::CredentialRejected)));
         ping(&mut store).unwrap();
+    }
+
+    fn admin(store: &mut Store) -> Credential {
+        crate::ops::add_admin(
+            store,
+            &Actor::cli("t"),
+            "root",
+            &Secret::new("correct horse".into()),
+        )
+        .unwrap();
+        Credential::Admin("root".into())
+    }
+
+    #[test]
+    fn an_admin_chooses_id_and_secret_and_a_taken_id_conflicts() {
+        let (_dir, mut store) = store();
+        admin(&mut store);
+        let mut metadata = web();
+        metadata.insert("ext_param_client_id".into(), "chosen-1".into());
+        metadata.insert("client_secret".into(), "s3cret-of-the-admin".into());
+        let done = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            metadata.clone(),
+            Registrar::Admin("root"),
+        )
+        .unwrap();
+        assert_eq!(done.information.client_id, "chosen-1");
+        assert_eq!(done.actor.as_str(), "http:admin:root");
+        assert!(done.information.client_secret.is_none());
+        assert!(!done.information.metadata.contains_key("client_secret"));
+        crate::ops::verify_secret(
+            &mut store,
+            "chosen-1",
+            &Secret::new("s3cret-of-the-admin".into()),
+        )
+        .unwrap();
+        let again = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            metadata,
+            Registrar::Admin("root"),
+        );
+        let kind = again.as_ref().map_err(Error::kind).unwrap_err();
+        assert_eq!(kind, crate::ErrorKind::Conflict, "{again:?}");
+        let gone = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &Limits::default(),
+            web(),
+            Registrar::Admin("nobody"),
+        );
+        assert!(matches!(gone, Err(Error::CredentialRejected)));
+    }
+
+    #[test]
+    fn max_clients_counts_every_client() {
+        let (_dir, mut store) = store();
+        let limits = Limits {
+            max_clients: Some(1),
+            secret_lifetime: Some(Duration::from_secs(3600)),
+        };
+        let first = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            web(),
+            Registrar::Anonymous,
+        )
+        .unwrap();
+        let expires = first.information.client_secret_expires_at.unwrap();
+        assert!((expires - time::now() - 3600).abs() <= 5, "{expires}");
+        let second = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            web(),
+            Registrar::Anonymous,
+        );
+        assert!(matches!(second, Err(Error::Forbidden(_))), "{second:?}");
+    }
+
+    #[test]
+    fn replace_rotate_with_credentials() {
+        let (_dir, mut store) = store();
+        let admin = admin(&mut store);
+        let limits = Limits::default();
+        let a = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            web(),
+            Registrar::Anonymous,
+        )
+        .unwrap();
+        let b = register_dynamic(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            web(),
+            Registrar::Anonymous,
+        )
+        .unwrap();
+        let id = a.information.client_id.clone();
+        let rat = |d: &DynamicRegistration| {
+            Credential::RegistrationToken(Secret::new(
+                d.information.registration_access_token.clone().unwrap(),
+            ))
+        };
+        let mut doc = web();
+        doc.insert("client_name".into(), "renamed".into());
+        let other = replace_with_credential(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            &id,
+            &rat(&b),
+            &doc,
+            None,
+        );
+        assert!(matches!(other, Err(Error::CredentialRejected)));
+        let stale = replace_with_credential(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            &id,
+            &rat(&a),
+            &doc,
+            Some(7),
+        );
+        assert!(matches!(stale, Err(Error::PreconditionFailed)));
+        let done = replace_with_credential(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            &id,
+            &rat(&a),
+            &doc,
+            Some(a.revision),
+        )
+        .unwrap();
+        assert!(done.revision > a.revision);
+        assert_eq!(done.information.metadata["client_name"], "renamed");
+        // A secret in its grace period is not the current one.
+        let old_secret = a.information.client_secret.clone().unwrap();
+        crate::ops::rotate_secret(
+            &mut store,
+            &Actor::cli("t"),
+            &id,
+            &RotateSecret {
+                grace: Some(Duration::from_secs(3600)),
+                expires_in: None,
+            },
+        )
+        .unwrap();
+        doc.insert("client_secret".into(), old_secret.into());
+        let graced = replace_with_credential(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            &id,
+            &admin,
+            &doc,
+            None,
+        );
+        assert!(
+            matches!(graced, Err(Error::InvalidMetadata(_))),
+            "{graced:?}"
+        );
+        let rotated = rotate_secret_with_credential(&mut store, &limits, &id, &admin).unwrap();
+        doc.insert(
+            "client_secret".into(),
+            rotated.information.client_secret.clone().unwrap().into(),
+        );
+        replace_with_credential(
+            &mut store,
+            &Policy::default(),
+            &limits,
+            &id,
+            &admin,
+            &doc,
+            None,
+        )
+        .unwrap();
+        let token = rotate_token_with_credential(&mut store, &id, &rat(&a)).unwrap();
+        assert!(matches!(
+            read_with_credential(&mut store, &id, &rat(&a)),
+            Err(Error::CredentialRejected)
+        ));
+        read_with_credential(&mut store, &id, &rat(&token)).unwrap();
+        let unknown = read_with_credential(&mut store, "nope", &admin);
+        assert!(matches!(unknown, Err(Error::CredentialRejected)));
     }
 }

@@ -67,7 +67,8 @@ impl Minted {
     }
 }
 
-fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
+/// Credentials for `request`: its chosen secret hashed with Argon2id, or generated ones.
+pub(super) fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
     let Some(chosen) = &request.client_secret else {
         return Ok(Minted::generate(uses_secret));
     };

@@ -2,7 +2,9 @@
 
 use super::{record, Actor, Store};
 use crate::credentials::{self, Secret};
+use crate::model::Client;
 use crate::registration::ClientInformation;
+use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::json;
 use std::time::Duration;
@@ -26,42 +28,53 @@ pub fn rotate_secret(
     client_id: &str,
     options: &RotateSecret,
 ) -> Result<ClientInformation> {
-    let secret = credentials::new_client_secret();
-    let hash = credentials::hash_generated(&secret);
     store.write(|tx| {
         let client = tx
             .client(client_id)?
             .ok_or_else(|| Error::client_not_found(client_id))?;
-        if client.client_secret_expires_at.is_none() {
-            return Err(Error::usage(format!(
-                "client {client_id} uses token_endpoint_auth_method {} and has no secret to rotate",
-                client
-                    .metadata
-                    .get("token_endpoint_auth_method")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("none")
-            )));
-        }
-        let now = time::now();
-        let expires_at = options
-            .expires_in
-            .map_or(0, |lifetime| time::after(now, lifetime));
-        let previous_valid_until = options.grace.map(|grace| time::after(now, grace));
-        tx.replace_secret(client_id, &hash, expires_at, previous_valid_until, now)?;
-        let grace_seconds = options.grace.map(|grace| grace.as_secs());
-        record(
-            tx,
-            actor,
-            "rotate-secret",
-            client_id,
-            now,
-            json!({ "grace_seconds": grace_seconds, "expires_at": expires_at }),
-        )?;
-        let mut info = client.information();
-        info.client_secret = Some(secret.expose().to_owned());
-        info.client_secret_expires_at = Some(expires_at);
-        Ok(info)
+        rotate_secret_of(tx, actor, &client, options)
     })
+}
+
+/// [`rotate_secret`] inside the caller's transaction, for a client it has loaded.
+pub(super) fn rotate_secret_of(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    client: &Client,
+    options: &RotateSecret,
+) -> Result<ClientInformation> {
+    let client_id = client.client_id.as_str();
+    if client.client_secret_expires_at.is_none() {
+        return Err(Error::usage(format!(
+            "client {client_id} uses token_endpoint_auth_method {} and has no secret to rotate",
+            client
+                .metadata
+                .get("token_endpoint_auth_method")
+                .and_then(|v| v.as_str())
+                .unwrap_or("none")
+        )));
+    }
+    let secret = credentials::new_client_secret();
+    let hash = credentials::hash_generated(&secret);
+    let now = time::now();
+    let expires_at = options
+        .expires_in
+        .map_or(0, |lifetime| time::after(now, lifetime));
+    let previous_valid_until = options.grace.map(|grace| time::after(now, grace));
+    tx.replace_secret(client_id, &hash, expires_at, previous_valid_until, now)?;
+    let grace_seconds = options.grace.map(|grace| grace.as_secs());
+    record(
+        tx,
+        actor,
+        "rotate-secret",
+        client_id,
+        now,
+        json!({ "grace_seconds": grace_seconds, "expires_at": expires_at }),
+    )?;
+    let mut info = client.information();
+    info.client_secret = Some(secret.expose().to_owned());
+    info.client_secret_expires_at = Some(expires_at);
+    Ok(info)
 }
 
 /// Issue a new registration access token; the previous one stops working at once.
@@ -73,19 +86,28 @@ pub fn rotate_token(
     actor: &Actor,
     client_id: &str,
 ) -> Result<ClientInformation> {
-    let token = credentials::new_registration_token();
-    let hash = credentials::hash_generated(&token);
     store.write(|tx| {
         let client = tx
             .client(client_id)?
             .ok_or_else(|| Error::client_not_found(client_id))?;
-        let now = time::now();
-        tx.set_registration_token(client_id, &hash, now)?;
-        record(tx, actor, "rotate-token", client_id, now, json!({}))?;
-        let mut info = client.information();
-        info.registration_access_token = Some(token.expose().to_owned());
-        Ok(info)
+        rotate_token_of(tx, actor, &client)
     })
+}
+
+/// [`rotate_token`] inside the caller's transaction, for a client it has loaded.
+pub(super) fn rotate_token_of(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    client: &Client,
+) -> Result<ClientInformation> {
+    let token = credentials::new_registration_token();
+    let hash = credentials::hash_generated(&token);
+    let now = time::now();
+    tx.set_registration_token(&client.client_id, &hash, now)?;
+    record(tx, actor, "rotate-token", &client.client_id, now, json!({}))?;
+    let mut info = client.information();
+    info.registration_access_token = Some(token.expose().to_owned());
+    Ok(info)
 }
 
 /// Check `presented` against the client's current secret and any previous one still in its

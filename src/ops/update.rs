@@ -25,7 +25,8 @@ pub struct Patch {
     pub remove_redirect_uris: Vec<String>,
 }
 
-fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<i64>) -> Result<Client> {
+/// The client `client_id`, checked against the revision the caller expects.
+pub(super) fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<i64>) -> Result<Client> {
     let client = tx
         .client(client_id)?
         .ok_or_else(|| Error::client_not_found(client_id))?;
@@ -92,7 +93,8 @@ fn patched(current: &MetadataDoc, patch: &Patch) -> Result<MetadataDoc> {
 }
 
 /// Replace a client's whole document (RFC 7592 §2.2). The document may repeat the client's
-/// `client_id` and its current `client_secret`; other registry-managed members are refused.
+/// `client_id` and its current `client_secret` (also spelt `ext_param_client_id`,
+/// `ext_param_client_secret`); other registry-managed members are refused.
 ///
 /// # Errors
 /// As [`update`]; a `client_id` or `client_secret` that does not match is
@@ -105,42 +107,83 @@ pub fn replace(
     document: &MetadataDoc,
     if_revision: Option<i64>,
 ) -> Result<ClientInformation> {
-    let mut doc = document.clone();
-    match doc.shift_remove("client_id") {
-        None => {}
-        Some(Value::String(id)) if id == client_id => {}
-        Some(_) => {
-            return Err(MetadataError::metadata(
-                "client_id",
-                "does not match the client being replaced",
-            )
-            .into())
-        }
-    }
-    let presented_secret = match doc.shift_remove("client_secret") {
-        None => None,
-        Some(Value::String(secret)) => Some(secret),
-        Some(_) => return Err(MetadataError::metadata("client_secret", "must be a string").into()),
-    };
+    let (doc, presented) = replacement_document(document, client_id)?;
     // Fail fast on the document before taking the write lock; it is checked again inside.
     validate(&doc, policy)?;
-    let hashes = match &presented_secret {
-        Some(_) => store.read(|tx| tx.valid_secret_hashes(client_id, time::now()))?,
-        None => Vec::new(),
-    };
-    if let Some(secret) = &presented_secret {
-        if !hashes.iter().any(|hash| credentials::verify(secret, hash)) {
-            return Err(MetadataError::metadata(
-                "client_secret",
-                "does not match the client's current secret",
-            )
-            .into());
-        }
-    }
     store.write(|tx| {
         let client = load(tx, client_id, if_revision)?;
+        check_current_secret(tx, &client, &presented)?;
         change_metadata(tx, actor, policy, &client, &doc)
     })
+}
+
+/// Split a replacement document into the metadata and the secrets it repeats: every
+/// `client_id` (or `ext_param_client_id`) in it must be `client_id`.
+pub(super) fn replacement_document(
+    document: &MetadataDoc,
+    client_id: &str,
+) -> Result<(MetadataDoc, Vec<String>)> {
+    let mut doc = document.clone();
+    for field in ["client_id", "ext_param_client_id"] {
+        match doc.shift_remove(field) {
+            None => {}
+            Some(Value::String(id)) if id == client_id => {}
+            Some(_) => {
+                return Err(MetadataError::metadata(
+                    field,
+                    "does not match the client being replaced",
+                )
+                .into())
+            }
+        }
+    }
+    let mut presented = Vec::new();
+    for field in ["client_secret", "ext_param_client_secret"] {
+        match doc.shift_remove(field) {
+            None => {}
+            Some(Value::String(secret)) => presented.push(secret),
+            Some(_) => return Err(MetadataError::metadata(field, "must be a string").into()),
+        }
+    }
+    Ok((doc, presented))
+}
+
+/// Check that every secret in `presented` is the client's current, unexpired secret; a
+/// previous secret still in its grace period does not count.
+pub(super) fn check_current_secret(
+    tx: &Tx<'_>,
+    client: &Client,
+    presented: &[String],
+) -> Result<()> {
+    if presented.is_empty() {
+        return Ok(());
+    }
+    let now = time::now();
+    let current_valid = client
+        .client_secret_expires_at
+        .is_some_and(|expires| expires == 0 || expires > now);
+    // The current secret (never superseded) sorts first among the valid ones.
+    let current = if current_valid {
+        tx.valid_secret_hashes(&client.client_id, now)?
+            .into_iter()
+            .next()
+    } else {
+        None
+    };
+    let matches = |secret: &String| {
+        current
+            .as_deref()
+            .is_some_and(|hash| credentials::verify(secret, hash))
+    };
+    if presented.iter().all(matches) {
+        Ok(())
+    } else {
+        Err(MetadataError::metadata(
+            "client_secret",
+            "does not match the client's current secret",
+        )
+        .into())
+    }
 }
 
 /// Validate `doc` as the client's new metadata and store it, issuing or removing the secret

@@ -1,63 +1,156 @@
 //! Reading credentials from the `Authorization` header.
 //!
-//! Only the `Bearer` scheme (RFC 6750 §2.1) is understood so far. The extractors hand the
-//! token on as a [`Secret`], whose `Debug` is redacted, so neither a span nor a log line can
-//! print it; the header itself is never logged.
+//! Two schemes are understood: `Bearer` (RFC 6750 §2.1) for initial access tokens and
+//! registration access tokens, and `Basic` (RFC 7617) for admin accounts. An admin password
+//! is verified here, with Argon2 on a blocking thread; a token is checked by the operation
+//! it authorizes, in the transaction that makes the change. The extractor hands a token on as
+//! a [`Secret`], whose `Debug` is redacted, so neither a span nor a log line can print it; the
+//! header itself is never logged.
 
 use super::error::ApiError;
+use super::{blocking, AppState};
 use crate::credentials::Secret;
+use crate::ops;
 use crate::Error;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use std::net::{IpAddr, SocketAddr};
 
-/// A bearer token the route requires: its absence is a `401` with a bare challenge.
+/// A credential that was presented (a token, not yet checked) or verified (an admin).
 #[derive(Debug)]
-pub(super) struct Bearer(pub(super) Secret);
+pub(super) enum Credential {
+    /// `Authorization: Bearer …`, unchecked.
+    Bearer(Secret),
+    /// `Authorization: Basic …` with this admin's correct password.
+    Admin(String),
+}
 
-/// A bearer token the route may do without (open registration).
-#[derive(Debug)]
-pub(super) struct MaybeBearer(pub(super) Option<Secret>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Bearer {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        bearer_token(&parts.headers)?
-            .map(Bearer)
-            .ok_or(ApiError::MissingCredential)
+impl Credential {
+    /// The credential for managing one client.
+    pub(super) fn for_client(self) -> ops::Credential {
+        match self {
+            Credential::Bearer(token) => ops::Credential::RegistrationToken(token),
+            Credential::Admin(name) => ops::Credential::Admin(name),
+        }
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for MaybeBearer {
+/// The request's credential, if any. A wrong admin name or password is rejected here
+/// (`401` with a `Basic` challenge).
+#[derive(Debug)]
+pub(super) struct Auth(pub(super) Option<Credential>);
+
+impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        bearer_token(&parts.headers).map(MaybeBearer)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match presented(&parts.headers)? {
+            None => Ok(Auth(None)),
+            Some(Presented::Bearer(token)) => Ok(Auth(Some(Credential::Bearer(token)))),
+            Some(Presented::Basic { name, password }) => {
+                let account = name.clone();
+                let verified = blocking(state, move |store| {
+                    ops::verify_admin(store, &account, &password)
+                })
+                .await?;
+                if verified {
+                    Ok(Auth(Some(Credential::Admin(name))))
+                } else {
+                    Err(ApiError::AdminRejected)
+                }
+            }
+        }
     }
 }
 
-/// The bearer token in `headers`, `None` when there is no `Authorization` header.
+/// The peer's address, when the server was started with connection info (in-process tests
+/// are not); the key of the open-registration rate limit.
+#[derive(Debug)]
+pub(super) struct ClientIp(pub(super) Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+/// What the `Authorization` header holds.
+enum Presented {
+    Bearer(Secret),
+    Basic { name: String, password: Secret },
+}
+
+/// The credential in `headers`, `None` when there is no `Authorization` header.
 ///
 /// Another scheme counts as no usable credential (`401` with a bare challenge, which tells
 /// the caller what is expected); a `Bearer` header without a token, or one that is not
-/// visible ASCII, is an invalid token.
-fn bearer_token(headers: &HeaderMap) -> Result<Option<Secret>, ApiError> {
+/// visible ASCII, is an invalid token; a `Basic` header that does not decode to
+/// `name:password` is a rejected admin.
+fn presented(headers: &HeaderMap) -> Result<Option<Presented>, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
     let value = value
         .to_str()
         .map_err(|_| ApiError::Core(Error::CredentialRejected))?;
-    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::MissingCredential);
+    let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        if rest.is_empty() {
+            return Err(ApiError::Core(Error::CredentialRejected));
+        }
+        return Ok(Some(Presented::Bearer(Secret::new(rest.to_owned()))));
     }
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(ApiError::Core(Error::CredentialRejected));
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = decode_base64(rest)
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or(ApiError::AdminRejected)?;
+        let (name, password) = decoded.split_once(':').ok_or(ApiError::AdminRejected)?;
+        return Ok(Some(Presented::Basic {
+            name: name.to_owned(),
+            password: Secret::new(password.to_owned()),
+        }));
     }
-    Ok(Some(Secret::new(token.to_owned())))
+    Err(ApiError::MissingCredential)
+}
+
+/// Decode standard base64 (RFC 4648 §4), padding optional; `None` for anything else.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let body = text
+        .strip_suffix("==")
+        .or_else(|| text.strip_suffix('='))
+        .unwrap_or(text);
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.as_bytes().chunks(4) {
+        let mut bits = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            bits |= value(*c)? << (18 - 6 * i);
+        }
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -70,8 +163,15 @@ mod tests {
         if let Some(value) = value {
             headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
         }
-        bearer_token(&headers)
-            .map(|t| t.map(|t| t.expose().to_owned()))
+        presented(&headers)
+            .map(|t| {
+                t.map(|t| match t {
+                    Presented::Bearer(token) => token.expose().to_owned(),
+                    Presented::Basic { name, password } => {
+                        format!("basic {name} {}", password.expose())
+                    }
+                })
+            })
             .map_err(|e| format!("{e:?}"))
     }
 
@@ -80,12 +180,31 @@ mod tests {
         assert_eq!(parse(None), Ok(None));
         assert_eq!(parse(Some("Bearer abc")), Ok(Some("abc".into())));
         assert_eq!(parse(Some("bearer   abc ")), Ok(Some("abc".into())));
-        assert_eq!(parse(Some("Basic YTpi")), Err("MissingCredential".into()));
+        assert_eq!(parse(Some("Basic YTpi")), Ok(Some("basic a b".into())));
+        // "root:pa:ss" — a password may contain a colon.
+        assert_eq!(
+            parse(Some("basic cm9vdDpwYTpzcw==")),
+            Ok(Some("basic root pa:ss".into()))
+        );
+        assert_eq!(parse(Some("Basic bm9jb2xvbg")), Err("AdminRejected".into()));
+        assert_eq!(parse(Some("Basic !!!")), Err("AdminRejected".into()));
+        assert_eq!(parse(Some("Digest x")), Err("MissingCredential".into()));
         assert!(parse(Some("Bearer"))
             .unwrap_err()
             .contains("CredentialRejected"));
         assert!(parse(Some("Bearer  "))
             .unwrap_err()
             .contains("CredentialRejected"));
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_base64("").unwrap(), b"");
+        assert_eq!(decode_base64("Zg==").unwrap(), b"f");
+        assert_eq!(decode_base64("Zm8").unwrap(), b"fo");
+        assert_eq!(decode_base64("Zm9v").unwrap(), b"foo");
+        assert_eq!(decode_base64("Zm9vYg==").unwrap(), b"foob");
+        assert!(decode_base64("Z").is_none());
+        assert!(decode_base64("Zm9v-_").is_none());
     }
 }

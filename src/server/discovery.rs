@@ -5,6 +5,14 @@
 //! it has one, RFC 8414 §3) and at `/.well-known/openid-configuration` (also under the
 //! issuer's path, OpenID Connect Discovery §4). The supported values are what validation
 //! accepts, narrowed by the server's policy.
+//!
+//! With `--as-metadata FILE` the document is merged over the real authorization server's
+//! metadata: every member of the file is kept (`authorization_endpoint`, `token_endpoint`,
+//! `jwks_uri`, …) except the ones computed here, which win: `issuer` (the file's must equal
+//! ours, checked at startup), `registration_endpoint`, `grant_types_supported`,
+//! `response_types_supported`, `token_endpoint_auth_methods_supported`, and
+//! `scopes_supported` when `--allowed-scopes` restricts scopes (otherwise the file's list
+//! stands).
 
 use super::AppState;
 use crate::registration::{AuthMethod, KNOWN_GRANT_TYPES};
@@ -29,7 +37,7 @@ pub(super) async fn metadata(State(state): State<AppState>) -> Json<Value> {
             None => json!(all),
         }
     };
-    let mut doc = Map::new();
+    let mut doc: Map<String, Value> = (*state.as_metadata).clone();
     doc.insert("issuer".into(), json!(&*state.issuer));
     doc.insert(
         "registration_endpoint".into(),

@@ -19,6 +19,17 @@ pub enum ApiError {
     /// No credential where one is needed: `401` with a bare `WWW-Authenticate: Bearer`
     /// (RFC 6750 §3.1: no error code).
     MissingCredential,
+    /// No admin credential where one is needed: `401` with a bare
+    /// `WWW-Authenticate: Basic realm="dcrctl"`.
+    MissingAdmin,
+    /// A `Basic` credential with a wrong admin name or password, or one that does not decode:
+    /// `401 invalid_token` with a `Basic` challenge.
+    AdminRejected,
+    /// The open-registration rate limit for this address is spent: `429` with `Retry-After`
+    /// (seconds).
+    TooManyRequests(u64),
+    /// A query the route does not understand: `400 invalid_request`.
+    BadQuery(&'static str),
     /// The body is not `application/json`: `415`.
     UnsupportedMediaType,
     /// The body is larger than the limit: `413`.
@@ -44,6 +55,9 @@ impl From<Error> for ApiError {
 /// The RFC 6750 `error` code of a rejected bearer token.
 const INVALID_TOKEN: &str = "invalid_token";
 
+/// The challenge of a route that takes admin Basic auth.
+const BASIC_CHALLENGE: &str = "Basic realm=\"dcrctl\"";
+
 impl ApiError {
     /// Status, `error` code and description; `None` code means no JSON body member `error`
     /// is meaningful, so only the challenge is sent.
@@ -53,6 +67,26 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 None,
                 "this endpoint needs a bearer token".into(),
+            ),
+            ApiError::MissingAdmin => (
+                StatusCode::UNAUTHORIZED,
+                None,
+                "this endpoint needs an administrator's credentials".into(),
+            ),
+            ApiError::AdminRejected => (
+                StatusCode::UNAUTHORIZED,
+                Some(INVALID_TOKEN),
+                "the administrator name or password is wrong".into(),
+            ),
+            ApiError::TooManyRequests(seconds) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("too_many_requests"),
+                format!("too many registrations from this address; retry in {seconds} s"),
+            ),
+            ApiError::BadQuery(rule) => (
+                StatusCode::BAD_REQUEST,
+                Some("invalid_request"),
+                (*rule).into(),
             ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -127,6 +161,11 @@ fn core_parts(error: &Error) -> (StatusCode, Option<&'static str>, String) {
             Some("precondition_failed"),
             error.to_string(),
         ),
+        ErrorKind::Forbidden => (
+            StatusCode::FORBIDDEN,
+            Some("access_denied"),
+            error.to_string(),
+        ),
         // Nobody is asked anything over HTTP; a declined prompt here is a bug.
         ErrorKind::Declined | ErrorKind::Internal => internal(),
     }
@@ -147,6 +186,7 @@ impl IntoResponse for ApiError {
         }
         let challenge = match (&self, status) {
             (ApiError::MissingCredential, _) => Some("Bearer"),
+            (ApiError::MissingAdmin | ApiError::AdminRejected, _) => Some(BASIC_CHALLENGE),
             (_, StatusCode::UNAUTHORIZED) => Some("Bearer error=\"invalid_token\""),
             _ => None,
         };
@@ -163,6 +203,11 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(challenge),
             );
+        }
+        if let ApiError::TooManyRequests(seconds) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -201,6 +246,26 @@ mod tests {
         assert_eq!(
             status(Error::InvalidMetadata(redirect).into()).0,
             StatusCode::BAD_REQUEST
+        );
+        let basic = Some("Basic realm=\"dcrctl\"".to_owned());
+        assert_eq!(
+            status(ApiError::AdminRejected),
+            (StatusCode::UNAUTHORIZED, basic.clone())
+        );
+        assert_eq!(
+            status(ApiError::MissingAdmin),
+            (StatusCode::UNAUTHORIZED, basic)
+        );
+        let limited = ApiError::TooManyRequests(42).into_response();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.headers()[header::RETRY_AFTER], "42");
+        assert_eq!(
+            status(Error::Forbidden("full".into()).into()).0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            status(Error::PreconditionFailed.into()).0,
+            StatusCode::PRECONDITION_FAILED
         );
         assert_eq!(
             status(ApiError::Internal("boom".into())).0,

@@ -11,11 +11,13 @@
 mod auth;
 mod discovery;
 mod error;
+mod limit;
 mod register;
 mod state;
 
 use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
 pub use error::ApiError;
+pub use limit::{parse_rate_limit, RateLimit, RateLimiter};
 pub use state::{parse_issuer, parse_prefix, AppState};
 
 use crate::ops::{self, Store};
@@ -44,10 +46,23 @@ pub fn router(state: AppState) -> Router {
     let prefix = state.prefix.to_string();
     let issuer_path = state.issuer_path().to_owned();
     let mut app = Router::new()
-        .route(&format!("{prefix}/register"), post(register::register))
+        .route(
+            &format!("{prefix}/register"),
+            post(register::register).get(register::lookup),
+        )
         .route(
             &format!("{prefix}/register/{{client_id}}"),
-            get(register::read).delete(register::delete),
+            get(register::read)
+                .put(register::replace)
+                .delete(register::delete),
+        )
+        .route(
+            &format!("{prefix}/register/{{client_id}}/secret"),
+            post(register::rotate_secret),
+        )
+        .route(
+            &format!("{prefix}/register/{{client_id}}/registration-token"),
+            post(register::rotate_token).delete(register::rotate_token),
         )
         .route("/healthz", get(healthz))
         .route(OAUTH_WELL_KNOWN, get(discovery::metadata))

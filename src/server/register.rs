@@ -1,20 +1,22 @@
-//! The registration routes: `POST /register` (RFC 7591 §3) and `GET`/`DELETE
-//! /register/{client_id}` (RFC 7592 §2).
+//! The registration routes: `POST /register` (RFC 7591 §3), the admin lookup
+//! `GET /register?client_name=`, and RFC 7592 management of `/register/{client_id}` (read,
+//! replace, delete, rotate the secret or the registration access token).
 //!
 //! Handlers are thin: check the request's shape, run one operation on a blocking thread with
 //! its own connection, and render §4. Every response with client information carries
 //! `Cache-Control: no-store`, `Pragma: no-cache` and an `ETag` from the client's revision.
 
-use super::auth::{Bearer, MaybeBearer};
+use super::auth::{Auth, ClientIp, Credential};
 use super::error::ApiError;
 use super::{blocking, AppState};
 use crate::ops;
 use crate::registration::{parse_document, ClientInformation, MetadataDoc};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use std::time::Instant;
 
 /// A request body that is an `application/json` metadata document of at most
 /// [`super::MAX_BODY_BYTES`], parsed strictly ([`parse_document`]).
@@ -55,16 +57,28 @@ fn is_json(headers: &HeaderMap) -> bool {
 #[tracing::instrument(skip_all)]
 pub(super) async fn register(
     State(state): State<AppState>,
-    MaybeBearer(token): MaybeBearer,
+    ClientIp(address): ClientIp,
+    Auth(credential): Auth,
     MetadataBody(metadata): MetadataBody,
 ) -> Result<Response, ApiError> {
-    if token.is_none() && !state.open_registration {
-        return Err(ApiError::MissingCredential);
+    if credential.is_none() {
+        if !state.open_registration {
+            return Err(ApiError::MissingCredential);
+        }
+        state
+            .rate_limiter
+            .check(address, Instant::now())
+            .map_err(ApiError::TooManyRequests)?;
     }
     let policy = state.policy.clone();
+    let limits = state.limits.clone();
     let done = blocking(&state, move |store| {
-        let token = token.as_ref().map(|t| t.expose());
-        ops::register_dynamic(store, &policy, metadata, token)
+        let registrar = match &credential {
+            None => ops::Registrar::Anonymous,
+            Some(Credential::Bearer(token)) => ops::Registrar::InitialAccessToken(token.expose()),
+            Some(Credential::Admin(name)) => ops::Registrar::Admin(name),
+        };
+        ops::register_dynamic(store, &policy, &limits, metadata, registrar)
     })
     .await?;
     let mut information = done.information;
@@ -82,42 +96,184 @@ pub(super) async fn register(
     Ok(response)
 }
 
+/// `GET /register?client_name=NAME`: an admin's lookup by exact name (WSO2-style).
+#[tracing::instrument(skip_all)]
+pub(super) async fn lookup(
+    State(state): State<AppState>,
+    Auth(credential): Auth,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let Some(Credential::Admin(_)) = credential else {
+        return Err(ApiError::MissingAdmin);
+    };
+    let name = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(key, _)| key == "client_name")
+        .map(|(_, value)| value.into_owned())
+        .ok_or(ApiError::BadQuery("the query must name a client_name"))?;
+    let clients = blocking(&state, move |store| ops::find_by_name(store, &name)).await?;
+    let found: Vec<ClientInformation> = clients
+        .iter()
+        .map(|client| {
+            let mut information = client.information();
+            information.registration_client_uri =
+                Some(state.registration_client_uri(&client.client_id));
+            information
+        })
+        .collect();
+    Ok((StatusCode::OK, no_store(), Json(found)).into_response())
+}
+
+/// The client named in the path; a path that does not even decode names no client, the
+/// same answer as an unknown one.
+type ClientPath = Result<Path<String>, axum::extract::rejection::PathRejection>;
+
+fn client_id_of(path: ClientPath) -> Result<String, ApiError> {
+    path.map(|Path(id)| id)
+        .map_err(|_| crate::Error::CredentialRejected.into())
+}
+
+/// The required credential of a management route.
+fn required(credential: Option<Credential>) -> Result<Credential, ApiError> {
+    credential.ok_or(ApiError::MissingCredential)
+}
+
+/// The revision an `If-Match` header asks for: `None` without one or for `*`. Anything but
+/// one strong entity tag of ours (`"r<revision>"`) can match nothing: `412` (RFC 9110
+/// §13.1.1 compares strongly, so a weak tag never matches).
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value.to_str().unwrap_or("").trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    value
+        .strip_prefix("\"r")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|digits| digits.parse::<i64>().ok())
+        .map(Some)
+        .ok_or(crate::Error::PreconditionFailed.into())
+}
+
+/// §4 for a management response: the `registration_client_uri`, and the registration access
+/// token when the request was made with it (SPEC §4) unless a new one was just issued.
+fn managed_response(
+    state: &AppState,
+    credential: &ops::Credential,
+    done: ops::DynamicRegistration,
+) -> Response {
+    let mut information = done.information;
+    if information.registration_access_token.is_none() {
+        if let ops::Credential::RegistrationToken(token) = credential {
+            information.registration_access_token = Some(token.expose().to_owned());
+        }
+    }
+    information.registration_client_uri =
+        Some(state.registration_client_uri(&information.client_id));
+    client_response(StatusCode::OK, &information, done.revision)
+}
+
 /// `GET /register/{client_id}`.
 #[tracing::instrument(skip_all)]
 pub(super) async fn read(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
-    client_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    Auth(credential): Auth,
+    client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    // A path that does not even decode names no client: the same answer as an unknown one.
-    let Path(client_id) = client_id.map_err(|_| crate::Error::CredentialRejected)?;
-    let (client, token) = blocking(&state, move |store| {
-        let client = ops::check_registration_token(store, &client_id, &token)?;
-        Ok((client, token))
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let (done, credential) = blocking(&state, move |store| {
+        let done = ops::read_with_credential(store, &client_id, &credential)?;
+        Ok((done, credential))
     })
     .await?;
-    let mut information = client.information();
-    // SPEC §4: a response to a request made with the registration access token carries it.
-    information.registration_access_token = Some(token.expose().to_owned());
-    information.registration_client_uri = Some(state.registration_client_uri(&client.client_id));
-    Ok(client_response(
-        StatusCode::OK,
-        &information,
-        client.revision,
-    ))
+    Ok(managed_response(&state, &credential, done))
+}
+
+/// `PUT /register/{client_id}`: full replacement (RFC 7592 §2.2).
+#[tracing::instrument(skip_all)]
+pub(super) async fn replace(
+    State(state): State<AppState>,
+    Auth(credential): Auth,
+    client_id: ClientPath,
+    headers: HeaderMap,
+    MetadataBody(document): MetadataBody,
+) -> Result<Response, ApiError> {
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let expected = if_match(&headers)?;
+    let policy = state.policy.clone();
+    let limits = state.limits.clone();
+    let (done, credential) = blocking(&state, move |store| {
+        let done = ops::replace_with_credential(
+            store,
+            &policy,
+            &limits,
+            &client_id,
+            &credential,
+            &document,
+            expected,
+        )?;
+        Ok((done, credential))
+    })
+    .await?;
+    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "client replaced");
+    Ok(managed_response(&state, &credential, done))
+}
+
+/// `POST /register/{client_id}/secret`: a new client secret; the old one stops working.
+#[tracing::instrument(skip_all)]
+pub(super) async fn rotate_secret(
+    State(state): State<AppState>,
+    Auth(credential): Auth,
+    client_id: ClientPath,
+) -> Result<Response, ApiError> {
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let limits = state.limits.clone();
+    let (done, credential) = blocking(&state, move |store| {
+        let done = ops::rotate_secret_with_credential(store, &limits, &client_id, &credential)?;
+        Ok((done, credential))
+    })
+    .await?;
+    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "secret rotated");
+    Ok(managed_response(&state, &credential, done))
+}
+
+/// `DELETE` or `POST /register/{client_id}/registration-token`: a new registration access
+/// token; the old one is dead at once.
+#[tracing::instrument(skip_all)]
+pub(super) async fn rotate_token(
+    State(state): State<AppState>,
+    Auth(credential): Auth,
+    client_id: ClientPath,
+) -> Result<Response, ApiError> {
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let (done, credential) = blocking(&state, move |store| {
+        let done = ops::rotate_token_with_credential(store, &client_id, &credential)?;
+        Ok((done, credential))
+    })
+    .await?;
+    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "registration token rotated");
+    Ok(managed_response(&state, &credential, done))
 }
 
 /// `DELETE /register/{client_id}`.
 #[tracing::instrument(skip_all)]
 pub(super) async fn delete(
     State(state): State<AppState>,
-    Bearer(token): Bearer,
-    client_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    Auth(credential): Auth,
+    client_id: ClientPath,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Path(client_id) = client_id.map_err(|_| crate::Error::CredentialRejected)?;
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let expected = if_match(&headers)?;
     let deleted = client_id.clone();
     blocking(&state, move |store| {
-        ops::delete_with_token(store, &client_id, &token)
+        ops::delete_with_credential(store, &client_id, &credential, expected)
     })
     .await?;
     tracing::info!(client_id = %deleted, "client deleted");
@@ -142,7 +298,7 @@ fn client_response(status: StatusCode, information: &ClientInformation, revision
 
 #[cfg(test)]
 mod tests {
-    use super::is_json;
+    use super::{if_match, is_json};
     use axum::http::{header, HeaderMap, HeaderValue};
 
     #[test]
@@ -160,5 +316,26 @@ mod tests {
         assert!(!check(Some("application/jsonx")));
         assert!(!check(Some("application/x-www-form-urlencoded")));
         assert!(!check(None));
+    }
+
+    #[test]
+    fn if_match_values() {
+        let check = |value: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = value {
+                headers.insert(header::IF_MATCH, HeaderValue::from_str(value).unwrap());
+            }
+            if_match(&headers).map_err(|e| format!("{e:?}"))
+        };
+        assert_eq!(check(None), Ok(None));
+        assert_eq!(check(Some("*")), Ok(None));
+        assert_eq!(check(Some("\"r12\"")), Ok(Some(12)));
+        assert_eq!(check(Some(" \"r3\" ")), Ok(Some(3)));
+        // Weak tags, lists and strangers can match nothing: 412.
+        for stale in ["W/\"r3\"", "\"r3\", \"r4\"", "r3", "\"x\"", ""] {
+            assert!(check(Some(stale))
+                .unwrap_err()
+                .contains("PreconditionFailed"));
+        }
     }
 }

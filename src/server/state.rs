@@ -3,7 +3,10 @@
 //! Built once from checked arguments; the issuer and prefix are normalized here (no trailing
 //! slash), so every URL the server prints is formed the same way.
 
+use super::limit::{RateLimit, RateLimiter};
+use crate::ops::Limits;
 use crate::registration::Policy;
+use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
 use url::Url;
@@ -21,6 +24,13 @@ pub struct AppState {
     pub open_registration: bool,
     /// Restrictions on what dynamic registration may ask for.
     pub policy: Arc<Policy>,
+    /// `--max-clients` and `--secret-lifetime`.
+    pub limits: Arc<Limits>,
+    /// The per-address limit of registrations without a credential.
+    pub rate_limiter: Arc<RateLimiter>,
+    /// The real authorization server's metadata (`--as-metadata`), under which the discovery
+    /// document is merged; empty when not given.
+    pub as_metadata: Arc<Map<String, Value>>,
 }
 
 impl AppState {
@@ -44,7 +54,46 @@ impl AppState {
             prefix: prefix.into(),
             open_registration,
             policy: Arc::new(policy),
+            limits: Arc::new(Limits::default()),
+            rate_limiter: Arc::new(RateLimiter::new(RateLimit::default())),
+            as_metadata: Arc::new(Map::new()),
         })
+    }
+
+    /// This state with `limits` on HTTP registration.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = Arc::new(limits);
+        self
+    }
+
+    /// This state with the open-registration rate limit `rule` (default `20/min`).
+    #[must_use]
+    pub fn with_rate_limit(mut self, rule: RateLimit) -> Self {
+        self.rate_limiter = Arc::new(RateLimiter::new(rule));
+        self
+    }
+
+    /// This state serving discovery merged over `metadata` (see [`super::discovery`]).
+    ///
+    /// # Errors
+    /// A message when `metadata` names an `issuer` other than this server's (RFC 8414 §3.3:
+    /// the issuer in the document must be the one it is served for).
+    pub fn with_as_metadata(mut self, metadata: Map<String, Value>) -> Result<Self, String> {
+        if let Some(issuer) = metadata.get("issuer") {
+            let same = issuer
+                .as_str()
+                .is_some_and(|given| given.trim_end_matches('/') == &*self.issuer);
+            if !same {
+                return Err(format!(
+                    "--as-metadata: its issuer {issuer} is not --issuer {:?}; RFC 8414 §3.3 \
+                     requires the metadata's issuer to be the one it is served for",
+                    &*self.issuer
+                ));
+            }
+        }
+        self.as_metadata = Arc::new(metadata);
+        Ok(self)
     }
 
     /// `{issuer}{prefix}/register`.

@@ -94,3 +94,35 @@ async fn a_broken_database_is_a_500_that_tells_nothing() {
     assert_eq!(body["error"], "server_error");
     assert!(!body.to_string().contains("secret-folder-name"), "{body}");
 }
+
+#[tokio::test]
+async fn admin_basic_rotates_any_client_without_a_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("clients.db");
+    let mut store = Store::open(&db).unwrap();
+    let password = crate::credentials::Secret::new("pw".into());
+    ops::add_admin(&mut store, &ops::Actor::cli("t"), "root", &password).unwrap();
+    let body = r#"{"redirect_uris":["https://app.example.com/cb"]}"#;
+    let (_, created) = call(
+        app(&dir, true),
+        post("/dcr/register", "application/json", body),
+    )
+    .await;
+    let id = created["client_id"].as_str().unwrap();
+    let rotate = |authorization: &str| {
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(format!("/dcr/register/{id}/secret"))
+            .header(header::AUTHORIZATION, authorization)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // "root:pw" and "root:no".
+    let (status, rotated) = call(app(&dir, true), rotate("Basic cm9vdDpwdw==")).await;
+    assert_eq!(status, StatusCode::OK, "{rotated}");
+    assert_ne!(rotated["client_secret"], created["client_secret"]);
+    assert!(rotated.get("registration_access_token").is_none());
+    let (status, body) = call(app(&dir, true), rotate("Basic cm9vdDpubw==")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_token");
+}

@@ -504,3 +504,477 @@ fn serve_refuses_bad_arguments() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+const ADMIN: (&str, &str) = ("root", "correct horse battery");
+
+fn add_admin(env: &TestEnv) {
+    env.run_stdin(&["admin", "add", ADMIN.0, "--password-stdin"], ADMIN.1)
+        .ok();
+}
+
+impl Server {
+    fn admin_post(&self, path: &str, password: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .basic_auth(ADMIN.0, Some(password))
+            .json(body)
+            .send()
+            .expect("POST")
+    }
+
+    fn admin_get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .basic_auth(ADMIN.0, Some(ADMIN.1))
+            .send()
+            .expect("GET")
+    }
+
+    fn put(&self, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let mut request = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(tag) = if_match {
+            request = request.header(header::IF_MATCH, tag);
+        }
+        request.send().expect("PUT")
+    }
+}
+
+#[track_caller]
+fn assert_basic_challenge(response: &Response) {
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        header_of(response, header::WWW_AUTHENTICATE).as_deref(),
+        Some("Basic realm=\"dcrctl\"")
+    );
+}
+
+/// Register a web client with a fresh initial access token: (client_id, secret, RAT, ETag).
+fn registered(env: &TestEnv, server: &Server) -> (String, String, String, String) {
+    let iat = mint_token(env, None);
+    let response = server.register("/register", Some(&iat), &web_client());
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let etag = header_of(&response, header::ETAG).unwrap();
+    let created: Value = response.json().unwrap();
+    let text = |field: &str| created[field].as_str().unwrap().to_owned();
+    (
+        text("client_id"),
+        text("client_secret"),
+        text("registration_access_token"),
+        etag,
+    )
+}
+
+#[test]
+fn an_admin_registers_with_a_chosen_id_and_secret_and_looks_clients_up() {
+    let env = TestEnv::new();
+    add_admin(&env);
+    let iat = mint_token(&env, None);
+    let server = Server::start(&env, &[]);
+    let mut body = web_client();
+    body["ext_param_client_id"] = json!("partner-app");
+    body["client_secret"] = json!("chosen-secret-value");
+    let created = server.admin_post("/register", ADMIN.1, &body);
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().unwrap();
+    assert_eq!(created["client_id"], "partner-app");
+    assert!(created.get("client_secret").is_none(), "{created}");
+    assert!(created.get("ext_param_client_id").is_none(), "{created}");
+    assert!(created["registration_access_token"].is_string());
+    env.run_stdin(&["verify-secret", "partner-app"], "chosen-secret-value")
+        .ok();
+    env.run_stdin(&["verify-secret", "partner-app"], "another")
+        .fails(6);
+    let events = env.run(&["-o", "json", "events"]).ok().json();
+    assert_eq!(events[0]["actor"], "http:admin:root", "{events}");
+
+    // The id is taken: 409, never an overwrite.
+    let mut again = web_client();
+    again["client_id"] = json!("partner-app");
+    assert_error(
+        server.admin_post("/register", ADMIN.1, &again),
+        StatusCode::CONFLICT,
+        "invalid_client_metadata",
+    );
+    // A bearer of an initial access token may not choose.
+    assert_error(
+        server.register("/register", Some(&iat), &again),
+        StatusCode::BAD_REQUEST,
+        "invalid_client_metadata",
+    );
+    // A wrong password: 401 with a Basic challenge.
+    let wrong = server.admin_post("/register", "wrong", &web_client());
+    assert_basic_challenge(&wrong);
+    assert_eq!(wrong.json::<Value>().unwrap()["error"], "invalid_token");
+
+    // The admin reads any client; the response has no credential.
+    let read = server.admin_get("/register/partner-app");
+    assert_eq!(read.status(), StatusCode::OK);
+    let read: Value = read.json().unwrap();
+    assert!(read.get("registration_access_token").is_none(), "{read}");
+    assert_invalid_token(server.admin_get("/register/no-such-client"));
+
+    // Lookup by name: admins only.
+    server.register("/register", Some(&iat), &web_client());
+    let found = server.admin_get("/register?client_name=web");
+    assert_eq!(found.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&found, header::CACHE_CONTROL).as_deref(),
+        Some("no-store")
+    );
+    let found: Value = found.json().unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+    for client in found.as_array().unwrap() {
+        assert!(client.get("registration_access_token").is_none());
+        assert!(client.get("client_secret").is_none());
+        assert!(client["registration_client_uri"].is_string());
+    }
+    let none: Value = server
+        .admin_get("/register?client_name=nobody")
+        .json()
+        .unwrap();
+    assert_eq!(none, json!([]));
+    assert_basic_challenge(&server.get("/register?client_name=web", None));
+    assert_basic_challenge(&server.get("/register?client_name=web", Some(&iat)));
+    assert_error(
+        server.admin_get("/register"),
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    let (code, log) = server.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(!log.contains(ADMIN.1) && !log.contains("chosen-secret-value"));
+}
+
+#[test]
+fn put_replaces_the_document_under_if_match() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let (id, secret, rat, etag) = registered(&env, &server);
+    let path = format!("/register/{id}");
+    let renamed = json!({
+        "client_name": "renamed",
+        "redirect_uris": ["https://app.example.com/new"],
+    });
+
+    // Registry-managed members and mismatches are 400, and change nothing.
+    for (field, value) in [
+        ("registration_access_token", json!(rat)),
+        ("registration_client_uri", json!("https://x.example/r")),
+        ("client_id_issued_at", json!(1)),
+        ("client_secret_expires_at", json!(0)),
+        ("client_id", json!("someone-else")),
+        ("client_secret", json!("not-the-secret")),
+    ] {
+        let mut body = renamed.clone();
+        body[field] = value;
+        let error = assert_error(
+            server.put(&path, &rat, None, &body),
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+        );
+        assert!(
+            error["error_description"].as_str().unwrap().contains(field),
+            "{field}: {error}"
+        );
+    }
+    assert_eq!(
+        header_of(&server.get(&path, Some(&rat)), header::ETAG),
+        Some(etag.clone())
+    );
+    // A stale If-Match is 412.
+    assert_error(
+        server.put(&path, &rat, Some("\"r99\""), &renamed),
+        StatusCode::PRECONDITION_FAILED,
+        "precondition_failed",
+    );
+    // Without client_id in the body, with the current ETag: replaced.
+    let replaced = server.put(&path, &rat, Some(&etag), &renamed);
+    assert_eq!(replaced.status(), StatusCode::OK);
+    let new_etag = header_of(&replaced, header::ETAG).unwrap();
+    assert_ne!(new_etag, etag);
+    assert_eq!(
+        header_of(&replaced, header::CACHE_CONTROL).as_deref(),
+        Some("no-store")
+    );
+    let replaced: Value = replaced.json().unwrap();
+    assert_eq!(replaced["client_name"], "renamed");
+    assert_eq!(
+        replaced["redirect_uris"],
+        json!(["https://app.example.com/new"])
+    );
+    assert_eq!(replaced["registration_access_token"], rat.as_str());
+    assert!(replaced.get("client_secret").is_none(), "{replaced}");
+    // Full replacement: what the document omits is gone (defaults apply again).
+    let mut full = json!({ "redirect_uris": ["https://app.example.com/new"] });
+    full["client_id"] = json!(id);
+    full["client_secret"] = json!(secret);
+    let again = server.put(&path, &rat, None, &full);
+    assert_eq!(again.status(), StatusCode::OK);
+    let again_etag = header_of(&again, header::ETAG).unwrap();
+    let again: Value = again.json().unwrap();
+    assert!(again.get("client_name").is_none(), "{again}");
+    // The old ETag no longer matches, on PUT or DELETE.
+    assert_eq!(
+        server.put(&path, &rat, Some(&new_etag), &renamed).status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    let stale_delete = server
+        .client
+        .delete(server.url(&path))
+        .bearer_auth(&rat)
+        .header(header::IF_MATCH, &new_etag)
+        .send()
+        .unwrap();
+    assert_eq!(stale_delete.status(), StatusCode::PRECONDITION_FAILED);
+    // Another client's token never opens it, even with the right ETag.
+    let (_, _, other_rat, _) = registered(&env, &server);
+    assert_invalid_token(server.put(&path, &other_rat, Some(&again_etag), &renamed));
+    let deleted = server
+        .client
+        .delete(server.url(&path))
+        .bearer_auth(&rat)
+        .header(header::IF_MATCH, &again_etag)
+        .send()
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+}
+
+#[test]
+fn rotating_the_secret_and_the_registration_token() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &["--path-prefix", "/oauth"]);
+    let iat = mint_token(&env, None);
+    let created: Value = server
+        .register("/oauth/register", Some(&iat), &web_client())
+        .json()
+        .unwrap();
+    let id = created["client_id"].as_str().unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    let rat = created["registration_access_token"].as_str().unwrap();
+
+    // Bodiless: no Content-Type, no 415.
+    let rotated = server
+        .client
+        .post(server.url(&format!("/oauth/register/{id}/secret")))
+        .bearer_auth(rat)
+        .send()
+        .unwrap();
+    assert_eq!(rotated.status(), StatusCode::OK);
+    assert!(header_of(&rotated, header::ETAG).is_some());
+    let rotated: Value = rotated.json().unwrap();
+    let new_secret = rotated["client_secret"].as_str().unwrap();
+    assert_ne!(new_secret, secret);
+    assert_eq!(rotated["registration_access_token"], rat);
+    env.run_stdin(&["verify-secret", id], secret).fails(6);
+    env.run_stdin(&["verify-secret", id], new_secret).ok();
+
+    let mut current = rat.to_owned();
+    for method in [reqwest::Method::POST, reqwest::Method::DELETE] {
+        let response = server
+            .client
+            .request(
+                method.clone(),
+                server.url(&format!("/oauth/register/{id}/registration-token")),
+            )
+            .bearer_auth(&current)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{method}");
+        let body: Value = response.json().unwrap();
+        let fresh = body["registration_access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_ne!(fresh, current);
+        assert!(body.get("client_secret").is_none(), "{body}");
+        let path = format!("/oauth/register/{id}");
+        assert_invalid_token(server.get(&path, Some(&current)));
+        assert_eq!(server.get(&path, Some(&fresh)).status(), StatusCode::OK);
+        current = fresh;
+    }
+    // Unknown clients are 401, never 404.
+    let unknown = server
+        .client
+        .post(server.url("/oauth/register/nope/secret"))
+        .bearer_auth(&current)
+        .send()
+        .unwrap();
+    assert_invalid_token(unknown);
+}
+
+#[test]
+fn policy_flags_restrict_http_registration() {
+    let env = TestEnv::new();
+    let server = Server::start(
+        &env,
+        &[
+            "--open-registration",
+            "--allowed-grant-types",
+            "authorization_code,refresh_token",
+            "--allowed-scopes",
+            "openid, profile",
+            "--secret-lifetime",
+            "1h",
+            "--max-clients",
+            "1",
+        ],
+    );
+    let discovery: Value = server
+        .get("/.well-known/oauth-authorization-server", None)
+        .json()
+        .unwrap();
+    assert_eq!(
+        discovery["grant_types_supported"],
+        json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(discovery["scopes_supported"], json!(["openid", "profile"]));
+    let mut implicit = web_client();
+    implicit["grant_types"] = json!(["client_credentials"]);
+    assert_error(
+        server.register("/register", None, &implicit),
+        StatusCode::BAD_REQUEST,
+        "invalid_client_metadata",
+    );
+    let mut scoped = web_client();
+    scoped["scope"] = json!("openid email");
+    assert_error(
+        server.register("/register", None, &scoped),
+        StatusCode::BAD_REQUEST,
+        "invalid_client_metadata",
+    );
+    scoped["scope"] = json!("openid");
+    let first = server.register("/register", None, &scoped);
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let expires = first["client_secret_expires_at"].as_i64().unwrap();
+    assert!((expires - (now + 3600)).abs() <= 10, "{first}");
+    assert_error(
+        server.register("/register", None, &web_client()),
+        StatusCode::FORBIDDEN,
+        "access_denied",
+    );
+    assert_eq!(
+        env.run(&["-o", "json", "list"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn open_registration_is_rate_limited_per_address_but_tokens_are_not() {
+    let env = TestEnv::new();
+    let iat = mint_token(&env, None);
+    let server = Server::start(&env, &["--open-registration", "--rate-limit", "3/min"]);
+    for _ in 0..3 {
+        assert_eq!(
+            server.register("/register", None, &web_client()).status(),
+            StatusCode::CREATED
+        );
+    }
+    let limited = server.register("/register", None, &web_client());
+    let retry: u64 = header_of(&limited, header::RETRY_AFTER)
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_error(limited, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    assert_eq!(
+        server
+            .register("/register", Some(&iat), &web_client())
+            .status(),
+        StatusCode::CREATED
+    );
+    let run = env.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--issuer",
+        ISSUER,
+        "--rate-limit",
+        "0/min",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn discovery_merges_over_the_authorization_servers_metadata() {
+    let env = TestEnv::new();
+    let file = env.dir().join("as.json");
+    std::fs::write(
+        &file,
+        json!({
+            "issuer": ISSUER,
+            "authorization_endpoint": "https://auth.example.com/authorize",
+            "token_endpoint": "https://auth.example.com/token",
+            "registration_endpoint": "https://elsewhere.example.com/register",
+            "grant_types_supported": ["urn:made:up"],
+            "code_challenge_methods_supported": ["S256"],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let server = Server::start(
+        &env,
+        &[
+            "--path-prefix",
+            "/dcr",
+            "--as-metadata",
+            file.to_str().unwrap(),
+        ],
+    );
+    let doc: Value = server
+        .get("/.well-known/openid-configuration", None)
+        .json()
+        .unwrap();
+    assert_eq!(doc["issuer"], ISSUER);
+    assert_eq!(
+        doc["authorization_endpoint"],
+        "https://auth.example.com/authorize"
+    );
+    assert_eq!(doc["token_endpoint"], "https://auth.example.com/token");
+    assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(
+        doc["registration_endpoint"],
+        format!("{ISSUER}/dcr/register")
+    );
+    assert!(
+        doc["grant_types_supported"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("authorization_code")),
+        "{doc}"
+    );
+    drop(server);
+
+    // Another issuer, or something other than an object, is refused at startup.
+    for content in [
+        json!({ "issuer": "https://other.example.com" }).to_string(),
+        "[1]".to_owned(),
+        "{".to_owned(),
+    ] {
+        std::fs::write(&file, content).unwrap();
+        let run = env.run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--issuer",
+            ISSUER,
+            "--as-metadata",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("--as-metadata"), "{}", run.stderr);
+    }
+}

@@ -1,0 +1,178 @@
+//! The per-address rate limit of open registration (`serve --rate-limit N/PERIOD`).
+//!
+//! A fixed window per client IP: the first request from an address opens a window of
+//! `period`, in which `limit` requests are allowed; the next is refused with the seconds until
+//! the window ends. The map is bounded: when it is full, windows that have ended are dropped,
+//! and if it is still full a new address is refused until one ends (failing closed under a
+//! flood from very many addresses, never growing without bound).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The most addresses tracked at once.
+pub(super) const MAX_TRACKED_ADDRESSES: usize = 10_000;
+
+/// `N/PERIOD`: at most `limit` requests per `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window; at least 1.
+    pub limit: u32,
+    /// Length of a window; at least one second.
+    pub period: Duration,
+}
+
+impl Default for RateLimit {
+    /// `20/min`.
+    fn default() -> Self {
+        RateLimit {
+            limit: 20,
+            period: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Parse `--rate-limit`: `N/PERIOD`, where `PERIOD` is `s`, `sec`, `second`, `min`,
+/// `minute`, `h`, `hour`, `d`, `day`, or a duration such as `10m` or `30s`.
+///
+/// # Errors
+/// A message naming the rule broken.
+pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+    let rule = || format!("--rate-limit {text:?}: expected N/PERIOD, e.g. 20/min or 100/1h");
+    let (count, period) = text.split_once('/').ok_or_else(rule)?;
+    let limit: u32 = count.trim().parse().map_err(|_| rule())?;
+    if limit == 0 {
+        return Err(format!("--rate-limit {text:?}: N must be at least 1"));
+    }
+    let period = match period.trim() {
+        "s" | "sec" | "second" => Duration::from_secs(1),
+        "m" | "min" | "minute" => Duration::from_secs(60),
+        "h" | "hour" => Duration::from_secs(3600),
+        "d" | "day" => Duration::from_secs(86_400),
+        other => humantime::parse_duration(other).map_err(|_| rule())?,
+    };
+    if period < Duration::from_secs(1) || period > Duration::from_secs(86_400 * 366) {
+        return Err(format!(
+            "--rate-limit {text:?}: PERIOD must be between 1 second and a year"
+        ));
+    }
+    Ok(RateLimit { limit, period })
+}
+
+/// Fixed windows per address, behind a mutex held only for a map lookup.
+#[derive(Debug)]
+pub struct RateLimiter {
+    rule: RateLimit,
+    capacity: usize,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// A limiter applying `rule`.
+    pub fn new(rule: RateLimit) -> Self {
+        RateLimiter::with_capacity(rule, MAX_TRACKED_ADDRESSES)
+    }
+
+    fn with_capacity(rule: RateLimit, capacity: usize) -> Self {
+        RateLimiter {
+            rule,
+            capacity,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Count one request from `address` (the unspecified address when unknown) at `now`;
+    /// `Err(seconds)` until it may retry when over the limit.
+    pub fn check(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
+        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let period = self.rule.period;
+        let retry = |start: Instant| {
+            let left = (start + period).saturating_duration_since(now);
+            // Round up: retrying after the floor would still be inside the window.
+            left.as_secs() + u64::from(left.subsec_nanos() > 0)
+        };
+        // A poisoned lock only means another request panicked mid-update; the map is
+        // still a valid map.
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !windows.contains_key(&address) && windows.len() >= self.capacity {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < period);
+            if windows.len() >= self.capacity {
+                let oldest = windows.values().map(|(start, _)| *start).min();
+                return Err(oldest.map_or(period.as_secs(), retry).max(1));
+            }
+        }
+        let window = windows.entry(address).or_insert((now, 0));
+        if now.duration_since(window.0) >= period {
+            *window = (now, 0);
+        }
+        if window.1 >= self.rule.limit {
+            return Err(retry(window.0).max(1));
+        }
+        window.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing() {
+        assert_eq!(parse_rate_limit("20/min").unwrap(), RateLimit::default());
+        assert_eq!(
+            parse_rate_limit("3/10m").unwrap().period,
+            Duration::from_secs(600)
+        );
+        assert_eq!(parse_rate_limit("1/s").unwrap().limit, 1);
+        for bad in [
+            "",
+            "20",
+            "0/min",
+            "x/min",
+            "5/fortnightly",
+            "5/0s",
+            "-1/min",
+        ] {
+            assert!(parse_rate_limit(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fixed_windows_per_address() {
+        let limiter = RateLimiter::new(RateLimit {
+            limit: 2,
+            period: Duration::from_secs(60),
+        });
+        let a = Some("127.0.0.1".parse().unwrap());
+        let b = Some("127.0.0.2".parse().unwrap());
+        let t0 = Instant::now();
+        assert!(limiter.check(a, t0).is_ok());
+        assert!(limiter.check(a, t0).is_ok());
+        assert_eq!(limiter.check(a, t0 + Duration::from_millis(500)), Err(60));
+        assert_eq!(limiter.check(a, t0 + Duration::from_secs(59)), Err(1));
+        assert!(limiter.check(b, t0).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn the_map_is_bounded() {
+        let rule = RateLimit {
+            limit: 1,
+            period: Duration::from_secs(10),
+        };
+        let limiter = RateLimiter::with_capacity(rule, 2);
+        let ip = |n: u8| Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)));
+        let t0 = Instant::now();
+        assert!(limiter.check(ip(1), t0).is_ok());
+        assert!(limiter.check(ip(2), t0).is_ok());
+        assert_eq!(limiter.check(ip(3), t0 + Duration::from_secs(4)), Err(6));
+        // Once windows end, their slots are reused.
+        assert!(limiter.check(ip(3), t0 + Duration::from_secs(10)).is_ok());
+        assert!(limiter.windows.lock().unwrap().len() <= 2);
+    }
+}
