@@ -19,15 +19,15 @@ const ISSUER: &str = "https://auth.example.com";
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `dcrctl serve`, killed on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
     log: Arc<Mutex<String>>,
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Server {
-    fn start(env: &TestEnv, extra: &[&str]) -> Server {
+    pub(crate) fn start(env: &TestEnv, extra: &[&str]) -> Server {
         Server::start_as(env, ISSUER, extra)
     }
 
@@ -77,7 +77,7 @@ impl Server {
         server
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
@@ -136,7 +136,7 @@ fn web_client() -> Value {
 }
 
 /// A new initial access token, optionally with a use limit.
-fn mint_token(env: &TestEnv, max_uses: Option<&str>) -> String {
+pub(crate) fn mint_token(env: &TestEnv, max_uses: Option<&str>) -> String {
     let mut args = vec!["-o", "json", "token", "create"];
     if let Some(max) = max_uses {
         args.extend(["--max-uses", max]);

@@ -5,6 +5,7 @@ mod cli;
 mod generated;
 mod http;
 mod maintenance;
+mod openapi;
 mod provisioning;
 mod storage;
 mod terminal;
