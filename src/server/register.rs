@@ -59,8 +59,9 @@ pub(super) async fn register(
     State(state): State<AppState>,
     ClientIp(address): ClientIp,
     Auth(credential): Auth,
-    MetadataBody(metadata): MetadataBody,
+    body: Result<MetadataBody, ApiError>,
 ) -> Result<Response, ApiError> {
+    // The credential is judged before the body: a caller without one learns nothing else.
     if credential.is_none() {
         if !state.open_registration {
             return Err(ApiError::MissingCredential);
@@ -70,6 +71,7 @@ pub(super) async fn register(
             .check(address, Instant::now())
             .map_err(ApiError::TooManyRequests)?;
     }
+    let MetadataBody(metadata) = body?;
     let policy = state.policy.clone();
     let limits = state.limits.clone();
     let done = blocking(&state, move |store| {
@@ -120,7 +122,23 @@ pub(super) async fn lookup(
             information
         })
         .collect();
-    Ok((StatusCode::OK, no_store(), Json(found)).into_response())
+    let mut response = (StatusCode::OK, no_store(), Json(found)).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&list_etag(&clients)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    Ok(response)
+}
+
+/// An entity tag for a list of clients: changes whenever the set of clients or any of their
+/// revisions does (FNV-1a over ids and revisions; a cache validator, not a security check).
+fn list_etag(clients: &[crate::model::Client]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for client in clients {
+        for byte in client.client_id.bytes().chain(client.revision.to_le_bytes()).chain([0]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("\"l{hash:016x}\"")
 }
 
 /// The client named in the path; a path that does not even decode names no client, the

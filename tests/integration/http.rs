@@ -625,6 +625,19 @@ fn an_admin_registers_with_a_chosen_id_and_secret_and_looks_clients_up() {
         header_of(&found, header::CACHE_CONTROL).as_deref(),
         Some("no-store")
     );
+    // Client information always carries an ETag (SPEC §5), lists too; it tracks the clients.
+    let list_tag = header_of(&found, header::ETAG).expect("the lookup has an ETag");
+    assert_eq!(
+        header_of(&server.admin_get("/register?client_name=web"), header::ETAG),
+        Some(list_tag.clone())
+    );
+    assert_ne!(
+        header_of(
+            &server.admin_get("/register?client_name=nobody"),
+            header::ETAG
+        ),
+        Some(list_tag)
+    );
     let found: Value = found.json().unwrap();
     assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
     for client in found.as_array().unwrap() {
@@ -976,5 +989,35 @@ fn discovery_merges_over_the_authorization_servers_metadata() {
         ]);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("--as-metadata"), "{}", run.stderr);
+    }
+}
+
+/// Found by the OpenAPI check: without a credential, a bad body answered 415/413/400 instead
+/// of 401. The credential is judged first, so an anonymous caller learns nothing else.
+#[test]
+fn missing_credential_is_401_whatever_the_body() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    for (content_type, body) in [
+        ("text/plain", "hello".to_owned()),
+        ("application/json", "{not json".to_owned()),
+        ("application/json", "x".repeat(70_000)),
+    ] {
+        let response = server
+            .client
+            .post(server.url("/register"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .expect("POST");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{content_type}"
+        );
+        assert_eq!(
+            header_of(&response, header::WWW_AUTHENTICATE).as_deref(),
+            Some("Bearer")
+        );
     }
 }
