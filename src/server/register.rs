@@ -134,7 +134,12 @@ pub(super) async fn lookup(
 fn list_etag(clients: &[crate::model::Client]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for client in clients {
-        for byte in client.client_id.bytes().chain(client.revision.to_le_bytes()).chain([0]) {
+        for byte in client
+            .client_id
+            .bytes()
+            .chain(client.revision.to_le_bytes())
+            .chain([0])
+        {
             hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
     }
