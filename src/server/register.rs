@@ -10,6 +10,7 @@ use super::auth::{Auth, ClientIp, Credential};
 use super::error::ApiError;
 use super::{blocking, AppState};
 use crate::ops;
+use crate::ops::Store;
 use crate::registration::{parse_document, ClientInformation, MetadataDoc};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
@@ -197,6 +198,49 @@ fn managed_response(
     client_response(StatusCode::OK, &information, done.revision)
 }
 
+/// One management operation on the client named in the path, with the request's credential
+/// (and `If-Match`, when `headers` are given), on a blocking thread; the answer is §4 with
+/// the registration access token echoed when the request was made with it. Checks run in
+/// this order: client path, credential, `If-Match`.
+async fn manage<F>(
+    state: &AppState,
+    credential: Option<Credential>,
+    client_id: ClientPath,
+    headers: Option<&HeaderMap>,
+    event: Option<&'static str>,
+    operation: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(
+            &mut Store,
+            &str,
+            &ops::Credential,
+            Option<i64>,
+        ) -> crate::Result<ops::DynamicRegistration>
+        + Send
+        + 'static,
+{
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let expected = match headers {
+        Some(headers) => if_match(headers)?,
+        None => None,
+    };
+    let (done, credential) = blocking(state, move |store| {
+        let done = operation(store, &client_id, &credential, expected)?;
+        Ok((done, credential))
+    })
+    .await?;
+    if let Some(event) = event {
+        tracing::info!(
+            client_id = %done.information.client_id,
+            actor = done.actor.as_str(),
+            "{event}"
+        );
+    }
+    Ok(managed_response(state, &credential, done))
+}
+
 /// `GET /register/{client_id}`.
 #[tracing::instrument(skip_all)]
 pub(super) async fn read(
@@ -204,14 +248,15 @@ pub(super) async fn read(
     Auth(credential): Auth,
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
-    let credential = required(credential)?.for_client();
-    let (done, credential) = blocking(&state, move |store| {
-        let done = ops::read_with_credential(store, &client_id, &credential)?;
-        Ok((done, credential))
-    })
-    .await?;
-    Ok(managed_response(&state, &credential, done))
+    manage(
+        &state,
+        credential,
+        client_id,
+        None,
+        None,
+        |store, id, credential, _| ops::read_with_credential(store, id, credential),
+    )
+    .await
 }
 
 /// `PUT /register/{client_id}`: full replacement (RFC 7592 §2.2).
@@ -223,26 +268,21 @@ pub(super) async fn replace(
     headers: HeaderMap,
     MetadataBody(document): MetadataBody,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
-    let credential = required(credential)?.for_client();
-    let expected = if_match(&headers)?;
     let policy = state.policy.clone();
     let limits = state.limits.clone();
-    let (done, credential) = blocking(&state, move |store| {
-        let done = ops::replace_with_credential(
-            store,
-            &policy,
-            &limits,
-            &client_id,
-            &credential,
-            &document,
-            expected,
-        )?;
-        Ok((done, credential))
-    })
-    .await?;
-    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "client replaced");
-    Ok(managed_response(&state, &credential, done))
+    manage(
+        &state,
+        credential,
+        client_id,
+        Some(&headers),
+        Some("client replaced"),
+        move |store, id, credential, expected| {
+            ops::replace_with_credential(
+                store, &policy, &limits, id, credential, &document, expected,
+            )
+        },
+    )
+    .await
 }
 
 /// `POST /register/{client_id}/secret`: a new client secret; the old one stops working.
@@ -252,16 +292,18 @@ pub(super) async fn rotate_secret(
     Auth(credential): Auth,
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
-    let credential = required(credential)?.for_client();
     let limits = state.limits.clone();
-    let (done, credential) = blocking(&state, move |store| {
-        let done = ops::rotate_secret_with_credential(store, &limits, &client_id, &credential)?;
-        Ok((done, credential))
-    })
-    .await?;
-    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "secret rotated");
-    Ok(managed_response(&state, &credential, done))
+    manage(
+        &state,
+        credential,
+        client_id,
+        None,
+        Some("secret rotated"),
+        move |store, id, credential, _| {
+            ops::rotate_secret_with_credential(store, &limits, id, credential)
+        },
+    )
+    .await
 }
 
 /// `DELETE` or `POST /register/{client_id}/registration-token`: a new registration access
@@ -272,15 +314,15 @@ pub(super) async fn rotate_token(
     Auth(credential): Auth,
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
-    let credential = required(credential)?.for_client();
-    let (done, credential) = blocking(&state, move |store| {
-        let done = ops::rotate_token_with_credential(store, &client_id, &credential)?;
-        Ok((done, credential))
-    })
-    .await?;
-    tracing::info!(client_id = %done.information.client_id, actor = done.actor.as_str(), "registration token rotated");
-    Ok(managed_response(&state, &credential, done))
+    manage(
+        &state,
+        credential,
+        client_id,
+        None,
+        Some("registration token rotated"),
+        |store, id, credential, _| ops::rotate_token_with_credential(store, id, credential),
+    )
+    .await
 }
 
 /// `DELETE /register/{client_id}`.
