@@ -101,6 +101,40 @@ impl Server {
         request.send().expect("POST")
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Send a signal (`"TERM"`, `"KILL"`, …) with `kill(1)`.
+    pub(crate) fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.pid().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Wait up to `timeout` for the process to exit: `Some(exit code)` (`None` inside when a
+    /// signal ended it), or `None` if it is still running.
+    pub(crate) fn wait_exit(&mut self, timeout: Duration) -> Option<Option<i32>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status.code());
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub(crate) fn stderr_log(&self) -> String {
+        self.log()
+    }
+
     /// SIGTERM, then wait (bounded) for the exit code.
     fn terminate(mut self) -> (Option<i32>, String) {
         let pid = self.child.id().to_string();
