@@ -26,8 +26,11 @@ use axum::http::Request;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
+use std::cell::RefCell;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
@@ -137,15 +140,33 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Run `work` on a blocking thread with its own connection to the database.
+thread_local! {
+    /// The connection of this blocking worker thread, with the database it is for. Opening
+    /// one (the file, its pragmas, the schema check) costs more than most requests, and
+    /// tokio keeps its blocking threads alive between tasks, so each reuses its own.
+    static CONNECTION: RefCell<Option<(Arc<PathBuf>, Store)>> = const { RefCell::new(None) };
+}
+
+/// Run `work` on a blocking thread with that thread's connection to the database (opened on
+/// first use). Transactions never outlive `work`: a failed one is rolled back before the
+/// connection is used again.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let db = state.db.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let mut store = Store::open(&db)?;
-        work(&mut store)
+        CONNECTION.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let store = match &mut *slot {
+                Some((path, store)) if *path == db => store,
+                _ => {
+                    let store = Store::open(&db)?;
+                    &mut slot.insert((db, store)).1
+                }
+            };
+            work(store)
+        })
     })
     .await
     .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
