@@ -22,9 +22,7 @@ pub use dynamic::*;
 pub use maintenance::*;
 pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
-pub use rotate::{
-    check_registration_token, rotate_secret, rotate_token, verify_secret, RotateSecret,
-};
+pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use update::{replace, update, Patch};
 
 pub use crate::store::{ListFilter, Store};

@@ -131,26 +131,3 @@ pub fn verify_secret(store: &mut Store, client_id: &str, presented: &Secret) -> 
     }
     store.write(|tx| Ok(tx.touch_last_used(client_id, now)?))
 }
-
-/// Authenticate a registration access token for `client_id` (RFC 7592 §2) and record the
-/// use. An unknown client and a wrong token are the same answer, so ids cannot be probed.
-///
-/// # Errors
-/// [`Error::CredentialRejected`] for anything but the client's current token.
-pub fn check_registration_token(
-    store: &mut Store,
-    client_id: &str,
-    token: &Secret,
-) -> Result<crate::model::Client> {
-    let now = time::now();
-    let client = store.read(|tx| -> Result<_> {
-        let stored = tx.registration_token_hash(client_id)?;
-        match stored {
-            Some(hash) if credentials::verify(token.expose(), &hash) => Ok(tx.client(client_id)?),
-            _ => Ok(None),
-        }
-    })?;
-    let client = client.ok_or(Error::CredentialRejected)?;
-    store.write(|tx| -> Result<()> { Ok(tx.touch_last_used(client_id, now)?) })?;
-    Ok(client)
-}
