@@ -401,6 +401,23 @@ mod tests {
         crate::registration::parse_document(text.as_bytes()).unwrap()
     }
 
+    /// Register `web()` anonymously under the default policy.
+    fn anonymous(store: &mut Store, limits: &Limits) -> Result<DynamicRegistration> {
+        register_dynamic(
+            store,
+            &Policy::default(),
+            limits,
+            web(),
+            Registrar::Anonymous,
+        )
+    }
+
+    /// The registration access token a registration returned, as a credential.
+    fn rat(registration: &DynamicRegistration) -> Credential {
+        let token = registration.information.registration_access_token.clone();
+        Credential::RegistrationToken(Secret::new(token.unwrap()))
+    }
+
     fn web() -> MetadataDoc {
         doc(r#"{"client_name":"web","redirect_uris":["https://app.example.com/cb"]}"#)
     }
@@ -505,37 +522,18 @@ mod tests {
     #[test]
     fn delete_needs_the_clients_own_token() {
         let (_dir, mut store) = store();
-        let a = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &Limits::default(),
-            web(),
-            Registrar::Anonymous,
-        )
-        .unwrap();
-        let b = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &Limits::default(),
-            web(),
-            Registrar::Anonymous,
-        )
-        .unwrap();
+        let a = anonymous(&mut store, &Limits::default()).unwrap();
+        let b = anonymous(&mut store, &Limits::default()).unwrap();
         assert_eq!(a.actor.as_str(), "http:anonymous");
-        let token_of = |d: &DynamicRegistration| {
-            Credential::RegistrationToken(Secret::new(
-                d.information.registration_access_token.clone().unwrap(),
-            ))
-        };
         let a_id = &a.information.client_id;
-        let refused = delete_with_credential(&mut store, a_id, &token_of(&b), None);
+        let refused = delete_with_credential(&mut store, a_id, &rat(&b), None);
         assert!(matches!(refused, Err(Error::CredentialRejected)));
-        let unknown = delete_with_credential(&mut store, "nope", &token_of(&a), None);
+        let unknown = delete_with_credential(&mut store, "nope", &rat(&a), None);
         assert!(matches!(unknown, Err(Error::CredentialRejected)));
-        delete_with_credential(&mut store, a_id, &token_of(&a), Some(1)).unwrap();
-        let read = read_with_credential(&mut store, a_id, &token_of(&a));
+        delete_with_credential(&mut store, a_id, &rat(&a), Some(1)).unwrap();
+        let read = read_with_credential(&mut store, a_id, &rat(&a));
         assert!(matches!(read, Err(Error::CredentialRejected)));
-        let again = delete_with_credential(&mut store, a_id, &token_of(&a), None);
+        let again = delete_with_credential(&mut store, a_id, &rat(&a), None);
         assert!(matches!(again, Err(Error::CredentialRejected)));
         ping(&mut store).unwrap();
     }
@@ -602,23 +600,10 @@ mod tests {
             max_clients: Some(1),
             secret_lifetime: Some(Duration::from_secs(3600)),
         };
-        let first = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &limits,
-            web(),
-            Registrar::Anonymous,
-        )
-        .unwrap();
+        let first = anonymous(&mut store, &limits).unwrap();
         let expires = first.information.client_secret_expires_at.unwrap();
         assert!((expires - time::now() - 3600).abs() <= 5, "{expires}");
-        let second = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &limits,
-            web(),
-            Registrar::Anonymous,
-        );
+        let second = anonymous(&mut store, &limits);
         assert!(matches!(second, Err(Error::Forbidden(_))), "{second:?}");
     }
 
@@ -627,28 +612,9 @@ mod tests {
         let (_dir, mut store) = store();
         let admin = admin(&mut store);
         let limits = Limits::default();
-        let a = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &limits,
-            web(),
-            Registrar::Anonymous,
-        )
-        .unwrap();
-        let b = register_dynamic(
-            &mut store,
-            &Policy::default(),
-            &limits,
-            web(),
-            Registrar::Anonymous,
-        )
-        .unwrap();
+        let a = anonymous(&mut store, &limits).unwrap();
+        let b = anonymous(&mut store, &limits).unwrap();
         let id = a.information.client_id.clone();
-        let rat = |d: &DynamicRegistration| {
-            Credential::RegistrationToken(Secret::new(
-                d.information.registration_access_token.clone().unwrap(),
-            ))
-        };
         let mut doc = web();
         doc.insert("client_name".into(), "renamed".into());
         let other = replace_with_credential(
