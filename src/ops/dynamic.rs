@@ -97,43 +97,79 @@ pub fn register_dynamic(
     metadata: MetadataDoc,
     registrar: Registrar<'_>,
 ) -> Result<DynamicRegistration> {
-    // Validation and minting (Argon2 for a chosen secret) are done before the write lock is
-    // taken; their outcome is reported only once the credential has been accepted.
-    let checked = prepare_registration(metadata, policy, limits, registrar);
-    store.write(|tx| {
-        let actor = match registrar {
-            Registrar::InitialAccessToken(presented) => {
-                let token_id = consume_initial_access_token(tx, presented, time::now())?
-                    .ok_or(Error::CredentialRejected)?;
-                Actor::http(&format!("iat:{token_id}"))
-            }
-            Registrar::Admin(name) => admin_actor(tx, name)?,
-            Registrar::Anonymous => Actor::http("anonymous"),
-        };
-        let (valid, minted, request) = checked?;
-        if let Some(max) = limits.max_clients {
-            if tx.count_clients()? >= max {
-                return Err(Error::Forbidden(format!(
-                    "the registry is full: it holds its maximum of {max} clients"
-                )));
-            }
-        }
-        let client_id = request
-            .client_id
-            .clone()
-            .unwrap_or_else(credentials::new_client_id);
-        let information = create(tx, &actor, &client_id, &valid, &request, minted)?;
-        Ok(DynamicRegistration {
-            information,
-            revision: revision_of(tx, &client_id)?,
-            actor,
-        })
-    })
+    let prepared = prepare_registration(metadata, policy, limits, registrar);
+    store.write(|tx| insert_registration(tx, limits, prepared, registrar))
+}
+
+/// A registration request checked and given its credentials, ready for
+/// [`insert_registration`]; or the reason it must be refused once the credential is accepted.
+pub struct PreparedRegistration(Result<Prepared>);
+
+// Hand-written so that no credential it holds can reach a log line.
+impl std::fmt::Debug for PreparedRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRegistration")
+            .finish_non_exhaustive()
+    }
 }
 
 type Prepared = (crate::registration::ValidMetadata, Minted, Register);
 
-fn prepare_registration(
+/// The part of [`register_dynamic`] that needs no database: validation and minting (Argon2
+/// for an admin-chosen secret), done before the write lock is taken. Its verdict is only
+/// reported once the credential has been accepted.
+#[must_use]
+pub fn prepare_registration(
+    metadata: MetadataDoc,
+    policy: &Policy,
+    limits: &Limits,
+    registrar: Registrar<'_>,
+) -> PreparedRegistration {
+    PreparedRegistration(prepare(metadata, policy, limits, registrar))
+}
+
+/// The part of [`register_dynamic`] inside its write transaction: the credential (consuming
+/// an initial access token), the prepared request's verdict, `limits.max_clients`, then the
+/// insert with its audit row.
+///
+/// # Errors
+/// As [`register_dynamic`].
+pub fn insert_registration(
+    tx: &Tx<'_>,
+    limits: &Limits,
+    prepared: PreparedRegistration,
+    registrar: Registrar<'_>,
+) -> Result<DynamicRegistration> {
+    let actor = match registrar {
+        Registrar::InitialAccessToken(presented) => {
+            let token_id = consume_initial_access_token(tx, presented, time::now())?
+                .ok_or(Error::CredentialRejected)?;
+            Actor::http(&format!("iat:{token_id}"))
+        }
+        Registrar::Admin(name) => admin_actor(tx, name)?,
+        Registrar::Anonymous => Actor::http("anonymous"),
+    };
+    let (valid, minted, request) = prepared.0?;
+    if let Some(max) = limits.max_clients {
+        if tx.count_clients()? >= max {
+            return Err(Error::Forbidden(format!(
+                "the registry is full: it holds its maximum of {max} clients"
+            )));
+        }
+    }
+    let client_id = request
+        .client_id
+        .clone()
+        .unwrap_or_else(credentials::new_client_id);
+    let information = create(tx, &actor, &client_id, &valid, &request, minted)?;
+    Ok(DynamicRegistration {
+        information,
+        revision: revision_of(tx, &client_id)?,
+        actor,
+    })
+}
+
+fn prepare(
     mut metadata: MetadataDoc,
     policy: &Policy,
     limits: &Limits,
@@ -218,9 +254,15 @@ fn revision_of(tx: &Tx<'_>, client_id: &str) -> Result<i64> {
         .revision)
 }
 
+/// How stale a client's `last_used_at` may be before a read with its registration access
+/// token records the use again. Reads are the hot path of the API; writing on every one
+/// would make each a durable commit. `--unused-for` periods are days, so a minute's
+/// resolution loses nothing.
+pub const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
 /// Check `credential` for `client_id` inside the caller's transaction and load the client,
-/// checked against `if_revision`. A registration access token opens only its own client and
-/// records `last_used_at`. An unknown client is the same answer as a wrong token.
+/// checked against `if_revision`. A registration access token opens only its own client. An
+/// unknown client is the same answer as a wrong token.
 fn authorize(
     tx: &Tx<'_>,
     client_id: &str,
@@ -235,7 +277,6 @@ fn authorize(
             if !accepted {
                 return Err(Error::CredentialRejected);
             }
-            tx.touch_last_used(client_id, time::now())?;
             Actor::http(client_id)
         }
         Credential::Admin(name) => admin_actor(tx, name)?,
@@ -247,24 +288,112 @@ fn authorize(
     Ok((client, actor))
 }
 
-/// Read a client (RFC 7592 §2.1) with its registration access token or as an admin.
+/// [`authorize`] for a change: a registration access token's use is recorded with it.
+fn authorize_change(
+    tx: &Tx<'_>,
+    client_id: &str,
+    credential: &Credential,
+    if_revision: Option<i64>,
+) -> Result<(Client, Actor)> {
+    let authorized = authorize(tx, client_id, credential, if_revision)?;
+    if let Credential::RegistrationToken(_) = credential {
+        tx.touch_last_used(client_id, time::now())?;
+    }
+    Ok(authorized)
+}
+
+/// A use of a registration access token that a read found due for recording
+/// ([`LAST_USED_RESOLUTION_SECS`]); [`UseToRecord::record`] writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseToRecord {
+    client_id: String,
+    at: i64,
+}
+
+impl UseToRecord {
+    /// Record the use in `tx`.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub fn record(&self, tx: &Tx<'_>) -> Result<()> {
+        Ok(tx.touch_last_used(&self.client_id, self.at)?)
+    }
+}
+
+/// Read a client (RFC 7592 §2.1) with its registration access token or as an admin, in a
+/// read transaction; also says whether the token's use is due to be recorded.
 ///
 /// # Errors
 /// [`Error::CredentialRejected`] for an unknown client or a wrong credential; storage
 /// failures.
+pub fn read_client(
+    store: &mut Store,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<(DynamicRegistration, Option<UseToRecord>)> {
+    store.read(|tx| {
+        let (client, actor) = authorize(tx, client_id, credential, None)?;
+        let now = time::now();
+        let due = matches!(credential, Credential::RegistrationToken(_))
+            && client
+                .last_used_at
+                .is_none_or(|at| now - at >= LAST_USED_RESOLUTION_SECS || at > now);
+        let record = due.then(|| UseToRecord {
+            client_id: client_id.to_owned(),
+            at: now,
+        });
+        Ok((
+            DynamicRegistration {
+                information: client.information(),
+                revision: client.revision,
+                actor,
+            },
+            record,
+        ))
+    })
+}
+
+/// [`read_client`], recording the token's use when it is due.
+///
+/// # Errors
+/// As [`read_client`].
 pub fn read_with_credential(
     store: &mut Store,
     client_id: &str,
     credential: &Credential,
 ) -> Result<DynamicRegistration> {
-    store.write(|tx| {
-        let (client, actor) = authorize(tx, client_id, credential, None)?;
-        Ok(DynamicRegistration {
-            information: client.information(),
-            revision: client.revision,
-            actor,
-        })
-    })
+    let (read, record) = read_client(store, client_id, credential)?;
+    if let Some(record) = record {
+        store.write(|tx| record.record(tx))?;
+    }
+    Ok(read)
+}
+
+/// A replacement document (RFC 7592 §2.2) checked against `policy`, ready for
+/// [`replace_in`]; or the reason it must be refused once the credential is accepted.
+pub struct PreparedReplacement(Result<(MetadataDoc, Vec<String>)>);
+
+// Hand-written: it may hold a presented client secret.
+impl std::fmt::Debug for PreparedReplacement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedReplacement")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of [`replace_with_credential`] that needs no database.
+#[must_use]
+pub fn prepare_replacement(
+    document: &MetadataDoc,
+    client_id: &str,
+    policy: &Policy,
+) -> PreparedReplacement {
+    PreparedReplacement(
+        replacement_document(document, client_id).and_then(|(doc, presented)| {
+            validate(&doc, policy)?;
+            Ok((doc, presented))
+        }),
+    )
 }
 
 /// Replace a client's document (RFC 7592 §2.2), checking the credential, `if_revision`, a
@@ -285,21 +414,42 @@ pub fn replace_with_credential(
     document: &MetadataDoc,
     if_revision: Option<i64>,
 ) -> Result<DynamicRegistration> {
-    let prepared = replacement_document(document, client_id).and_then(|(doc, presented)| {
-        validate(&doc, policy)?;
-        Ok((doc, presented))
-    });
+    let prepared = prepare_replacement(document, client_id, policy);
     store.write(|tx| {
-        let (client, actor) = authorize(tx, client_id, credential, if_revision)?;
-        let (doc, presented) = prepared?;
-        check_current_secret(tx, &client, &presented)?;
-        let information =
-            change_metadata_issuing(tx, &actor, policy, &client, &doc, limits.secret_lifetime)?;
-        Ok(DynamicRegistration {
-            information,
-            revision: revision_of(tx, client_id)?,
-            actor,
-        })
+        replace_in(
+            tx,
+            policy,
+            limits,
+            client_id,
+            credential,
+            prepared,
+            if_revision,
+        )
+    })
+}
+
+/// [`replace_with_credential`] inside the caller's write transaction.
+///
+/// # Errors
+/// As [`replace_with_credential`].
+pub fn replace_in(
+    tx: &Tx<'_>,
+    policy: &Policy,
+    limits: &Limits,
+    client_id: &str,
+    credential: &Credential,
+    prepared: PreparedReplacement,
+    if_revision: Option<i64>,
+) -> Result<DynamicRegistration> {
+    let (client, actor) = authorize_change(tx, client_id, credential, if_revision)?;
+    let (doc, presented) = prepared.0?;
+    check_current_secret(tx, &client, &presented)?;
+    let information =
+        change_metadata_issuing(tx, &actor, policy, &client, &doc, limits.secret_lifetime)?;
+    Ok(DynamicRegistration {
+        information,
+        revision: revision_of(tx, client_id)?,
+        actor,
     })
 }
 
@@ -314,18 +464,29 @@ pub fn rotate_secret_with_credential(
     client_id: &str,
     credential: &Credential,
 ) -> Result<DynamicRegistration> {
+    store.write(|tx| rotate_secret_in(tx, limits, client_id, credential))
+}
+
+/// [`rotate_secret_with_credential`] inside the caller's write transaction.
+///
+/// # Errors
+/// As [`rotate_secret_with_credential`].
+pub fn rotate_secret_in(
+    tx: &Tx<'_>,
+    limits: &Limits,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<DynamicRegistration> {
     let options = RotateSecret {
         grace: None,
         expires_in: limits.secret_lifetime,
     };
-    store.write(|tx| {
-        let (client, actor) = authorize(tx, client_id, credential, None)?;
-        let information = rotate_secret_of(tx, &actor, &client, &options)?;
-        Ok(DynamicRegistration {
-            information,
-            revision: revision_of(tx, client_id)?,
-            actor,
-        })
+    let (client, actor) = authorize_change(tx, client_id, credential, None)?;
+    let information = rotate_secret_of(tx, &actor, &client, &options)?;
+    Ok(DynamicRegistration {
+        information,
+        revision: revision_of(tx, client_id)?,
+        actor,
     })
 }
 
@@ -339,14 +500,24 @@ pub fn rotate_token_with_credential(
     client_id: &str,
     credential: &Credential,
 ) -> Result<DynamicRegistration> {
-    store.write(|tx| {
-        let (client, actor) = authorize(tx, client_id, credential, None)?;
-        let information = rotate_token_of(tx, &actor, &client)?;
-        Ok(DynamicRegistration {
-            information,
-            revision: revision_of(tx, client_id)?,
-            actor,
-        })
+    store.write(|tx| rotate_token_in(tx, client_id, credential))
+}
+
+/// [`rotate_token_with_credential`] inside the caller's write transaction.
+///
+/// # Errors
+/// As [`rotate_token_with_credential`].
+pub fn rotate_token_in(
+    tx: &Tx<'_>,
+    client_id: &str,
+    credential: &Credential,
+) -> Result<DynamicRegistration> {
+    let (client, actor) = authorize_change(tx, client_id, credential, None)?;
+    let information = rotate_token_of(tx, &actor, &client)?;
+    Ok(DynamicRegistration {
+        information,
+        revision: revision_of(tx, client_id)?,
+        actor,
     })
 }
 
@@ -362,20 +533,31 @@ pub fn delete_with_credential(
     credential: &Credential,
     if_revision: Option<i64>,
 ) -> Result<()> {
-    store.write(|tx| {
-        let (_, actor) = authorize(tx, client_id, credential, if_revision)?;
-        if !tx.delete_client(client_id)? {
-            return Err(Error::CredentialRejected);
-        }
-        record(
-            tx,
-            &actor,
-            "delete",
-            client_id,
-            time::now(),
-            json!({ "via": "http" }),
-        )
-    })
+    store.write(|tx| delete_in(tx, client_id, credential, if_revision))
+}
+
+/// [`delete_with_credential`] inside the caller's write transaction.
+///
+/// # Errors
+/// As [`delete_with_credential`].
+pub fn delete_in(
+    tx: &Tx<'_>,
+    client_id: &str,
+    credential: &Credential,
+    if_revision: Option<i64>,
+) -> Result<()> {
+    let (_, actor) = authorize(tx, client_id, credential, if_revision)?;
+    if !tx.delete_client(client_id)? {
+        return Err(Error::CredentialRejected);
+    }
+    record(
+        tx,
+        &actor,
+        "delete",
+        client_id,
+        time::now(),
+        json!({ "via": "http" }),
+    )
 }
 
 /// Whether the database answers a query: the server's health check.

@@ -14,6 +14,7 @@ mod error;
 mod limit;
 mod register;
 mod state;
+mod writer;
 
 use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
 pub use error::ApiError;

@@ -10,8 +10,8 @@ use super::auth::{Auth, ClientIp, Credential};
 use super::error::ApiError;
 use super::{blocking, AppState};
 use crate::ops;
-use crate::ops::Store;
 use crate::registration::{parse_document, ClientInformation, MetadataDoc};
+use crate::store::Tx;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -73,17 +73,27 @@ pub(super) async fn register(
             .map_err(ApiError::TooManyRequests)?;
     }
     let MetadataBody(metadata) = body?;
-    let policy = state.policy.clone();
+    let prepared = if let Some(Credential::Admin(_)) = &credential {
+        // An admin may choose a secret, which is hashed with Argon2: off the async threads.
+        let (policy, limits) = (state.policy.clone(), state.limits.clone());
+        tokio::task::spawn_blocking(move || {
+            let admin = ops::Registrar::Admin("");
+            ops::prepare_registration(metadata, &policy, &limits, admin)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
+    } else {
+        let registrar = registrar_of(credential.as_ref());
+        ops::prepare_registration(metadata, &state.policy, &state.limits, registrar)
+    };
     let limits = state.limits.clone();
-    let done = blocking(&state, move |store| {
-        let registrar = match &credential {
-            None => ops::Registrar::Anonymous,
-            Some(Credential::Bearer(token)) => ops::Registrar::InitialAccessToken(token.expose()),
-            Some(Credential::Admin(name)) => ops::Registrar::Admin(name),
-        };
-        ops::register_dynamic(store, &policy, &limits, metadata, registrar)
-    })
-    .await?;
+    let done = state
+        .writer
+        .write(move |tx| {
+            let registrar = registrar_of(credential.as_ref());
+            ops::insert_registration(tx, &limits, prepared, registrar)
+        })
+        .await?;
     let mut information = done.information;
     tracing::info!(
         client_id = %information.client_id,
@@ -97,6 +107,14 @@ pub(super) async fn register(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+fn registrar_of(credential: Option<&Credential>) -> ops::Registrar<'_> {
+    match credential {
+        None => ops::Registrar::Anonymous,
+        Some(Credential::Bearer(token)) => ops::Registrar::InitialAccessToken(token.expose()),
+        Some(Credential::Admin(name)) => ops::Registrar::Admin(name),
+    }
 }
 
 /// `GET /register?client_name=NAME`: an admin's lookup by exact name (WSO2-style).
@@ -198,10 +216,10 @@ fn managed_response(
     client_response(StatusCode::OK, &information, done.revision)
 }
 
-/// One management operation on the client named in the path, with the request's credential
-/// (and `If-Match`, when `headers` are given), on a blocking thread; the answer is §4 with
-/// the registration access token echoed when the request was made with it. Checks run in
-/// this order: client path, credential, `If-Match`.
+/// One change to the client named in the path, with the request's credential (and
+/// `If-Match`, when `headers` are given), made by the writer in its next group commit; the
+/// answer is §4 with the registration access token echoed when the request was made with it.
+/// Checks run in this order: client path, credential, `If-Match`.
 async fn manage<F>(
     state: &AppState,
     credential: Option<Credential>,
@@ -212,7 +230,7 @@ async fn manage<F>(
 ) -> Result<Response, ApiError>
 where
     F: FnOnce(
-            &mut Store,
+            &Tx<'_>,
             &str,
             &ops::Credential,
             Option<i64>,
@@ -226,11 +244,13 @@ where
         Some(headers) => if_match(headers)?,
         None => None,
     };
-    let (done, credential) = blocking(state, move |store| {
-        let done = operation(store, &client_id, &credential, expected)?;
-        Ok((done, credential))
-    })
-    .await?;
+    let (done, credential) = state
+        .writer
+        .write(move |tx| {
+            let done = operation(tx, &client_id, &credential, expected)?;
+            Ok((done, credential))
+        })
+        .await?;
     if let Some(event) = event {
         tracing::info!(
             client_id = %done.information.client_id,
@@ -248,15 +268,20 @@ pub(super) async fn read(
     Auth(credential): Auth,
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    manage(
-        &state,
-        credential,
-        client_id,
-        None,
-        None,
-        |store, id, credential, _| ops::read_with_credential(store, id, credential),
-    )
-    .await
+    let client_id = client_id_of(client_id)?;
+    let credential = required(credential)?.for_client();
+    let (done, use_to_record, credential) = blocking(&state, move |store| {
+        let (done, use_to_record) = ops::read_client(store, &client_id, &credential)?;
+        Ok((done, use_to_record, credential))
+    })
+    .await?;
+    if let Some(use_to_record) = use_to_record {
+        state
+            .writer
+            .write(move |tx| use_to_record.record(tx))
+            .await?;
+    }
+    Ok(managed_response(&state, &credential, done))
 }
 
 /// `PUT /register/{client_id}`: full replacement (RFC 7592 §2.2).
@@ -270,16 +295,18 @@ pub(super) async fn replace(
 ) -> Result<Response, ApiError> {
     let policy = state.policy.clone();
     let limits = state.limits.clone();
+    // The document is checked before the credential only in effect: its verdict is
+    // reported once the credential has been accepted.
+    let path_id = client_id.as_ref().map_or("", |Path(id)| id.as_str());
+    let prepared = ops::prepare_replacement(&document, path_id, &policy);
     manage(
         &state,
         credential,
         client_id,
         Some(&headers),
         Some("client replaced"),
-        move |store, id, credential, expected| {
-            ops::replace_with_credential(
-                store, &policy, &limits, id, credential, &document, expected,
-            )
+        move |tx, id, credential, expected| {
+            ops::replace_in(tx, &policy, &limits, id, credential, prepared, expected)
         },
     )
     .await
@@ -299,9 +326,7 @@ pub(super) async fn rotate_secret(
         client_id,
         None,
         Some("secret rotated"),
-        move |store, id, credential, _| {
-            ops::rotate_secret_with_credential(store, &limits, id, credential)
-        },
+        move |tx, id, credential, _| ops::rotate_secret_in(tx, &limits, id, credential),
     )
     .await
 }
@@ -320,7 +345,7 @@ pub(super) async fn rotate_token(
         client_id,
         None,
         Some("registration token rotated"),
-        |store, id, credential, _| ops::rotate_token_with_credential(store, id, credential),
+        |tx, id, credential, _| ops::rotate_token_in(tx, id, credential),
     )
     .await
 }
@@ -337,10 +362,10 @@ pub(super) async fn delete(
     let credential = required(credential)?.for_client();
     let expected = if_match(&headers)?;
     let deleted = client_id.clone();
-    blocking(&state, move |store| {
-        ops::delete_with_credential(store, &client_id, &credential, expected)
-    })
-    .await?;
+    state
+        .writer
+        .write(move |tx| ops::delete_in(tx, &client_id, &credential, expected))
+        .await?;
     tracing::info!(client_id = %deleted, "client deleted");
     Ok((StatusCode::NO_CONTENT, no_store()).into_response())
 }

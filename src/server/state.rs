@@ -4,6 +4,7 @@
 //! slash), so every URL the server prints is formed the same way.
 
 use super::limit::{RateLimit, RateLimiter};
+use super::writer::Writer;
 use crate::ops::Limits;
 use crate::registration::Policy;
 use serde_json::{Map, Value};
@@ -31,6 +32,8 @@ pub struct AppState {
     /// The real authorization server's metadata (`--as-metadata`), under which the discovery
     /// document is merged; empty when not given.
     pub as_metadata: Arc<Map<String, Value>>,
+    /// The thread that makes every change, in group commits.
+    pub(super) writer: Arc<Writer>,
 }
 
 impl AppState {
@@ -48,8 +51,10 @@ impl AppState {
     ) -> Result<AppState, String> {
         let issuer = parse_issuer(issuer)?;
         let prefix = parse_prefix(prefix)?;
+        let db = Arc::new(db);
         Ok(AppState {
-            db: Arc::new(db),
+            writer: Arc::new(Writer::start(db.clone())),
+            db,
             issuer: issuer.into(),
             prefix: prefix.into(),
             open_registration,

@@ -281,6 +281,38 @@ impl Store {
         Ok(value)
     }
 
+    /// Run `count` jobs in one write transaction, each inside its own savepoint, and commit
+    /// them together: one `fsync` for all of them (group commit). `job(tx, i)` runs the
+    /// `i`-th job and says whether it succeeded; a failed job's changes are rolled back to its
+    /// savepoint and the others are unaffected. Nothing is durable until this returns `Ok`.
+    ///
+    /// # Errors
+    /// A storage failure taking the lock, in a savepoint, or committing; the whole group is
+    /// then rolled back, whatever the jobs reported.
+    pub fn write_batch(
+        &mut self,
+        count: usize,
+        mut job: impl FnMut(&Tx<'_>, usize) -> bool,
+    ) -> Result<(), StoreError> {
+        {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = Tx { tx };
+            for index in 0..count {
+                tx.tx.execute_batch("SAVEPOINT job")?;
+                if job(&tx, index) {
+                    tx.tx.execute_batch("RELEASE job")?;
+                } else {
+                    tx.tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
+                }
+            }
+            tx.tx.commit()?;
+        }
+        self.checkpoint_if_large();
+        Ok(())
+    }
+
     /// Let the WAL grow to `bytes` before a writer checkpoints it. Long runs of many write
     /// transactions on one connection (prune) raise it: this connection keeps SQLite's record
     /// of what was checkpointed, and each checkpoint then copies many transactions' pages at

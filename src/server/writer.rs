@@ -1,0 +1,210 @@
+//! The server's one writer: every change runs on a dedicated thread with its own connection,
+//! and the changes that arrive while a commit is being made to disk are committed together
+//! (group commit).
+//!
+//! A durable SQLite commit costs an `fsync`, and the write lock lets one commit happen at a
+//! time, so one commit per request caps registrations at the disk's fsync rate however many
+//! threads wait. Here each request's change runs in its own savepoint of a shared transaction
+//! ([`Store::write_batch`]): a change that fails is rolled back alone, and every request
+//! learns its outcome only after the one commit that made the whole group durable — a `201`
+//! still means the registration is on disk. Batches form by themselves: while one is being
+//! committed, the next requests queue up, and the writer takes all of them at once.
+
+use super::error::ApiError;
+use crate::ops::Store;
+use crate::store::{StoreError, Tx};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// The most changes committed in one transaction; bounds how long one commit holds the
+/// database's write lock against CLI processes and prune.
+const MAX_BATCH: usize = 256;
+
+/// WAL size past which the writer folds the WAL back into the database. Larger than a CLI
+/// process's budget: group commits write many pages at once, and this connection stays open,
+/// so SQLite keeps track of what was already copied.
+const WAL_BUDGET_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Called once the group's commit is over, with its failure if it failed.
+type Finish = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+/// One request's change: runs in its savepoint, says whether it succeeded, and hands back
+/// what delivers its answer after the commit.
+type Job = Box<dyn FnOnce(&Tx<'_>) -> (bool, Finish) + Send>;
+
+/// A handle on the writer thread; cloning the state shares it.
+#[derive(Debug)]
+pub(super) struct Writer {
+    jobs: Sender<Job>,
+}
+
+impl Writer {
+    /// Start the writer thread for the database `db`. It opens its connection on the first
+    /// change and ends when every handle is dropped.
+    pub(super) fn start(db: Arc<PathBuf>) -> Writer {
+        let (jobs, queue) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("dcrctl-writer".into())
+            .spawn(move || run(&db, &queue));
+        if let Err(error) = spawned {
+            // Every change then fails with a 500; reads keep working.
+            tracing::error!(%error, "cannot start the database writer thread");
+        }
+        Writer { jobs }
+    }
+
+    /// Run `work` in the next group commit and return its outcome once the group is durable.
+    /// A panic in `work` is that request's `500` and rolls back only its own changes.
+    pub(super) async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Tx<'_>) -> crate::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (job, answer) = job(work);
+        self.jobs
+            .send(job)
+            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| ApiError::Internal("the database writer dropped a change".into()))?
+    }
+}
+
+/// `work` as a job for the writer, and where its outcome will arrive.
+fn job<T: Send + 'static>(
+    work: impl FnOnce(&Tx<'_>) -> crate::Result<T> + Send + 'static,
+) -> (Job, oneshot::Receiver<Result<T, ApiError>>) {
+    let (reply, answer) = oneshot::channel();
+    let job: Job = Box::new(move |tx| {
+        let outcome = match catch_unwind(AssertUnwindSafe(|| work(tx))) {
+            Ok(outcome) => outcome.map_err(ApiError::from),
+            Err(_) => Err(ApiError::Internal("a change panicked".into())),
+        };
+        let succeeded = outcome.is_ok();
+        let finish: Finish = Box::new(move |failure| {
+            let outcome = match failure {
+                Some(error) if succeeded => {
+                    Err(ApiError::Internal(format!("group commit failed: {error}")))
+                }
+                _ => outcome,
+            };
+            // The caller may have gone (a timed-out request); its change stands.
+            let _ = reply.send(outcome);
+        });
+        (succeeded, finish)
+    });
+    (job, answer)
+}
+
+/// The writer thread: take every change that is waiting (at least one), run them in one
+/// transaction, commit, answer them all.
+fn run(db: &Path, queue: &Receiver<Job>) {
+    let mut store: Option<Store> = None;
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![Some(first)];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(Some(job)),
+                Err(_) => break,
+            }
+        }
+        let store = match &mut store {
+            Some(store) => store,
+            None => match Store::open(db) {
+                Ok(mut opened) => {
+                    opened.set_wal_budget(WAL_BUDGET_BYTES);
+                    store.insert(opened)
+                }
+                Err(error) => {
+                    // Dropping the batch answers each of its requests with a 500.
+                    tracing::error!(%error, "the database writer cannot open the database");
+                    continue;
+                }
+            },
+        };
+        let count = batch.len();
+        let mut finishers = Vec::with_capacity(count);
+        let committed = store.write_batch(count, |tx, index| {
+            let Some(job) = batch[index].take() else {
+                return false;
+            };
+            let (succeeded, finish) = job(tx);
+            finishers.push(finish);
+            succeeded
+        });
+        if let Err(error) = &committed {
+            tracing::error!(%error, changes = finishers.len(), "group commit failed");
+        }
+        for finish in finishers {
+            finish(committed.as_ref().err());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{self, Limits, Registrar};
+    use crate::registration::{parse_document, Policy};
+
+    fn registration(tx: &Tx<'_>) -> crate::Result<String> {
+        let document = parse_document(br#"{"redirect_uris":["https://app.example.com/cb"]}"#)?;
+        let limits = Limits::default();
+        let prepared =
+            ops::prepare_registration(document, &Policy::default(), &limits, Registrar::Anonymous);
+        let done = ops::insert_registration(tx, &limits, prepared, Registrar::Anonymous)?;
+        Ok(done.information.client_id)
+    }
+
+    #[test]
+    fn a_failed_or_panicking_change_is_rolled_back_alone_and_the_rest_commit_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("clients.db");
+        let (sender, queue) = mpsc::channel();
+        let mut answers = Vec::new();
+        let (first, answer) = job(registration);
+        sender.send(first).unwrap();
+        answers.push(answer);
+        let (failing, failed) = job(|tx| {
+            registration(tx)?;
+            Err::<String, _>(crate::Error::Forbidden("refused after writing".into()))
+        });
+        sender.send(failing).unwrap();
+        let (panicking, panicked) = job(|tx| -> crate::Result<String> {
+            registration(tx)?;
+            panic!("a bug in one request");
+        });
+        sender.send(panicking).unwrap();
+        let (last, answer) = job(registration);
+        sender.send(last).unwrap();
+        answers.push(answer);
+        drop(sender);
+
+        // Everything was queued before the writer ran: one batch, one commit.
+        run(&db, &queue);
+
+        let mut committed: Vec<String> = answers
+            .into_iter()
+            .map(|mut answer| answer.try_recv().unwrap().unwrap())
+            .collect();
+        assert!(matches!(
+            failed.blocking_recv().unwrap(),
+            Err(ApiError::Core(crate::Error::Forbidden(_)))
+        ));
+        assert!(matches!(
+            panicked.blocking_recv().unwrap(),
+            Err(ApiError::Internal(_))
+        ));
+        let mut store = Store::open(&db).unwrap();
+        let mut stored = Vec::new();
+        ops::list(&mut store, &ops::ListFilter::default(), |client| {
+            stored.push(client.client_id.to_owned());
+            Ok(())
+        })
+        .unwrap();
+        committed.sort();
+        stored.sort();
+        assert_eq!(stored, committed);
+    }
+}
