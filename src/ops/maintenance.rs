@@ -2,9 +2,10 @@
 //! (`db check`, `db backup`).
 //!
 //! `prune` finds candidates [`PRUNE_BATCH`] at a time with one forward walk by rowid (each
-//! client read once, constant memory) and deletes them in write transactions of at most
-//! 50 ms, each with its audit rows, so a running server or another CLI call never waits long
-//! for the lock. Readers are never blocked at all (WAL).
+//! client read once, constant memory) and deletes them in write transactions sized to take
+//! about 40 ms, each one statement plus one audit row for all its clients, so a running
+//! server or another CLI call never waits long for the lock. Readers are never blocked at
+//! all (WAL).
 
 use super::Store;
 use crate::model::Event;
@@ -19,9 +20,13 @@ pub use crate::store::{EventFilter, IntegrityReport, PruneCriteria, PruneReason}
 /// Candidates found per read of the forward walk.
 pub const PRUNE_BATCH: usize = 2000;
 
-/// A prune transaction stops deleting after this long, so together with its commit it holds
-/// the write lock for well under the ~100 ms a concurrent writer may wait.
-const PRUNE_BATCH_TIME: Duration = Duration::from_millis(50);
+/// What a prune transaction aims to take, so together with its commit it holds the write
+/// lock for well under the ~100 ms a concurrent writer may wait. Transactions are sized by
+/// how long the last one took ([`next_chunk`]).
+const PRUNE_BATCH_TIME: Duration = Duration::from_millis(40);
+
+/// The first and smallest delete transaction, in clients.
+const MIN_CHUNK: usize = 32;
 
 /// How far the WAL may grow during a prune before it is checkpointed (see
 /// [`Store::set_wal_budget`]).
@@ -75,11 +80,16 @@ pub fn prune(
     let mut pruned = Pruned::default();
     let now = time::now();
     if prunes_clients {
+        // A prune batch lost in a crash is redone by the next run, so batches commit
+        // without an fsync each, and one fsync at the end makes them all durable.
         store.set_wal_budget(PRUNE_WAL_BUDGET);
+        store.defer_durability()?;
         let result = prune_clients(store, actor, request, now, &mut pruned, progress);
+        let durable = store.make_durable();
         store.set_wal_budget(Store::DEFAULT_WAL_BUDGET);
         store.checkpoint_if_large();
         result?;
+        durable?;
     }
     pruned.initial_access_tokens = if request.dry_run {
         store.read(|tx| Ok::<_, Error>(tx.count_dead_initial_access_tokens(now)?))?
@@ -103,9 +113,10 @@ pub fn prune(
         pruned.events = if request.dry_run {
             store.read(|tx| Ok::<_, Error>(tx.count_events_before(before)?))?
         } else {
-            drain(store, |tx| {
+            let mut total = 0;
+            while let Some(deleted) = store.write(|tx| {
                 let deleted = tx.delete_events_before(before, PRUNE_BATCH * 10)?;
-                if deleted > 0 {
+                if let Some(deleted) = deleted {
                     audit(
                         tx,
                         actor,
@@ -115,8 +126,11 @@ pub fn prune(
                         json!({ "deleted": deleted, "before": before }),
                     )?;
                 }
-                Ok(deleted)
-            })?
+                Ok::<_, Error>(deleted)
+            })? {
+                total += deleted;
+            }
+            total
         };
     }
     Ok(pruned)
@@ -133,6 +147,7 @@ fn prune_clients(
 ) -> Result<()> {
     let criteria = &request.criteria;
     let mut after = 0;
+    let mut chunk = MIN_CHUNK;
     loop {
         // One forward walk: each read continues where the last one stopped, so the table is
         // scanned once however the candidates are spread.
@@ -150,41 +165,37 @@ fn prune_clients(
                 .extend(found.into_iter().map(|c| (c.client_id, c.reason)));
             continue;
         }
-        let mut pending = found.as_slice();
+        let rowids: Vec<i64> = found.iter().map(|candidate| candidate.rowid).collect();
+        let mut pending = rowids.as_slice();
         while !pending.is_empty() {
-            let (handled, deleted) = store.write(|tx| {
-                // Give the write lock back after PRUNE_BATCH_TIME; the rest waits for the next
-                // transaction.
-                let started = Instant::now();
-                let mut handled = 0;
-                let mut deleted = Vec::new();
-                for candidate in pending {
-                    handled += 1;
-                    if tx.delete_client_if_prunable(&candidate.client_id, criteria)? {
-                        audit(
-                            tx,
-                            actor,
-                            "prune",
-                            Some(&candidate.client_id),
-                            now,
-                            json!({ "reason": candidate.reason.as_str() }),
-                        )?;
-                        deleted.push(candidate.reason);
-                    }
-                    if started.elapsed() >= PRUNE_BATCH_TIME {
-                        break;
-                    }
-                }
-                Ok::<_, Error>((handled, deleted))
+            let take = chunk.min(pending.len());
+            let started = Instant::now();
+            let deleted = store.write(|tx| {
+                Ok::<_, Error>(tx.delete_prunable(
+                    &pending[..take],
+                    criteria,
+                    actor.as_str(),
+                    now,
+                )?)
             })?;
-            pending = &pending[handled..];
-            for reason in &deleted {
+            chunk = next_chunk(take, started.elapsed());
+            pending = &pending[take..];
+            for (_, reason) in &deleted {
                 count(pruned, *reason);
             }
             progress(deleted.len() as u64);
         }
     }
     Ok(())
+}
+
+/// The size of the next delete transaction, from how long the last one (of `size` clients)
+/// took: aimed at [`PRUNE_BATCH_TIME`], growing at most fourfold at a time so one slow
+/// moment (a cold cache, a checkpoint) does not overshoot.
+fn next_chunk(size: usize, took: Duration) -> usize {
+    let took = took.as_secs_f64().max(1e-4);
+    let aimed = size as f64 * PRUNE_BATCH_TIME.as_secs_f64() / took;
+    (aimed.min(size as f64 * 4.0) as usize).clamp(MIN_CHUNK, PRUNE_BATCH)
 }
 
 fn count(pruned: &mut Pruned, reason: PruneReason) {

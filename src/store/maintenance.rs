@@ -4,6 +4,7 @@
 //! short write transactions whose DELETE re-checks the criteria, so a concurrent writer never
 //! waits long and a client renewed after it was seen is spared.
 
+use super::audit::{prune_events, PRUNE_ACTION};
 use super::{Store, StoreError, Tx};
 use crate::model::Event;
 use rusqlite::params;
@@ -78,6 +79,10 @@ impl IntegrityReport {
     }
 }
 
+/// How many events a stored audit row holds; `?3` is [`PRUNE_ACTION`].
+const EVENTS_IN_ROW: &str = "CASE WHEN client_id IS NULL AND action = ?3 \
+     THEN max(1, (SELECT count(*) FROM json_each(details, '$.clients'))) ELSE 1 END";
+
 const PRUNE_WHERE: &str =
     "((?2 IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?2) \
      OR (?3 IS NOT NULL AND coalesce(c.last_used_at, c.client_id_issued_at) <= ?3 \
@@ -122,21 +127,51 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Delete the client when it still matches `criteria`, as it may have been renewed or used
-    /// since it was found. Returns whether it was deleted.
-    pub(crate) fn delete_client_if_prunable(
+    /// Delete those of the clients with `rowids` that still match `criteria` (they may have
+    /// been renewed or used since they were found), with one audit entry for all of them.
+    /// Returns the deleted clients and why each was pruned.
+    pub(crate) fn delete_prunable(
         &self,
-        client_id: &str,
+        rowids: &[i64],
         criteria: &PruneCriteria,
-    ) -> Result<bool, StoreError> {
-        let sql = format!("DELETE FROM clients AS c WHERE c.client_id = ?1 AND {PRUNE_WHERE}");
-        let deleted = self.tx.prepare_cached(&sql)?.execute(params![
-            client_id,
-            criteria.expired_before,
-            criteria.unused_since,
-            criteria.include_provisioned
-        ])?;
-        Ok(deleted > 0)
+        actor: &str,
+        at: i64,
+    ) -> Result<Vec<(String, PruneReason)>, StoreError> {
+        // One statement for the whole batch: the rows are reached by rowid, in table order.
+        let sql = format!(
+            "DELETE FROM clients AS c WHERE c.rowid IN (SELECT value FROM json_each(?5)) \
+             AND {PRUNE_WHERE} RETURNING client_id, \
+             (?2 IS NOT NULL AND client_secret_expires_at > 0 AND client_secret_expires_at <= ?2)"
+        );
+        let rowids = serde_json::to_string(rowids)
+            .map_err(|e| StoreError::Backend(format!("rowid list: {e}")))?;
+        let mut statement = self.tx.prepare_cached(&sql)?;
+        let deleted = statement
+            .query_map(
+                params![
+                    rusqlite::types::Null,
+                    criteria.expired_before,
+                    criteria.unused_since,
+                    criteria.include_provisioned,
+                    rowids
+                ],
+                |row| {
+                    let expired: bool = row.get(1)?;
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        if expired {
+                            PruneReason::Expired
+                        } else {
+                            PruneReason::Unused
+                        },
+                    ))
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if !deleted.is_empty() {
+            self.append_prune_event(at, actor, &deleted)?;
+        }
+        Ok(deleted)
     }
 
     /// Delete up to `limit` initial access tokens that can never be used again: expired,
@@ -167,26 +202,37 @@ impl Tx<'_> {
         )?)
     }
 
-    /// Delete up to `limit` audit entries older than `before`. Returns how many.
+    /// Delete up to `limit` stored audit rows older than `before`. Returns how many events
+    /// they held (a prune row holds one per client it names), or `None` when there were no
+    /// rows left to delete.
     pub(crate) fn delete_events_before(
         &self,
         before: i64,
         limit: usize,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<Option<u64>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        Ok(self
+        let sql = format!(
+            "DELETE FROM events WHERE event_id IN (SELECT event_id FROM events WHERE at < ?1 LIMIT ?2) \
+             RETURNING {EVENTS_IN_ROW}"
+        );
+        let weights = self
             .tx
-            .prepare_cached(
-                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM events WHERE at < ?1 LIMIT ?2)",
-            )?
-            .execute(params![before, limit])?)
+            .prepare_cached(&sql)?
+            .query_map(params![before, limit, PRUNE_ACTION], |row| {
+                row.get::<_, i64>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if weights.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(weights.into_iter().map(|n| n.unsigned_abs()).sum()))
     }
 
-    /// How many audit entries are older than `before`.
+    /// How many audit events are older than `before`.
     pub(crate) fn count_events_before(&self, before: i64) -> Result<u64, StoreError> {
         Ok(self.tx.query_row(
-            "SELECT count(*) FROM events WHERE at < ?1",
-            [before],
+            &format!("SELECT coalesce(sum({EVENTS_IN_ROW}), 0) FROM events WHERE at < ?1"),
+            params![before, rusqlite::types::Null, PRUNE_ACTION],
             |row| row.get(0),
         )?)
     }
@@ -200,17 +246,23 @@ impl Tx<'_> {
         let limit = filter
             .limit
             .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        // A prune row names many clients (see `audit`): it is found by the clients it names and
+        // counts as one event per client, so the LIMIT in SQL bounds rows, not events.
         let mut statement = self
             .tx
             .prepare(
                 "SELECT at, actor, action, client_id, details FROM events \
-                 WHERE (?1 IS NULL OR client_id = ?1) AND (?2 IS NULL OR at >= ?2) \
+                 WHERE (?1 IS NULL OR client_id = ?1 \
+                        OR (client_id IS NULL AND action = ?4 \
+                            AND EXISTS (SELECT 1 FROM json_each(details, '$.clients') WHERE key = ?1))) \
+                 AND (?2 IS NULL OR at >= ?2) \
                  ORDER BY event_id DESC LIMIT ?3",
             )
             .map_err(StoreError::from)?;
         let mut rows = statement
-            .query(params![filter.client_id, filter.since, limit])
+            .query(params![filter.client_id, filter.since, limit, PRUNE_ACTION])
             .map_err(StoreError::from)?;
+        let mut left = filter.limit.unwrap_or(u64::MAX);
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let details: String = row.get(4).map_err(StoreError::from)?;
             let event = Event {
@@ -222,7 +274,13 @@ impl Tx<'_> {
                     StoreError::Corrupt("an audit entry's details are not JSON".into())
                 })?,
             };
-            visit(event)?;
+            for event in prune_events(event, filter.client_id.as_deref()) {
+                if left == 0 {
+                    return Ok(());
+                }
+                left -= 1;
+                visit(event)?;
+            }
         }
         Ok(())
     }

@@ -321,6 +321,32 @@ impl Store {
         self.wal_budget = bytes;
     }
 
+    /// Commit without waiting for the disk (`synchronous=NORMAL`) until
+    /// [`Store::make_durable`]. Only for work that is safe to lose and redo, like a prune: a
+    /// crash can then undo its last transactions, never tear one, and never touch another
+    /// process's commits, which still reach the disk with their own `fsync`.
+    pub(crate) fn defer_durability(&mut self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("PRAGMA synchronous = NORMAL")?)
+    }
+
+    /// Make every commit of this connection durable (one `fsync` of the WAL) and commit
+    /// durably again from now on.
+    pub(crate) fn make_durable(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA synchronous = FULL")?;
+        match std::fs::File::open(&self.wal_path) {
+            Ok(wal) => wal.sync_all().map_err(|source| StoreError::Io {
+                path: self.wal_path.clone(),
+                source,
+            }),
+            // Checkpointed and truncated away: the database file was synced by the checkpoint.
+            Err(e) if e.kind() == IoErrorKind::NotFound => Ok(()),
+            Err(source) => Err(StoreError::Io {
+                path: self.wal_path.clone(),
+                source,
+            }),
+        }
+    }
+
     /// The default WAL budget.
     pub(crate) const DEFAULT_WAL_BUDGET: u64 = WAL_CHECKPOINT_BYTES;
 

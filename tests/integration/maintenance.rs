@@ -68,11 +68,17 @@ fn prune_removes_clients_whose_secret_expired_long_enough_ago() {
         ),
         0
     );
+    let pruned = env
+        .run(&["-o", "json", "events", "--client", &old])
+        .ok()
+        .json();
     assert_eq!(
-        count(
-            &env,
-            &format!("SELECT count(*) FROM events WHERE action = 'prune' AND client_id = '{old}'")
-        ),
+        pruned
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|event| event["action"] == "prune" && event["details"]["reason"] == "expired")
+            .count(),
         1
     );
     // Idempotent: nothing more to do, nothing written.
@@ -232,10 +238,14 @@ fn prune_beside_a_concurrent_writer_loses_none_of_its_work() {
     listed.sort();
     written.sort();
     assert_eq!(listed, written);
-    assert_eq!(
-        count(&env, "SELECT count(*) FROM events WHERE action = 'prune'"),
-        1200
-    );
+    let events = env.run(&["-o", "json", "events"]).ok().json();
+    let pruned = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "prune")
+        .count();
+    assert_eq!(pruned, 1200);
 }
 
 #[test]
@@ -386,4 +396,71 @@ fn db_backup_is_consistent_while_another_process_writes() {
         env.run(&["db", "backup", backup.to_str().unwrap()])
             .fails(4)
     });
+}
+
+/// A prune transaction stores one audit row for all its clients; `events` shows one `prune`
+/// event per client all the same, finds each by `--client`, and counts them for `--limit`
+/// and `--keep-events`.
+#[test]
+fn pruned_clients_each_have_their_event() {
+    let env = TestEnv::new();
+    let pruned: Vec<String> = (0..5)
+        .map(|n| expired_client(&env, &format!("old-{n}"), 40))
+        .collect();
+    let kept = id(&env.register("kept"));
+    env.run(&["prune", "--expired-for", "30d"]).ok();
+    assert_eq!(
+        count(&env, "SELECT count(*) FROM events WHERE action = 'prune'"),
+        1,
+        "one stored row for the prune transaction"
+    );
+
+    let prune_events = |args: &[&str]| -> Vec<Value> {
+        let mut command = vec!["-o", "json", "events"];
+        command.extend_from_slice(args);
+        let listed = env.run(&command).ok().json();
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|event| event["action"] == "prune")
+            .cloned()
+            .collect()
+    };
+    let all = prune_events(&[]);
+    let mut named: Vec<String> = all.iter().map(id).collect();
+    named.sort();
+    let mut expected = pruned.clone();
+    expected.sort();
+    assert_eq!(named, expected);
+    for event in &all {
+        assert_eq!(event["details"], json!({ "reason": "expired" }));
+    }
+    for client in &pruned {
+        let found = prune_events(&["--client", client]);
+        assert_eq!(found.len(), 1, "{client}: {found:?}");
+        assert_eq!(id(&found[0]), *client);
+    }
+    assert!(prune_events(&["--client", &kept]).is_empty());
+    // --limit counts events, not stored rows.
+    assert_eq!(prune_events(&["--limit", "3"]).len(), 3);
+
+    // Dropping the audit log counts the prune row as the five events it holds.
+    sql(&env, "UPDATE events SET at = at - 90 * 86400");
+    let dry = env
+        .run(&["-o", "json", "prune", "--keep-events", "30d", "--dry-run"])
+        .ok()
+        .json();
+    let done = env
+        .run(&["-o", "json", "prune", "--keep-events", "30d"])
+        .ok()
+        .json();
+    let total = count(
+        &env,
+        "SELECT count(*) FROM events WHERE at < strftime('%s','now') - 30 * 86400",
+    );
+    assert_eq!(total, 0);
+    assert_eq!(dry["events"], done["events"]);
+    // 6 registrations and 5 pruned clients.
+    assert_eq!(done["events"], 11, "{done}");
 }
