@@ -8,6 +8,7 @@ mod http;
 mod maintenance;
 mod openapi;
 mod provisioning;
+mod secrets;
 mod storage;
 mod terminal;
 mod util;
