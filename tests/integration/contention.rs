@@ -20,6 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const REDIRECT: &str = "https://app.example.com/callback";
 const HTTP_ACTORS: usize = 4;
 const CLI_ACTORS: usize = 2;
+/// Far above the 30 s busy timeout: only a hang reaches it.
+const OP_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn run_for() -> Duration {
     let secs = std::env::var("DCRCTL_CONTENTION_SECS")
@@ -89,7 +91,8 @@ impl Actor {
         *self.ops.entry(op).or_default() += 1;
     }
 
-    /// Run `dcrctl ARGS`; on the expected exit code count it and return it, else record a failure.
+    /// Run `dcrctl ARGS`; on success count it and return it, else record a failure (a process
+    /// killed at the timeout exits -1).
     fn cli(
         &mut self,
         shared: &Shared,
@@ -98,8 +101,20 @@ impl Actor {
         args: &[&str],
     ) -> Option<Run> {
         let started = Instant::now();
-        let run = env.run(args);
+        // A hung process must not hang the test: assert_cmd kills it at the timeout.
+        let output = env
+            .cmd()
+            .args(args)
+            .write_stdin("")
+            .timeout(OP_TIMEOUT)
+            .output()
+            .expect("run dcrctl");
         self.slowest = self.slowest.max(started.elapsed());
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
         self.stderr.push_str(&run.stderr);
         if run.code != 0 {
             // stderr only: stdout of a register or rotate would carry credentials.
@@ -167,10 +182,7 @@ fn text(value: &Value, field: &str) -> String {
 /// token and each client's RAT.
 fn http_actor(server: &Server, iat: &str, n: usize, shared: &Shared) -> Actor {
     let mut me = Actor::new(format!("http-{n}"));
-    let client = Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .unwrap();
+    let client = Client::builder().timeout(OP_TIMEOUT).build().unwrap();
     let mut order: Vec<String> = Vec::new();
     let mut i = 0usize;
     while shared.running() {
