@@ -122,6 +122,24 @@ fn cli_face(env: &TestEnv, audit: &mut Audit) -> Cli {
         "",
         0,
     );
+    // A secret in refused input is not echoed in the error.
+    let refused = audit.credential("client_secret in a refused document", "refused secret 3");
+    let document = json!({ "client_secret": refused, "redirect_uris": [REDIRECT] });
+    let from_stdin = ["register", "--metadata-file", "-"];
+    audit.cli(env, &from_stdin, &document.to_string(), 2);
+    let bad_uri = [
+        "register",
+        "--client-secret-stdin",
+        "--redirect-uri",
+        "ftp://x/cb",
+    ];
+    audit.cli(env, &bad_uri, &format!("{refused}\n"), 2);
+    audit.cli(
+        env,
+        &["verify-secret", "nobody"],
+        &format!("{refused}\n"),
+        3,
+    );
     let file = env.dir().join("clients.json");
     let document = json!([{ "client_id": "applied", "redirect_uris": [REDIRECT] }]);
     std::fs::write(&file, document.to_string()).unwrap();
@@ -253,6 +271,31 @@ fn http_face(audit: &mut Audit, server: &Server, cli: &Cli) -> Http {
         let request = http.get(url(&path)).basic_auth(ADMIN, Some(attempt));
         audit.http("GET (admin, refused)", request, StatusCode::UNAUTHORIZED);
     }
+    // Credentials in refused bodies: the error must not echo them.
+    let wrong_secret = audit.credential(
+        "wrong client_secret in a PUT",
+        "dcrsec_WrongWrongWrongWrongWrong0123456789abcdefg",
+    );
+    for (field, value) in [
+        ("client_secret", &wrong_secret),
+        ("registration_access_token", &rat),
+    ] {
+        let mut body = web.clone();
+        body[field] = json!(value);
+        let request = http.put(url(&path)).bearer_auth(&rat).json(&body);
+        audit.http("PUT (refused)", request, StatusCode::BAD_REQUEST);
+    }
+    let mut body = web.clone();
+    body["client_secret"] = json!(wrong_secret);
+    let request = http
+        .post(url("/register"))
+        .bearer_auth(&cli.iat)
+        .json(&body);
+    audit.http(
+        "POST /register (IAT, client_secret)",
+        request,
+        StatusCode::BAD_REQUEST,
+    );
     Http {
         id,
         first_secret,
