@@ -32,6 +32,16 @@ impl Server {
     }
 
     fn start_as(env: &TestEnv, issuer: &str, extra: &[&str]) -> Server {
+        Server::start_logging(env, issuer, "debug", extra)
+    }
+
+    /// Start with `DCRCTL_LOG=log_filter`, e.g. `trace` to audit what the most verbose logs say.
+    pub(crate) fn start_logging(
+        env: &TestEnv,
+        issuer: &str,
+        log_filter: &str,
+        extra: &[&str],
+    ) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -40,7 +50,7 @@ impl Server {
             .env("DCRCTL_DB", env.db())
             .env("USER", "tester")
             .env("NO_COLOR", "1")
-            .env("DCRCTL_LOG", "debug")
+            .env("DCRCTL_LOG", log_filter)
             .current_dir(env.dir())
             .args(["serve", "--listen", "127.0.0.1:0", "--issuer", issuer])
             .args(extra)

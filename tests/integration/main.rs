@@ -2,12 +2,14 @@
 
 mod accounts;
 mod cli;
+mod contention;
 mod durability;
 mod generated;
 mod http;
 mod maintenance;
 mod openapi;
 mod provisioning;
+mod secrets;
 mod storage;
 mod terminal;
 mod util;
