@@ -44,6 +44,9 @@ pub enum ApiError {
     Core(Error),
     /// A fault of the server itself (a panicked or cancelled task): `500`.
     Internal(String),
+    /// The request took longer than [`super::REQUEST_TIMEOUT`]: `408 temporarily_unavailable`.
+    /// A change it asked for may still be committed.
+    Timeout,
 }
 
 impl From<Error> for ApiError {
@@ -117,6 +120,15 @@ impl ApiError {
                 "this resource does not support that method".into(),
             ),
             ApiError::Internal(_) => internal(),
+            ApiError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                Some("temporarily_unavailable"),
+                format!(
+                    "the request was not completed within {} s; a change it asked for may \
+                     have been made",
+                    super::REQUEST_TIMEOUT.as_secs()
+                ),
+            ),
             ApiError::Core(error) => core_parts(error),
         }
     }

@@ -24,6 +24,7 @@ pub use state::{parse_issuer, parse_prefix, AppState};
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
@@ -34,7 +35,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -85,10 +85,7 @@ pub fn router(state: AppState) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(axum::middleware::from_fn(deadline))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -172,6 +169,16 @@ async fn blocking<T: Send + 'static>(
     .await
     .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
     Ok(outcome?)
+}
+
+/// Answer `408` with a JSON body when the request is not done within [`REQUEST_TIMEOUT`]
+/// (reading a slow body included); dropping the handler cancels its work, except a change
+/// already handed to the writer, which is committed all the same.
+async fn deadline(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout.into_response(),
+    }
 }
 
 /// `GET /healthz`.

@@ -126,3 +126,18 @@ async fn admin_basic_rotates_any_client_without_a_body() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "invalid_token");
 }
+
+/// A body that never arrives (a slowloris) is cut off at the deadline with a JSON error.
+#[tokio::test(start_paused = true)]
+async fn a_request_whose_body_never_arrives_gets_408_with_a_json_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let request = post(
+        "/dcr/register",
+        "application/json",
+        Body::from_stream(never),
+    );
+    let (status, error) = call(app(&dir, true), request).await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(error["error"], "temporarily_unavailable", "{error}");
+}
