@@ -12,8 +12,8 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::distr::Alphanumeric;
-use rand::rngs::OsRng;
-use rand::{Rng, TryRngCore};
+use rand::rngs::{OsRng, StdRng};
+use rand::{Rng, SeedableRng, TryRngCore};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
@@ -54,9 +54,11 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// `len` uniformly random alphanumerics. Sampling straight from [`OsRng`] costs one
+/// `getrandom` system call per character; a ChaCha12 generator seeded with 256 bits from the
+/// OS for each value costs one per value and is as unpredictable.
 fn random_alphanumeric(len: usize) -> String {
-    OsRng
-        .unwrap_err()
+    StdRng::from_os_rng()
         .sample_iter(Alphanumeric)
         .take(len)
         .map(char::from)
