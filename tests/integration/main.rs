@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod durability;
 mod generated;
+mod hostile_cli;
 mod http;
 mod maintenance;
 mod openapi;
