@@ -1,5 +1,6 @@
 //! Hostile input on the command line, continued: what reaches the terminal and JSON output,
-//! `apply` under hostile files, and secrets on stdin. Helpers and rules are those of
+//! `apply`, `update` and `--jwks-file` under hostile input, secrets on stdin, and a hostile
+//! environment (a database path that is no database, a user name with escapes). Helpers and rules are those of
 //! `hostile_cli`.
 
 use crate::hostile_cli::{error_line, os, populated, refused, run_os, CB, SQL};
@@ -230,5 +231,166 @@ fn json_output_escapes_c1_controls_and_del() {
     assert!(
         !created.stdout.contains('\u{9b}'),
         "register printed U+009B raw"
+    );
+}
+
+#[test]
+fn hostile_updates_change_nothing() {
+    let (env, id) = populated();
+    let update = |flags: &[&'static str]| {
+        let mut args = vec!["update".to_owned(), id.clone()];
+        args.extend(flags.iter().map(|flag| (*flag).to_owned()));
+        args
+    };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("--unset with SQL", update(&["--unset", "x';--"])),
+        (
+            "--unset a reserved member",
+            update(&["--unset", "client_id"]),
+        ),
+        (
+            "--unset the only redirect",
+            update(&["--unset", "redirect_uris"]),
+        ),
+        (
+            "--remove-redirect-uri with SQL",
+            update(&["--remove-redirect-uri", SQL]),
+        ),
+        (
+            "--add-redirect-uri javascript:",
+            update(&["--add-redirect-uri", "javascript:alert(1)"]),
+        ),
+        (
+            "--client-name with OSC 52",
+            update(&["--client-name", "\u{1b}]52;c;ZXZpbA==\u{7}"]),
+        ),
+    ];
+    all_cases(&cases, |args| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        refused(&env, 2, || env.run(&args));
+    });
+}
+
+#[test]
+fn hostile_jwks_files_are_refused_naming_jwks() {
+    let (env, _) = populated();
+    let deep = env.dir().join("deep.jwks");
+    let nested = format!(r#"{{"keys":{}{}}}"#, "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(&deep, nested).expect("write");
+    let dup = env.dir().join("dup.jwks");
+    std::fs::write(&dup, r#"{"keys":[],"keys":[{"kty":"oct"}]}"#).expect("write");
+    let deep = deep.to_str().expect("utf-8").to_owned();
+    let dup = dup.to_str().expect("utf-8").to_owned();
+    let cases = [
+        ("10,000 nested arrays", deep.as_str()),
+        ("duplicate keys member", dup.as_str()),
+        ("a file that never ends", "/dev/zero"),
+    ];
+    all_cases(&cases, |path| {
+        let run = refused(&env, 2, || {
+            env.run(&[
+                "register",
+                "--redirect-uri",
+                CB,
+                "--token-endpoint-auth-method",
+                "private_key_jwt",
+                "--jwks-file",
+                path,
+            ])
+        });
+        assert!(
+            error_line(&run).starts_with("error: jwks: "),
+            "{}",
+            run.stderr
+        );
+    });
+}
+
+#[test]
+fn a_database_path_that_is_not_a_database_is_left_alone() {
+    let (env, _) = populated();
+    let text = env.dir().join("notes.txt");
+    let contents = "not SQLite at all, just text that must survive ".repeat(10);
+    std::fs::write(&text, &contents).expect("write");
+    let text = text.to_str().expect("utf-8").to_owned();
+    let folder = env.dir().to_str().expect("utf-8").to_owned();
+    let cases = [
+        ("a text file", text.as_str()),
+        ("a folder", folder.as_str()),
+    ];
+    all_cases(&cases, |path| {
+        refused(&env, 1, || env.run(&["--db", path, "list"]));
+    });
+    assert_eq!(std::fs::read_to_string(&text).expect("read"), contents);
+    let mut beside: Vec<_> = std::fs::read_dir(env.dir())
+        .expect("list")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("notes.txt"))
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["notes.txt"], "files were created beside it");
+}
+
+/// The audit actor is `cli:<user>` from the environment, which the operator's own shell sets
+/// but a wrapper script may fill from anywhere.
+#[test]
+fn a_hostile_user_name_is_escaped_in_the_event_table() {
+    let env = TestEnv::new();
+    let user = "evil\u{1b}]0;pwned\u{7}";
+    let output = env
+        .cmd()
+        .env("USER", user)
+        .args(["register", "--redirect-uri", CB])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let events = env.run(&["events"]).ok().stdout;
+    assert!(
+        !events.chars().any(|c| c.is_control() && c != '\n'),
+        "{events:?}"
+    );
+    assert!(events.contains("cli:evil\\u{1b}]0;pwned\\u{7}"), "{events}");
+    let json = env.run(&["-o", "json", "events"]).ok();
+    assert!(!json.stdout.chars().any(|c| c.is_control() && c != '\n'));
+    assert_eq!(json.json()[0]["actor"], format!("cli:{user}"));
+}
+
+/// Unknown members are kept verbatim (SPEC §1), whatever their names: escaped in tables,
+/// escaped by JSON, and carried through `export` and back through `apply` unchanged.
+#[test]
+fn hostile_member_names_are_kept_escaped_and_round_trip() {
+    let env = TestEnv::new();
+    let doc = r#"{"redirect_uris":["https://app.example.com/cb"],"\u001b]0;t\u0007":1,"":2,"a\u0000b":3,"x\u202e":4}"#;
+    let created = env
+        .run_stdin(&["-o", "json", "register", "--metadata-file", "-"], doc)
+        .ok()
+        .json();
+    let id = created["client_id"].as_str().expect("client_id").to_owned();
+    assert_eq!(created["a\u{0}b"], 3);
+    let table = env.run(&["show", &id]).ok().stdout;
+    assert!(
+        table.contains("\\u{1b}]0;t\\u{7}") && table.contains("a\\u{0}b"),
+        "{table}"
+    );
+    assert!(!table
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'));
+    let export = env.run(&["export"]).ok().stdout;
+    assert!(
+        !export.chars().any(|c| c.is_control() && c != '\n'),
+        "{export:?}"
+    );
+    let path = env.dir().join("export.json");
+    std::fs::write(&path, &export).expect("write");
+    let path = path.to_str().expect("utf-8");
+    let report = env
+        .unchanged(|| env.run(&["-o", "json", "apply", path]))
+        .ok()
+        .json();
+    assert_eq!(
+        (&report["unchanged"], &report["created"], &report["updated"]),
+        (&json!(1), &json!(0), &json!(0)),
+        "{report}"
     );
 }

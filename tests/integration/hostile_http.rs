@@ -19,7 +19,7 @@ pub(crate) const ISSUER: &str = "https://auth.example.com";
 pub(crate) const ADMIN: (&str, &str) = ("root", "correct horse battery");
 const METADATA: &str = "invalid_client_metadata";
 const REDIRECT: &str = "invalid_redirect_uri";
-const SQL: &str = "'; DROP TABLE clients;--";
+pub(crate) const SQL: &str = "'; DROP TABLE clients;--";
 pub(crate) const INVALID_TOKEN: &str = "Bearer error=\"invalid_token\"";
 
 /// What came back, from reqwest or from a raw socket.
