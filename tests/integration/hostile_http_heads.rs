@@ -522,3 +522,51 @@ fn a_burst_of_hostile_requests_is_answered_and_harmless() {
     assert_eq!(created.status().as_u16(), 201);
     f.alive();
 }
+
+/// The peak resident memory of a process, from `/proc` (Linux), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+/// Every `Basic` credential costs an Argon2id verification (19 MiB, t=2), even for an
+/// unknown name, and anyone can send one. Without a bound on how many run at once, memory
+/// grows by about 19 MiB per concurrent request, up to the 512 blocking threads tokio allows
+/// (about 10 GiB). A careful server bounds the concurrent verifications (or refuses beyond
+/// them), so a flood costs it a fixed amount of memory.
+#[test]
+#[ignore = "BUG: concurrent wrong Basic credentials each run Argon2 (19 MiB) unbounded: 50 at once took RSS from 15 MB to 1 GB"]
+fn a_flood_of_wrong_basic_credentials_keeps_memory_bounded() {
+    let f = Fixture::start();
+    let before = peak_rss_kib(f.server.pid());
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..48)
+            .map(|i| {
+                let f = &f;
+                scope.spawn(move || {
+                    f.request(Method::POST, "/register")
+                        .basic_auth("root", Some(format!("guess-{i}")))
+                        .json(&json!({ "redirect_uris": [CB] }))
+                        .send()
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("worker"))
+            .collect()
+    });
+    let grown_mib = peak_rss_kib(f.server.pid()).saturating_sub(before) / 1024;
+    assert!(grown_mib < 256, "peak memory grew by {grown_mib} MiB");
+    assert!(
+        statuses.iter().all(|s| (400..500).contains(s)),
+        "{statuses:?}"
+    );
+    f.alive();
+}
