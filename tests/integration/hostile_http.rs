@@ -1,7 +1,7 @@
 //! Hostile request bodies to `dcrctl serve`, as a well-formed HTTP client can send them:
 //! documents built to break parsers, wrong types, limits, control characters, URI tricks and
-//! SQL metacharacters. Request heads are in `hostile_http_heads`, malformed HTTP
-//! in `hostile_wire`.
+//! SQL metacharacters. Request heads are in `hostile_http_heads`, the management routes and
+//! resource abuse in `hostile_http_manage`, malformed HTTP in `hostile_wire`.
 //!
 //! Every refusal asserts the SPEC §5 status and JSON `error` code (and the challenge of a
 //! `401`), that no row of the database changed, and that the server still answers `/healthz`.

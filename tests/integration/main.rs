@@ -8,6 +8,7 @@ mod hostile_cli;
 mod hostile_cli_output;
 mod hostile_http;
 mod hostile_http_heads;
+mod hostile_http_manage;
 mod hostile_wire;
 mod http;
 mod maintenance;
