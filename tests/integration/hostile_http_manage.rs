@@ -347,3 +347,83 @@ fn null_client_id_and_secret_count_as_absent_over_http() {
         replaced.json()["error_description"]
     );
 }
+
+/// Kills the process on drop, so a failing test never leaks a server.
+struct Reaper(std::process::Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// A log consumer can go away (`dcrctl serve 2>&1 | head`, a crashed sidecar). Logging is
+/// best-effort: the server must keep answering and shut down cleanly. tracing-subscriber
+/// reports a failed write with `eprintln!`, which panics on a closed stderr, in every request
+/// task and at shutdown.
+#[test]
+#[ignore = "BUG: once its stderr is closed, serve drops every request unanswered (eprintln! panics on EPIPE) and exits 101 on SIGTERM"]
+fn serve_keeps_answering_when_its_log_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let env = TestEnv::new();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
+        .env_clear()
+        .env("DCRCTL_DB", env.db())
+        .env("HOME", env.dir())
+        .env("NO_COLOR", "1")
+        .current_dir(env.dir())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--issuer",
+            crate::hostile_http::ISSUER,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dcrctl serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut server = Reaper(child);
+    let mut line = String::new();
+    BufReader::new(stderr)
+        .read_line(&mut line)
+        .expect("first line");
+    // The reader (and with it the pipe's read end) is gone from here on.
+    let address = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("listening on ADDR")
+        .to_owned();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        let health = client
+            .get(format!("http://{address}/healthz"))
+            .send()
+            .map(|r| r.status().as_u16());
+        assert_eq!(health.ok(), Some(200), "a request went unanswered");
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Some(status) = server.0.try_wait().expect("wait") {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline, "serve ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(0), "exit status after SIGTERM");
+}
