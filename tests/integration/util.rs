@@ -161,3 +161,50 @@ impl TestEnv {
         result
     }
 }
+
+/// `text` with every secret and token (by their scanner-friendly prefixes) blanked, so a
+/// failure message can quote output without leaking a credential.
+pub(crate) fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["dcrsec_", "dcrrat_", "dcriat_"]
+        .iter()
+        .filter_map(|prefix| rest.find(prefix))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        out.push_str("[redacted]");
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Run `check` on every named case, and fail once at the end listing each case that failed,
+/// so one broken row never hides the others.
+#[track_caller]
+pub(crate) fn all_cases<C>(cases: &[(&str, C)], mut check: impl FnMut(&C)) {
+    let mut failed = Vec::new();
+    for (name, case) in cases {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(case)));
+        if let Err(panic) = outcome {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            failed.push(format!("[{name}] {}", redact(&message)));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
+}
