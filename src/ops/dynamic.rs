@@ -204,7 +204,8 @@ fn take_admin_choices(metadata: &mut MetadataDoc) -> Result<(Option<String>, Opt
         let mut chosen: Option<String> = None;
         for field in [plain, ext] {
             match metadata.shift_remove(field) {
-                None => {}
+                // A null member is an absent one, as everywhere in a metadata document.
+                None | Some(Value::Null) => {}
                 Some(Value::String(value)) => {
                     if chosen.as_ref().is_some_and(|earlier| *earlier != value) {
                         return Err(MetadataError::metadata(
@@ -229,7 +230,7 @@ fn take_admin_choices(metadata: &mut MetadataDoc) -> Result<(Option<String>, Opt
 fn check_dynamic_document(metadata: &MetadataDoc) -> Result<(), MetadataError> {
     match ADMIN_ONLY_FIELDS
         .iter()
-        .find(|field| metadata.contains_key(**field))
+        .find(|field| metadata.get(**field).is_some_and(|value| !value.is_null()))
     {
         Some(field) => Err(MetadataError::metadata(
             *field,

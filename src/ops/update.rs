@@ -126,7 +126,8 @@ pub(super) fn replacement_document(
     let mut doc = document.clone();
     for field in ["client_id", "ext_param_client_id"] {
         match doc.shift_remove(field) {
-            None => {}
+            // A null member is an absent one, as everywhere in a metadata document.
+            None | Some(Value::Null) => {}
             Some(Value::String(id)) if id == client_id => {}
             Some(_) => {
                 return Err(MetadataError::metadata(
@@ -140,7 +141,7 @@ pub(super) fn replacement_document(
     let mut presented = Vec::new();
     for field in ["client_secret", "ext_param_client_secret"] {
         match doc.shift_remove(field) {
-            None => {}
+            None | Some(Value::Null) => {}
             Some(Value::String(secret)) => presented.push(secret),
             Some(_) => return Err(MetadataError::metadata(field, "must be a string").into()),
         }

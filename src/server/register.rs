@@ -31,6 +31,15 @@ impl<S: Send + Sync> FromRequest<S> for MetadataBody {
         if !is_json(request.headers()) {
             return Err(ApiError::UnsupportedMediaType);
         }
+        // A body announced as too large is refused before a byte of it is waited for.
+        let announced = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        if announced.is_some_and(|length| length > super::MAX_BODY_BYTES as u64) {
+            return Err(ApiError::PayloadTooLarge);
+        }
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
@@ -219,7 +228,8 @@ fn managed_response(
 /// One change to the client named in the path, with the request's credential (and
 /// `If-Match`, when `headers` are given), made by the writer in its next group commit; the
 /// answer is §4 with the registration access token echoed when the request was made with it.
-/// Checks run in this order: client path, credential, `If-Match`.
+/// Checks run in this order: that there is a credential, the client path, the credential
+/// itself, `If-Match`.
 async fn manage<F>(
     state: &AppState,
     credential: Option<Credential>,
@@ -238,8 +248,9 @@ where
         + Send
         + 'static,
 {
-    let client_id = client_id_of(client_id)?;
+    // A caller without a credential learns nothing else, not even that the path is bad.
     let credential = required(credential)?.for_client();
+    let client_id = client_id_of(client_id)?;
     let expected = match headers {
         Some(headers) => if_match(headers)?,
         None => None,
@@ -268,8 +279,9 @@ pub(super) async fn read(
     Auth(credential): Auth,
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
+    // A caller without a credential learns nothing else, not even that the path is bad.
     let credential = required(credential)?.for_client();
+    let client_id = client_id_of(client_id)?;
     let (done, use_to_record, credential) = blocking(&state, move |store| {
         let (done, use_to_record) = ops::read_client(store, &client_id, &credential)?;
         Ok((done, use_to_record, credential))
@@ -358,8 +370,9 @@ pub(super) async fn delete(
     client_id: ClientPath,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let client_id = client_id_of(client_id)?;
+    // A caller without a credential learns nothing else, not even that the path is bad.
     let credential = required(credential)?.for_client();
+    let client_id = client_id_of(client_id)?;
     let expected = if_match(&headers)?;
     let deleted = client_id.clone();
     state

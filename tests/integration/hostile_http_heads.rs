@@ -235,7 +235,6 @@ fn hostile_client_paths_are_401_never_404_or_500() {
 /// decode is treated as an unknown client, and an unknown client without a credential gets
 /// the bare challenge, so this one should too.
 #[test]
-#[ignore = "BUG: an undecodable client path without a credential answers invalid_token, not a bare Bearer challenge"]
 fn an_undecodable_path_without_a_credential_is_a_missing_credential() {
     let f = Fixture::start();
     f.refused(401, None, Some("Bearer"), || {

@@ -320,7 +320,6 @@ fn a_flood_of_wrong_basic_credentials_keeps_memory_bounded() {
 /// as naming one: `400` on POST ("may only be chosen by an administrator") and on PUT ("does
 /// not match"), although SPEC §5 takes an absent one from the path.
 #[test]
-#[ignore = "BUG: over HTTP \"client_id\": null counts as naming a client_id (400) instead of as absent"]
 fn null_client_id_and_secret_count_as_absent_over_http() {
     let f = Fixture::start();
     let created = f.send(
