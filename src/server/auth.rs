@@ -95,9 +95,16 @@ enum Presented {
 /// visible ASCII, is an invalid token; a `Basic` header that does not decode to
 /// `name:password` is a rejected admin.
 fn presented(headers: &HeaderMap) -> Result<Option<Presented>, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
         return Ok(None);
     };
+    // Taking one of several would let a proxy and the registry disagree on who is calling.
+    if values.next().is_some() {
+        return Err(ApiError::BadRequest(
+            "the request has more than one Authorization header",
+        ));
+    }
     let value = value
         .to_str()
         .map_err(|_| ApiError::Core(Error::CredentialRejected))?;

@@ -30,6 +30,9 @@ pub enum ApiError {
     TooManyRequests(u64),
     /// A query the route does not understand: `400 invalid_request`.
     BadQuery(&'static str),
+    /// A malformed request head (a repeated `Authorization`, no `Host`): `400
+    /// invalid_request`.
+    BadRequest(&'static str),
     /// The body is not `application/json`: `415`.
     UnsupportedMediaType,
     /// The body is larger than the limit: `413`.
@@ -86,7 +89,7 @@ impl ApiError {
                 Some("too_many_requests"),
                 format!("too many registrations from this address; retry in {seconds} s"),
             ),
-            ApiError::BadQuery(rule) => (
+            ApiError::BadQuery(rule) | ApiError::BadRequest(rule) => (
                 StatusCode::BAD_REQUEST,
                 Some("invalid_request"),
                 (*rule).into(),

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(deadline))
+        .layer(axum::middleware::from_fn(one_host))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -179,6 +180,21 @@ async fn deadline(request: Request<axum::body::Body>, next: axum::middleware::Ne
         Ok(response) => response,
         Err(_) => ApiError::Timeout.into_response(),
     }
+}
+
+/// RFC 9112 §3.2: an HTTP/1.1 request must carry exactly one `Host` header; anything else is
+/// `400` before any route sees it.
+async fn one_host(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let hosts = request
+        .headers()
+        .get_all(axum::http::header::HOST)
+        .iter()
+        .count();
+    if request.version() == axum::http::Version::HTTP_11 && hosts != 1 {
+        return ApiError::BadRequest("an HTTP/1.1 request needs exactly one Host header")
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// `GET /healthz`.

@@ -32,6 +32,7 @@ async fn call(app: Router, request: axum::http::Request<Body>) -> (StatusCode, V
 
 fn post(path: &str, content_type: &str, body: impl Into<Body>) -> axum::http::Request<Body> {
     axum::http::Request::builder()
+        .header(header::HOST, "as.example.com")
         .method(Method::POST)
         .uri(path)
         .header(header::CONTENT_TYPE, content_type)
@@ -86,6 +87,7 @@ async fn a_broken_database_is_a_500_that_tells_nothing() {
     std::fs::create_dir(&db).unwrap();
     let state = AppState::new(db, "https://as.example.com", "", true, Policy::default()).unwrap();
     let request = axum::http::Request::builder()
+        .header(header::HOST, "as.example.com")
         .uri("/healthz")
         .body(Body::empty())
         .unwrap();
@@ -111,6 +113,7 @@ async fn admin_basic_rotates_any_client_without_a_body() {
     let id = created["client_id"].as_str().unwrap();
     let rotate = |authorization: &str| {
         axum::http::Request::builder()
+            .header(header::HOST, "as.example.com")
             .method(Method::POST)
             .uri(format!("/dcr/register/{id}/secret"))
             .header(header::AUTHORIZATION, authorization)

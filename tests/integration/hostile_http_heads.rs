@@ -138,7 +138,6 @@ fn authorization_variants_are_401_with_the_right_challenge() {
 /// that repeats its credential with `400 invalid_request`. Taking the first of two lets a
 /// proxy and the registry disagree on who is calling.
 #[test]
-#[ignore = "BUG: two Authorization headers are not refused; the first one is used (201)"]
 fn two_authorization_headers_are_a_bad_request() {
     let f = Fixture::start();
     f.refused(400, Some("invalid_request"), None, || {
