@@ -16,7 +16,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 const ISSUER: &str = "https://auth.example.com";
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `dcrctl serve`, killed on drop.
 pub(crate) struct Server {
@@ -32,6 +32,19 @@ impl Server {
     }
 
     fn start_as(env: &TestEnv, issuer: &str, extra: &[&str]) -> Server {
+        let client = Client::builder().timeout(WAIT).build().unwrap();
+        Server::start_with(env, "127.0.0.1:0", issuer, extra, ("http", client))
+    }
+
+    /// Start on `listen` (an unspecified address is then reached on 127.0.0.1), talking to it
+    /// with `scheme` and `client` (e.g. `https` and a client trusting the test certificate).
+    pub(crate) fn start_with(
+        env: &TestEnv,
+        listen: &str,
+        issuer: &str,
+        extra: &[&str],
+        (scheme, client): (&str, Client),
+    ) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -42,7 +55,7 @@ impl Server {
             .env("NO_COLOR", "1")
             .env("DCRCTL_LOG", "debug")
             .current_dir(env.dir())
-            .args(["serve", "--listen", "127.0.0.1:0", "--issuer", issuer])
+            .args(["serve", "--listen", listen, "--issuer", issuer])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -68,10 +81,13 @@ impl Server {
             child,
             base: String::new(),
             log,
-            client: Client::builder().timeout(WAIT).build().unwrap(),
+            client,
         };
         match rx.recv_timeout(WAIT) {
-            Ok(address) => server.base = format!("http://{address}"),
+            Ok(address) => {
+                let address = address.replace("0.0.0.0:", "127.0.0.1:");
+                server.base = format!("{scheme}://{address}");
+            }
             Err(_) => panic!("server did not start:\n{}", server.log()),
         }
         server
@@ -136,7 +152,7 @@ impl Server {
     }
 
     /// SIGTERM, then wait (bounded) for the exit code.
-    fn terminate(mut self) -> (Option<i32>, String) {
+    pub(crate) fn terminate(mut self) -> (Option<i32>, String) {
         let pid = self.child.id().to_string();
         let status = Command::new("kill")
             .args(["-TERM", &pid])

@@ -10,5 +10,6 @@ mod openapi;
 mod provisioning;
 mod storage;
 mod terminal;
+mod tls;
 mod util;
 mod validation;
