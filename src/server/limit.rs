@@ -94,7 +94,9 @@ impl RateLimiter {
 
     /// Whether `address` is over the limit at `now` (`Err(seconds)` until it may retry),
     /// without counting anything: for limits on failures, which are counted only once they
-    /// have happened ([`RateLimiter::record`]).
+    /// have happened ([`RateLimiter::record`]). An address with nothing counted is never
+    /// refused, even when the map is full: then its failures simply go uncounted, and a flood
+    /// from many addresses cannot lock everyone else out.
     pub fn spent(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
         self.window(address, now, false)
     }
@@ -119,6 +121,11 @@ impl RateLimiter {
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !count && !windows.contains_key(&address) {
+            // Nothing counted yet; asking must not take a slot (successful admin logins
+            // only ever ask).
+            return Ok(());
+        }
         if !windows.contains_key(&address) && windows.len() >= self.capacity {
             windows.retain(|_, (start, _)| now.duration_since(*start) < period);
             if windows.len() >= self.capacity {
@@ -233,6 +240,12 @@ mod tests {
         assert_eq!(limiter.spent(a, t0 + Duration::from_secs(20)), Err(40));
         limiter.record(a, t0);
         assert!(limiter.spent(a, t0 + Duration::from_secs(60)).is_ok());
+        // Asking takes no slot, even when the map is full.
+        let full = RateLimiter::with_capacity(limiter.rule, 1);
+        full.record(a, t0);
+        let b = Some("127.0.0.2".parse().unwrap());
+        assert!(full.spent(b, t0).is_ok());
+        assert_eq!(full.windows.lock().unwrap().len(), 1);
     }
 
     #[test]
