@@ -5,9 +5,10 @@
 //! `--behind-proxy` to say that a TLS-terminating proxy is in front. An `http` issuer is
 //! accepted only for that plain loopback case (development): with TLS, behind a proxy or on a
 //! non-loopback address, clients reach the registry over https, so its public URLs must say
-//! so. Certificate and key are read and checked before the port is taken. The bound address
-//! is printed on stderr
-//! as `listening on ADDR` (useful with port 0); request logs go to stderr, filtered by
+//! so. Certificate and key are read and checked before the port is taken.
+//!
+//! The bound address is printed on stderr as `listening on ADDR` (useful with port 0);
+//! request logs go to stderr, filtered by
 //! `DCRCTL_LOG` (tracing's env-filter syntax, default `info`), and never contain a header,
 //! a body or a credential.
 

@@ -3,7 +3,7 @@
 //!
 //! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
 //! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
-//! in-flight requests. Database work runs on blocking threads, each opening its own
+//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]). Database work runs on blocking threads, each opening its own
 //! connection, so no transaction is held across an `.await`. Layers, outermost first: a
 //! trace span per request (method and path only: never headers, bodies or query strings,
 //! where credentials live), a timeout, and the body size limit.
