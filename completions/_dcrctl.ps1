@@ -530,7 +530,9 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on; loopback only for now (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert; needs --tls-cert')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Public base URL of the registry, e.g. https://auth.example.com')
             [CompletionResult]::new('--path-prefix', '--path-prefix', [CompletionResultType]::ParameterName, 'Path under which the /register routes are served, e.g. /oauth')
             [CompletionResult]::new('--allowed-grant-types', '--allowed-grant-types', [CompletionResultType]::ParameterName, 'Grant types HTTP registrations may ask for (comma-separated; default: any)')
@@ -540,11 +542,13 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--secret-lifetime', '--secret-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)')
             [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'Refuse HTTP registrations (403) once the registry holds N clients, however registered')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h')
+            [CompletionResult]::new('--admin-failure-limit', '--admin-failure-limit', [CompletionResultType]::ParameterName, 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min')
             [CompletionResult]::new('--as-metadata', '--as-metadata', [CompletionResultType]::ParameterName, 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('--behind-proxy', '--behind-proxy', [CompletionResultType]::ParameterName, 'A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without TLS, and take the client''s address from X-Forwarded-For')
             [CompletionResult]::new('--open-registration', '--open-registration', [CompletionResultType]::ParameterName, 'Allow POST /register without an initial access token')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')

@@ -487,7 +487,9 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;db;help;help'= {
         }
         &'dcrctl;serve'= {
-            cand --listen 'Address to listen on; loopback only for now (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand --tls-cert 'Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key'
+            cand --tls-key 'The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert; needs --tls-cert'
             cand --issuer 'Public base URL of the registry, e.g. https://auth.example.com'
             cand --path-prefix 'Path under which the /register routes are served, e.g. /oauth'
             cand --allowed-grant-types 'Grant types HTTP registrations may ask for (comma-separated; default: any)'
@@ -497,11 +499,13 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --secret-lifetime 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)'
             cand --max-clients 'Refuse HTTP registrations (403) once the registry holds N clients, however registered'
             cand --rate-limit 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h'
+            cand --admin-failure-limit 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min'
             cand --as-metadata 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand --behind-proxy 'A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without TLS, and take the client''s address from X-Forwarded-For'
             cand --open-registration 'Allow POST /register without an initial access token'
             cand -y 'Answer yes to every confirmation'
             cand --yes 'Answer yes to every confirmation'

@@ -390,7 +390,9 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l listen -d 'Address to listen on; loopback only for now (port 0 picks a free port)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l tls-key -d 'The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert; needs --tls-cert' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l issuer -d 'Public base URL of the registry, e.g. https://auth.example.com' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l path-prefix -d 'Path under which the /register routes are served, e.g. /oauth' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-grant-types -d 'Grant types HTTP registrations may ask for (comma-separated; default: any)' -r
@@ -400,6 +402,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-scopes -
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l secret-lifetime -d 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l max-clients -d 'Refuse HTTP registrations (403) once the registry holds N clients, however registered' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l rate-limit -d 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l admin-failure-limit -d 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l as-metadata -d 'The real authorization server\'s RFC 8414 metadata (a JSON object), under which the discovery document is merged' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
@@ -407,6 +410,7 @@ json\t'Exactly one JSON document on stdout'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l behind-proxy -d 'A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without TLS, and take the client\'s address from X-Forwarded-For'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l open-registration -d 'Allow POST /register without an initial access token'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l no-input -d 'Never prompt; implied when stdin is not a terminal'

@@ -1,8 +1,14 @@
 //! `dcrctl serve`: run the registration API (RFC 7591 / RFC 7592) over HTTP.
 //!
-//! Only loopback addresses are accepted until TLS or `--behind-proxy` support exists, so
-//! credentials never cross a network in clear text. The bound address is printed on stderr
-//! as `listening on ADDR` (useful with port 0); request logs go to stderr, filtered by
+//! Credentials never cross a network in clear text (RFC 7591 §3 requires TLS): plain HTTP is
+//! served on loopback addresses only; any other address needs `--tls-cert`/`--tls-key`, or
+//! `--behind-proxy` to say that a TLS-terminating proxy is in front. An `http` issuer is
+//! accepted only for that plain loopback case (development): with TLS, behind a proxy or on a
+//! non-loopback address, clients reach the registry over https, so its public URLs must say
+//! so. Certificate and key are read and checked before the port is taken.
+//!
+//! The bound address is printed on stderr as `listening on ADDR` (useful with port 0);
+//! request logs go to stderr, filtered by
 //! `DCRCTL_LOG` (tracing's env-filter syntax, default `info`), and never contain a header,
 //! a body or a credential.
 
@@ -10,7 +16,9 @@ use super::args::parse_duration;
 use super::Ctx;
 use crate::ops::{Limits, Store};
 use crate::registration::Policy;
-use crate::server::{self, parse_issuer, parse_prefix, parse_rate_limit, AppState, RateLimit};
+use crate::server::{
+    self, parse_issuer, parse_prefix, parse_rate_limit, AppState, RateLimit, TlsConfig,
+};
 use crate::Error;
 use anyhow::Context;
 use clap::Args;
@@ -23,14 +31,37 @@ use std::time::Duration;
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; loopback only for now (port 0 picks a free port)
+    /// Address to listen on (port 0 picks a free port)
+    ///
+    /// A non-loopback address needs --tls-cert/--tls-key or --behind-proxy: RFC 7591 §3
+    /// requires TLS, and credentials must never cross a network in clear text.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
+
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+
+    /// The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert; needs --tls-cert
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+
+    /// A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without
+    /// TLS, and take the client's address from X-Forwarded-For
+    ///
+    /// The right-most X-Forwarded-For entry, the one the proxy appended, then keys the
+    /// per-address limits (--rate-limit, --admin-failure-limit); without this flag the header
+    /// is ignored, as any client could forge it. Make sure only the proxy can reach the
+    /// listening address. --issuer must then be an https URL.
+    #[arg(long)]
+    behind_proxy: bool,
 
     /// Public base URL of the registry, e.g. https://auth.example.com
     ///
     /// The registration endpoint is {issuer}{prefix}/register, and every
-    /// registration_client_uri is built from it.
+    /// registration_client_uri is built from it. It must be https unless the server serves
+    /// plain HTTP on a loopback address (with TLS, --behind-proxy or a non-loopback --listen,
+    /// an http issuer is refused).
     #[arg(long, value_name = "URL", value_parser = parse_issuer)]
     issuer: String,
 
@@ -70,6 +101,15 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N/PERIOD", default_value = "20/min", value_parser = parse_rate_limit)]
     rate_limit: RateLimit,
 
+    /// Per-address limit of failed admin (Basic) authentications, e.g. 10/min
+    ///
+    /// Every admin password check costs an Argon2id verification, so once an address has
+    /// this many failures in the period its further admin requests get 429 with Retry-After
+    /// before any password is checked. Successful logins are not counted. Independently, at
+    /// most 2 password verifications run at once; others wait their turn.
+    #[arg(long, value_name = "N/PERIOD", default_value = "10/min", value_parser = parse_rate_limit)]
+    admin_failure_limit: RateLimit,
+
     /// The real authorization server's RFC 8414 metadata (a JSON object), under which the
     /// discovery document is merged
     ///
@@ -104,15 +144,51 @@ fn read_as_metadata(path: &Path) -> anyhow::Result<Map<String, Value>> {
     }
 }
 
-pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
-    if !args.listen.ip().is_loopback() {
+/// Refuse what would expose credentials: plain HTTP beyond loopback, and an `http` issuer
+/// for a server that clients reach over TLS.
+fn check_transport(args: &ServeArgs) -> Result<(), Error> {
+    let loopback = args.listen.ip().is_loopback();
+    let tls = args.tls_cert.is_some();
+    if !loopback && !tls && !args.behind_proxy {
         return Err(Error::usage(format!(
-            "--listen {}: only loopback addresses are supported; TLS and --behind-proxy \
-             support are not built yet",
+            "--listen {}: a non-loopback address needs TLS (--tls-cert and --tls-key) or \
+             --behind-proxy (a TLS-terminating proxy in front); RFC 7591 requires TLS",
             args.listen
-        ))
-        .into());
+        )));
     }
+    if args.issuer.starts_with("http:") && (!loopback || tls || args.behind_proxy) {
+        let why = if tls {
+            "this server speaks TLS"
+        } else if args.behind_proxy {
+            "with --behind-proxy clients reach it over TLS"
+        } else {
+            "it listens beyond loopback"
+        };
+        return Err(Error::usage(format!(
+            "--issuer {}: must be an https URL, as {why}",
+            args.issuer
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
+    // Checked here rather than by clap, whose message spans several lines.
+    let pair = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(Error::usage("--tls-cert needs --tls-key (its private key)").into())
+        }
+        (None, Some(_)) => {
+            return Err(Error::usage("--tls-key needs --tls-cert (its certificate)").into())
+        }
+    };
+    check_transport(args)?;
+    let tls = match pair {
+        Some((cert, key)) => Some(TlsConfig::load(cert, key).map_err(Error::Usage)?),
+        None => None,
+    };
     let db = match &ctx.db {
         Some(path) => path.clone(),
         None => super::default_db_path()?,
@@ -138,7 +214,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     )
     .map_err(Error::Usage)?
     .with_limits(limits)
-    .with_rate_limit(args.rate_limit);
+    .with_rate_limit(args.rate_limit)
+    .with_behind_proxy(args.behind_proxy)
+    .with_admin_failure_limit(args.admin_failure_limit);
     if let Some(path) = &args.as_metadata {
         state = state
             .with_as_metadata(read_as_metadata(path)?)
@@ -157,13 +235,20 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
         eprintln!("listening on {address}");
         tracing::info!(
             %address,
+            tls = tls.is_some(),
+            behind_proxy = args.behind_proxy,
             registration_endpoint = %state.registration_endpoint(),
             open_registration = state.open_registration,
             "serving"
         );
-        server::serve(listener, state, server::shutdown_signal())
-            .await
-            .context("serving HTTP")
+        match &tls {
+            Some(tls) => server::serve_tls(listener, tls, state, server::shutdown_signal())
+                .await
+                .context("serving HTTPS"),
+            None => server::serve(listener, state, server::shutdown_signal())
+                .await
+                .context("serving HTTP"),
+        }
     })?;
     tracing::info!("stopped");
     Ok(())

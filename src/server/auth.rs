@@ -6,6 +6,15 @@
 //! it authorizes, in the transaction that makes the change. The extractor hands a token on as
 //! a [`Secret`], whose `Debug` is redacted, so neither a span nor a log line can print it; the
 //! header itself is never logged.
+//!
+//! Every admin password check is an Argon2id verification, slow and memory-hungry by design,
+//! so it is guarded ([`super::limit::AdminGuard`]): an address with too many recent failures
+//! is answered `429` before any hashing, and at most a few verifications run at once.
+//!
+//! The client's address ([`ClientIp`]) is the peer's, or with `--behind-proxy` the right-most
+//! `X-Forwarded-For` entry: the one the trusted proxy appended. Entries to its left were
+//! written by the client and prove nothing; without the flag the header is ignored, since any
+//! client could then pick its own address.
 
 use super::error::ApiError;
 use super::{blocking, AppState};
@@ -16,6 +25,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
 
 /// A credential that was presented (a token, not yet checked) or verified (an admin).
 #[derive(Debug)]
@@ -49,12 +59,8 @@ impl FromRequestParts<AppState> for Auth {
             None => Ok(Auth(None)),
             Some(Presented::Bearer(token)) => Ok(Auth(Some(Credential::Bearer(token)))),
             Some(Presented::Basic { name, password }) => {
-                let account = name.clone();
-                let verified = blocking(state, move |store| {
-                    ops::verify_admin(store, &account, &password)
-                })
-                .await?;
-                if verified {
+                let address = client_ip(parts, state.behind_proxy);
+                if verify_admin(state, address, name.clone(), password).await? {
                     Ok(Auth(Some(Credential::Admin(name))))
                 } else {
                     Err(ApiError::AdminRejected)
@@ -64,22 +70,84 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// The peer's address, when the server was started with connection info (in-process tests
-/// are not); the key of the open-registration rate limit.
+/// Check an admin's password under the [`super::limit::AdminGuard`]: refused (`429`) while
+/// `address` has too many recent failures, queued behind the cap on verifications, and a
+/// failure counted against `address`.
+async fn verify_admin(
+    state: &AppState,
+    address: Option<IpAddr>,
+    name: String,
+    password: Secret,
+) -> Result<bool, ApiError> {
+    let guard = state.admin_guard.clone();
+    let refused = |seconds| {
+        tracing::info!(?address, "admin authentication refused: too many failures");
+        ApiError::TooManyAdminFailures(seconds)
+    };
+    guard
+        .failures
+        .spent(address, Instant::now())
+        .map_err(refused)?;
+    let permit = guard
+        .verifications
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Internal("the verification semaphore is closed".into()))?;
+    // Failures recorded while this request waited count too, so a burst from one address
+    // cannot run more verifications than the limit plus the permits.
+    guard
+        .failures
+        .spent(address, Instant::now())
+        .map_err(refused)?;
+    let verified = blocking(state, move |store| {
+        // Held until the hashing is done, even if the request is abandoned meanwhile.
+        let _permit = permit;
+        ops::verify_admin(store, &name, &password)
+    })
+    .await?;
+    if !verified {
+        guard.failures.record(address, Instant::now());
+    }
+    Ok(verified)
+}
+
+/// The client's address, when the server was started with connection info (in-process tests
+/// are not): the key of the per-address limits.
 #[derive(Debug)]
 pub(super) struct ClientIp(pub(super) Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientIp(client_ip(parts, state.behind_proxy)))
     }
+}
+
+/// The peer's address, or with `behind_proxy` the one the proxy reports, falling back to the
+/// peer's when the header is absent or its last entry is not an address.
+fn client_ip(parts: &Parts, behind_proxy: bool) -> Option<IpAddr> {
+    let forwarded = behind_proxy
+        .then(|| forwarded_for(&parts.headers))
+        .flatten();
+    forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+    })
+}
+
+/// The right-most entry of the `X-Forwarded-For` headers (the last header line's last
+/// entry), as an address; a port after it (`1.2.3.4:5678`, `[::1]:5678`) is ignored.
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let entry = last.to_str().ok()?.rsplit(',').next()?.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|at| at.ip()))
 }
 
 /// What the `Authorization` header holds.
@@ -202,6 +270,29 @@ mod tests {
         assert!(parse(Some("Bearer  "))
             .unwrap_err()
             .contains("CredentialRejected"));
+    }
+
+    #[test]
+    fn forwarded_for_is_the_right_most_entry() {
+        let forwarded = |lines: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for line in lines {
+                headers.append("x-forwarded-for", HeaderValue::from_str(line).unwrap());
+            }
+            forwarded_for(&headers)
+        };
+        let ip = |text: &str| Some(text.parse::<IpAddr>().unwrap());
+        assert_eq!(forwarded(&[]), None);
+        assert_eq!(forwarded(&["203.0.113.7"]), ip("203.0.113.7"));
+        assert_eq!(forwarded(&["1.1.1.1, 203.0.113.7"]), ip("203.0.113.7"));
+        assert_eq!(
+            forwarded(&["1.1.1.1", "2.2.2.2,2001:db8::1 "]),
+            ip("2001:db8::1")
+        );
+        assert_eq!(forwarded(&["203.0.113.7:4711"]), ip("203.0.113.7"));
+        assert_eq!(forwarded(&["[2001:db8::1]:4711"]), ip("2001:db8::1"));
+        assert_eq!(forwarded(&["1.1.1.1, unknown"]), None);
+        assert_eq!(forwarded(&["1.1.1.1,"]), None);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// The open-registration rate limit for this address is spent: `429` with `Retry-After`
     /// (seconds).
     TooManyRequests(u64),
+    /// Too many failed admin authentications from this address: `429` with `Retry-After`
+    /// (seconds), answered before any password is checked.
+    TooManyAdminFailures(u64),
     /// A query the route does not understand: `400 invalid_request`.
     BadQuery(&'static str),
     /// A malformed request head (a repeated `Authorization`, no `Host`): `400
@@ -88,6 +91,13 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 Some("too_many_requests"),
                 format!("too many registrations from this address; retry in {seconds} s"),
+            ),
+            ApiError::TooManyAdminFailures(seconds) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("too_many_requests"),
+                format!(
+                    "too many failed administrator logins from this address; retry in {seconds} s"
+                ),
             ),
             ApiError::BadQuery(rule) | ApiError::BadRequest(rule) => (
                 StatusCode::BAD_REQUEST,
@@ -219,7 +229,7 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static(challenge),
             );
         }
-        if let ApiError::TooManyRequests(seconds) = self {
+        if let ApiError::TooManyRequests(seconds) | ApiError::TooManyAdminFailures(seconds) = self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -274,6 +284,10 @@ mod tests {
         let limited = ApiError::TooManyRequests(42).into_response();
         assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(limited.headers()[header::RETRY_AFTER], "42");
+        let admin = ApiError::TooManyAdminFailures(7).into_response();
+        assert_eq!(admin.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(admin.headers()[header::RETRY_AFTER], "7");
+        assert!(admin.headers().get(header::WWW_AUTHENTICATE).is_none());
         assert_eq!(
             status(Error::Forbidden("full".into()).into()).0,
             StatusCode::FORBIDDEN

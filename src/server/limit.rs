@@ -5,6 +5,10 @@
 //! the window ends. The map is bounded: when it is full, windows that have ended are dropped,
 //! and if it is still full a new address is refused until one ends (failing closed under a
 //! flood from very many addresses, never growing without bound).
+//!
+//! The same limiter bounds failed admin authentications ([`AdminGuard`]), where only failures
+//! are counted: [`RateLimiter::spent`] asks before the expensive work, [`RateLimiter::record`]
+//! counts after it failed.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -85,6 +89,25 @@ impl RateLimiter {
     /// Count one request from `address` (the unspecified address when unknown) at `now`;
     /// `Err(seconds)` until it may retry when over the limit.
     pub fn check(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
+        self.window(address, now, true)
+    }
+
+    /// Whether `address` is over the limit at `now` (`Err(seconds)` until it may retry),
+    /// without counting anything: for limits on failures, which are counted only once they
+    /// have happened ([`RateLimiter::record`]). An address with nothing counted is never
+    /// refused, even when the map is full: then its failures simply go uncounted, and a flood
+    /// from many addresses cannot lock everyone else out.
+    pub fn spent(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
+        self.window(address, now, false)
+    }
+
+    /// Count one event (a failure) from `address` at `now`; one beyond the limit is not
+    /// counted further.
+    pub fn record(&self, address: Option<IpAddr>, now: Instant) {
+        let _ = self.window(address, now, true);
+    }
+
+    fn window(&self, address: Option<IpAddr>, now: Instant, count: bool) -> Result<(), u64> {
         let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         let period = self.rule.period;
         let retry = |start: Instant| {
@@ -98,6 +121,11 @@ impl RateLimiter {
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !count && !windows.contains_key(&address) {
+            // Nothing counted yet; asking must not take a slot (successful admin logins
+            // only ever ask).
+            return Ok(());
+        }
         if !windows.contains_key(&address) && windows.len() >= self.capacity {
             windows.retain(|_, (start, _)| now.duration_since(*start) < period);
             if windows.len() >= self.capacity {
@@ -112,8 +140,44 @@ impl RateLimiter {
         if window.1 >= self.rule.limit {
             return Err(retry(window.0).max(1));
         }
-        window.1 += 1;
+        if count {
+            window.1 += 1;
+        }
         Ok(())
+    }
+}
+
+/// The default per-address limit of failed admin authentications: `10/min`.
+pub const DEFAULT_ADMIN_FAILURE_LIMIT: RateLimit = RateLimit {
+    limit: 10,
+    period: Duration::from_secs(60),
+};
+
+/// The most admin password verifications (Argon2id, deliberately slow and memory-hungry)
+/// running at once; further ones wait their turn.
+pub const MAX_CONCURRENT_VERIFICATIONS: usize = 2;
+
+/// What bounds the cost of admin Basic authentication, where every attempt is an Argon2id
+/// verification: a per-address limit on failures, checked before any hashing, and a cap on
+/// verifications in progress, so a flood of wrong passwords can neither pin every core nor
+/// exhaust memory. Successful logins are never counted.
+#[derive(Debug)]
+pub struct AdminGuard {
+    /// Failed authentications per address.
+    pub failures: RateLimiter,
+    /// Permits for running a verification.
+    pub verifications: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl AdminGuard {
+    /// A guard allowing `failures` per address.
+    pub fn new(failures: RateLimit) -> Self {
+        AdminGuard {
+            failures: RateLimiter::new(failures),
+            verifications: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                MAX_CONCURRENT_VERIFICATIONS,
+            )),
+        }
     }
 }
 
@@ -157,6 +221,31 @@ mod tests {
         assert_eq!(limiter.check(a, t0 + Duration::from_secs(59)), Err(1));
         assert!(limiter.check(b, t0).is_ok());
         assert!(limiter.check(a, t0 + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn failures_are_counted_only_when_recorded() {
+        let limiter = RateLimiter::new(RateLimit {
+            limit: 2,
+            period: Duration::from_secs(60),
+        });
+        let a = Some("127.0.0.1".parse().unwrap());
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            assert!(limiter.spent(a, t0).is_ok());
+        }
+        limiter.record(a, t0);
+        assert!(limiter.spent(a, t0).is_ok());
+        limiter.record(a, t0);
+        assert_eq!(limiter.spent(a, t0 + Duration::from_secs(20)), Err(40));
+        limiter.record(a, t0);
+        assert!(limiter.spent(a, t0 + Duration::from_secs(60)).is_ok());
+        // Asking takes no slot, even when the map is full.
+        let full = RateLimiter::with_capacity(limiter.rule, 1);
+        full.record(a, t0);
+        let b = Some("127.0.0.2".parse().unwrap());
+        assert!(full.spent(b, t0).is_ok());
+        assert_eq!(full.windows.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
 //! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
-//! in-flight requests. Database work runs on blocking threads, each opening its own
+//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]). Database work runs on blocking threads, each opening its own
 //! connection, so no transaction is held across an `.await`. Layers, outermost first: a
 //! trace span per request (method and path only: never headers, bodies or query strings,
 //! where credentials live), a timeout, and the body size limit.
@@ -14,12 +14,17 @@ mod error;
 mod limit;
 mod register;
 mod state;
+mod tls;
 mod writer;
 
 use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
 pub use error::ApiError;
-pub use limit::{parse_rate_limit, RateLimit, RateLimiter};
+pub use limit::{
+    parse_rate_limit, AdminGuard, RateLimit, RateLimiter, DEFAULT_ADMIN_FAILURE_LIMIT,
+    MAX_CONCURRENT_VERIFICATIONS,
+};
 pub use state::{parse_issuer, parse_prefix, AppState};
+pub use tls::{TlsConfig, TlsListener, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
@@ -111,6 +116,27 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
+///
+/// # Errors
+/// Failures of the listener.
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: &TlsConfig,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // axum provides `ConnectInfo<SocketAddr>` (which the per-address limits read) for a
+    // `TcpListener` and for any listener wrapped by `tap_io`, not for other listeners; the
+    // no-op tap is that wrapper.
+    let listener = TlsListener::new(listener, tls)?.tap_io(|_| {});
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -3,7 +3,7 @@
 //! Built once from checked arguments; the issuer and prefix are normalized here (no trailing
 //! slash), so every URL the server prints is formed the same way.
 
-use super::limit::{RateLimit, RateLimiter};
+use super::limit::{AdminGuard, RateLimit, RateLimiter, DEFAULT_ADMIN_FAILURE_LIMIT};
 use super::writer::Writer;
 use crate::ops::Limits;
 use crate::registration::Policy;
@@ -32,6 +32,11 @@ pub struct AppState {
     /// The real authorization server's metadata (`--as-metadata`), under which the discovery
     /// document is merged; empty when not given.
     pub as_metadata: Arc<Map<String, Value>>,
+    /// Whether a TLS-terminating proxy is in front (`--behind-proxy`), so the client's
+    /// address is the one it appends to `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// The bounds on admin password verification.
+    pub admin_guard: Arc<AdminGuard>,
     /// The thread that makes every change, in group commits.
     pub(super) writer: Arc<Writer>,
 }
@@ -62,6 +67,8 @@ impl AppState {
             limits: Arc::new(Limits::default()),
             rate_limiter: Arc::new(RateLimiter::new(RateLimit::default())),
             as_metadata: Arc::new(Map::new()),
+            behind_proxy: false,
+            admin_guard: Arc::new(AdminGuard::new(DEFAULT_ADMIN_FAILURE_LIMIT)),
         })
     }
 
@@ -76,6 +83,22 @@ impl AppState {
     #[must_use]
     pub fn with_rate_limit(mut self, rule: RateLimit) -> Self {
         self.rate_limiter = Arc::new(RateLimiter::new(rule));
+        self
+    }
+
+    /// This state trusting the right-most `X-Forwarded-For` entry as the client's address
+    /// (`--behind-proxy`).
+    #[must_use]
+    pub fn with_behind_proxy(mut self, behind_proxy: bool) -> Self {
+        self.behind_proxy = behind_proxy;
+        self
+    }
+
+    /// This state allowing `rule` failed admin authentications per address (default
+    /// `10/min`).
+    #[must_use]
+    pub fn with_admin_failure_limit(mut self, rule: RateLimit) -> Self {
+        self.admin_guard = Arc::new(AdminGuard::new(rule));
         self
     }
 

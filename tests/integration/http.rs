@@ -16,7 +16,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 const ISSUER: &str = "https://auth.example.com";
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `dcrctl serve`, killed on drop.
 pub(crate) struct Server {
@@ -32,7 +32,8 @@ impl Server {
     }
 
     fn start_as(env: &TestEnv, issuer: &str, extra: &[&str]) -> Server {
-        Server::start_logging(env, issuer, "debug", extra)
+        let client = Client::builder().timeout(WAIT).build().unwrap();
+        Server::launch(env, "127.0.0.1:0", issuer, "debug", extra, ("http", client))
     }
 
     /// Start with `DCRCTL_LOG=log_filter`, e.g. `trace` to audit what the most verbose logs say.
@@ -41,6 +42,37 @@ impl Server {
         issuer: &str,
         log_filter: &str,
         extra: &[&str],
+    ) -> Server {
+        let client = Client::builder().timeout(WAIT).build().unwrap();
+        Server::launch(
+            env,
+            "127.0.0.1:0",
+            issuer,
+            log_filter,
+            extra,
+            ("http", client),
+        )
+    }
+
+    /// Start on `listen` (an unspecified address is then reached on 127.0.0.1), talking to it
+    /// with `scheme` and `client` (e.g. `https` and a client trusting the test certificate).
+    pub(crate) fn start_with(
+        env: &TestEnv,
+        listen: &str,
+        issuer: &str,
+        extra: &[&str],
+        connection: (&str, Client),
+    ) -> Server {
+        Server::launch(env, listen, issuer, "debug", extra, connection)
+    }
+
+    fn launch(
+        env: &TestEnv,
+        listen: &str,
+        issuer: &str,
+        log_filter: &str,
+        extra: &[&str],
+        (scheme, client): (&str, Client),
     ) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
             .env_clear()
@@ -52,7 +84,7 @@ impl Server {
             .env("NO_COLOR", "1")
             .env("DCRCTL_LOG", log_filter)
             .current_dir(env.dir())
-            .args(["serve", "--listen", "127.0.0.1:0", "--issuer", issuer])
+            .args(["serve", "--listen", listen, "--issuer", issuer])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -78,10 +110,13 @@ impl Server {
             child,
             base: String::new(),
             log,
-            client: Client::builder().timeout(WAIT).build().unwrap(),
+            client,
         };
         match rx.recv_timeout(WAIT) {
-            Ok(address) => server.base = format!("http://{address}"),
+            Ok(address) => {
+                let address = address.replace("0.0.0.0:", "127.0.0.1:");
+                server.base = format!("{scheme}://{address}");
+            }
             Err(_) => panic!("server did not start:\n{}", server.log()),
         }
         server
@@ -146,7 +181,7 @@ impl Server {
     }
 
     /// SIGTERM, then wait (bounded) for the exit code.
-    fn terminate(mut self) -> (Option<i32>, String) {
+    pub(crate) fn terminate(mut self) -> (Option<i32>, String) {
         let pid = self.child.id().to_string();
         let status = Command::new("kill")
             .args(["-TERM", &pid])

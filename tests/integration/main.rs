@@ -18,5 +18,6 @@ mod provisioning;
 mod secrets;
 mod storage;
 mod terminal;
+mod tls;
 mod util;
 mod validation;

@@ -585,8 +585,13 @@ fn session() -> BTreeSet<(String, String)> {
     // 403: a full registry.
     let full = TestEnv::new();
     full.register("already there");
+    full.run_stdin(&["admin", "add", ADMIN.0, "--password-stdin"], ADMIN.1)
+        .ok();
     let iat = mint_token(&full, None);
-    let server = Server::start(&full, &["--max-clients", "1"]);
+    let server = Server::start(
+        &full,
+        &["--max-clients", "1", "--admin-failure-limit", "1/min"],
+    );
     let mut c = Checker {
         server: &server,
         exercised: BTreeSet::new(),
@@ -606,6 +611,10 @@ fn session() -> BTreeSet<(String, String)> {
         Auth::None,
         &web_client("no token"),
     );
+    // 429 for an address past its failed admin authentications, even with the password.
+    c.get("/register?client_name=x", 401, Auth::Basic("wrong"));
+    let limited = c.get("/register?client_name=x", 429, Auth::Basic(ADMIN.1));
+    assert_eq!(limited.body["error"], "too_many_requests");
     exercised.append(&mut c.exercised);
     exercised
 }
