@@ -260,9 +260,12 @@ fn init_logging() {
     let ansi = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Fails only when a subscriber is already set, which then keeps logging.
+    // Logging is best effort: with stderr gone (`serve 2>&1 | head`), tracing would report
+    // each failed write with `eprintln!`, which panics, and every request would die with it.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .with_ansi(ansi)
+        .log_internal_errors(false)
         .try_init();
 }

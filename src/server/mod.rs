@@ -9,6 +9,7 @@
 //! where credentials live), a timeout, and the body size limit.
 
 mod auth;
+mod connections;
 mod discovery;
 mod error;
 mod limit;
@@ -35,7 +36,6 @@ use axum::{Json, Router};
 use serde_json::json;
 use std::cell::RefCell;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,10 +116,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(listener, router(state), shutdown).await
 }
 
 /// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
@@ -132,15 +129,8 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    // axum provides `ConnectInfo<SocketAddr>` (which the per-address limits read) for a
-    // `TcpListener` and for any listener wrapped by `tap_io`, not for other listeners; the
-    // no-op tap is that wrapper.
-    let listener = TlsListener::new(listener, tls)?.tap_io(|_| {});
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let listener = TlsListener::new(listener, tls)?;
+    connections::serve(listener, router(state), shutdown).await
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -380,7 +380,6 @@ fn a_declared_oversized_body_is_413_at_once() {
 /// Slowloris: a connection that never finishes its headers holds a socket (and a file
 /// descriptor) forever unless the server times header reading out, as hyper can.
 #[test]
-#[ignore = "BUG: a connection that never finishes its request headers is never closed (slowloris)"]
 fn a_connection_that_never_finishes_its_headers_is_closed() {
     let f = Fixture::start();
     let mut stream = connect(&f);
