@@ -3,16 +3,21 @@
 //!
 //! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
 //! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
-//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]). Database work runs on blocking threads, each opening its own
-//! connection, so no transaction is held across an `.await`. Layers, outermost first: a
-//! trace span per request (method and path only: never headers, bodies or query strings,
-//! where credentials live), a timeout, and the body size limit.
+//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]).
+//!
+//! Database work never runs on the async threads, and no transaction is held across an
+//! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
+//! to a few reader threads (`readers`), each with its own connection; only an admin's
+//! password check (Argon2) uses tokio's blocking pool. Layers, outermost first: a trace span
+//! per request (method and path only: never headers, bodies or query strings, where
+//! credentials live), the `Host` check, the request deadline, and the body size limit.
 
 mod auth;
 mod connections;
 mod discovery;
 mod error;
 mod limit;
+mod readers;
 mod register;
 mod state;
 mod tls;
@@ -162,8 +167,8 @@ thread_local! {
     static CONNECTION: RefCell<Option<(Arc<PathBuf>, Store)>> = const { RefCell::new(None) };
 }
 
-/// Run `work` on a blocking thread with that thread's connection to the database (opened on
-/// first use). Transactions never outlive `work`: a failed one is rolled back before the
+/// Run `work` (an admin's password check: Argon2, tens of milliseconds) on a blocking thread
+/// with that thread's connection to the database (opened on first use). Transactions never outlive `work`: a failed one is rolled back before the
 /// connection is used again.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
@@ -215,7 +220,7 @@ async fn one_host(request: Request<axum::body::Body>, next: axum::middleware::Ne
 
 /// `GET /healthz`.
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    blocking(&state, ops::ping).await?;
+    state.readers.read(ops::ping).await?;
     Ok(Json(json!({ "status": "ok" })))
 }
 

@@ -8,7 +8,7 @@
 
 use super::auth::{Auth, ClientIp, Credential};
 use super::error::ApiError;
-use super::{blocking, AppState};
+use super::AppState;
 use crate::ops;
 use crate::registration::{parse_document, ClientInformation, MetadataDoc};
 use crate::store::Tx;
@@ -140,7 +140,10 @@ pub(super) async fn lookup(
         .find(|(key, _)| key == "client_name")
         .map(|(_, value)| value.into_owned())
         .ok_or(ApiError::BadQuery("the query must name a client_name"))?;
-    let clients = blocking(&state, move |store| ops::find_by_name(store, &name)).await?;
+    let clients = state
+        .readers
+        .read(move |store| ops::find_by_name(store, &name))
+        .await?;
     let found: Vec<ClientInformation> = clients
         .iter()
         .map(|client| {
@@ -282,11 +285,13 @@ pub(super) async fn read(
     // A caller without a credential learns nothing else, not even that the path is bad.
     let credential = required(credential)?.for_client();
     let client_id = client_id_of(client_id)?;
-    let (done, use_to_record, credential) = blocking(&state, move |store| {
-        let (done, use_to_record) = ops::read_client(store, &client_id, &credential)?;
-        Ok((done, use_to_record, credential))
-    })
-    .await?;
+    let (done, use_to_record, credential) = state
+        .readers
+        .read(move |store| {
+            let (done, use_to_record) = ops::read_client(store, &client_id, &credential)?;
+            Ok((done, use_to_record, credential))
+        })
+        .await?;
     if let Some(use_to_record) = use_to_record {
         state
             .writer

@@ -4,6 +4,7 @@
 //! slash), so every URL the server prints is formed the same way.
 
 use super::limit::{AdminGuard, RateLimit, RateLimiter, DEFAULT_ADMIN_FAILURE_LIMIT};
+use super::readers::Readers;
 use super::writer::Writer;
 use crate::ops::Limits;
 use crate::registration::Policy;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub admin_guard: Arc<AdminGuard>,
     /// The thread that makes every change, in group commits.
     pub(super) writer: Arc<Writer>,
+    /// The threads that answer reads.
+    pub(super) readers: Arc<Readers>,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
         let db = Arc::new(db);
         Ok(AppState {
             writer: Arc::new(Writer::start(db.clone())),
+            readers: Arc::new(Readers::start(&db, reader_threads())),
             db,
             issuer: issuer.into(),
             prefix: prefix.into(),
@@ -203,6 +207,11 @@ fn check_segments(path: &str) -> Result<(), &'static str> {
     } else {
         Err("must be /-separated segments of A-Z a-z 0-9 . _ ~ - (not . or ..)")
     }
+}
+
+/// One reader per core, at least two so one slow read does not queue the others.
+fn reader_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
 }
 
 #[cfg(test)]
