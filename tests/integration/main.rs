@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cli;
+mod crash;
 mod durability;
 mod generated;
 mod http;
