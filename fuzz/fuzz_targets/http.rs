@@ -351,6 +351,15 @@ impl Fuzz {
                 panic!("{status}: a body that is not JSON ({e}): {}", show(&body))
             }))
         };
+        if json.is_some() {
+            let kind = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            assert_eq!(kind, Some("application/json"), "{status}");
+        }
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(headers.contains_key(header::ALLOW), "405 without Allow");
+        }
         if status == StatusCode::UNAUTHORIZED {
             let challenge = headers
                 .get(header::WWW_AUTHENTICATE)
