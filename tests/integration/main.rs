@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod contention;
+mod crash;
 mod durability;
 mod generated;
 mod hostile_cli;
