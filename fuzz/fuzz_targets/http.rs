@@ -314,6 +314,15 @@ impl Fuzz {
                 builder = builder.header(name, value);
             }
         }
+        // Real requests carry a Host (hyper's clients always send one); without it every input
+        // would stop at the Host check. An input may still send its own, or two.
+        let has_host = raw
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(b"host"));
+        if !has_host {
+            builder = builder.header(header::HOST, "as.example.com");
+        }
         let body = self.fill(raw.body);
         let target = request_target(&builder);
         // A credential the request itself carries in its body or target may come back in a
@@ -460,6 +469,7 @@ impl Fuzz {
         let old = std::mem::replace(&mut self.clients[index].rat, rat.to_owned());
         let probe = Request::get(format!("{PREFIX}/register/{}", self.clients[index].id))
             .header(header::AUTHORIZATION, format!("Bearer {old}"))
+            .header(header::HOST, "as.example.com")
             .body(Body::empty())
             .unwrap();
         let (response, _) = self.send(probe);
