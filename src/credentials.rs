@@ -25,7 +25,7 @@ pub const REGISTRATION_TOKEN_PREFIX: &str = "dcrrat_";
 /// Prefix of initial access tokens.
 pub const INITIAL_ACCESS_TOKEN_PREFIX: &str = "dcriat_";
 
-/// 22 alphanumerics carry 131 bits; 43 carry 256.
+/// 22 alphanumerics carry 131 bits (the random part of a client id); 43 carry 256.
 const CLIENT_ID_CHARS: usize = 22;
 const SECRET_CHARS: usize = 43;
 
@@ -65,9 +65,35 @@ fn random_alphanumeric(len: usize) -> String {
         .collect()
 }
 
-/// A new client identifier: URL-safe, starting with a letter or digit.
+/// A new client identifier: URL-safe, starting with a letter or digit, 30 characters.
+///
+/// The first 8 are the time of creation (Unix milliseconds in base 62, digits in ASCII order)
+/// and the other 22 are random (131 bits). Ids made later sort later, so the indexes keyed
+/// by `client_id` (the clients' own, their secrets', the audit log's) grow at their end as
+/// clients are registered, instead of taking each new id at a random page: a group commit of
+/// many registrations then writes a few pages instead of several per client, and the oldest
+/// clients, which prune removes first, sit together.
 pub fn new_client_id() -> String {
-    random_alphanumeric(CLIENT_ID_CHARS)
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis());
+    let mut id = time_prefix(millis);
+    id.push_str(&random_alphanumeric(CLIENT_ID_CHARS));
+    id
+}
+
+/// Base-62 digits in ASCII order, so that strings of them sort as the numbers do.
+const BASE62_DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `millis` as 8 base-62 digits (enough until the year 8888), most significant first.
+fn time_prefix(millis: u128) -> String {
+    let mut digits = [b'0'; 8];
+    let mut rest = millis;
+    for digit in digits.iter_mut().rev() {
+        *digit = BASE62_DIGITS[(rest % 62) as usize];
+        rest /= 62;
+    }
+    digits.iter().map(|&digit| char::from(digit)).collect()
 }
 
 /// A new client secret.
@@ -141,9 +167,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ids_sort_by_creation_time() {
+        assert_eq!(time_prefix(0), "00000000");
+        assert_eq!(time_prefix(61), "0000000z");
+        assert_eq!(time_prefix(62), "00000010");
+        let now = 1_795_000_000_000;
+        assert!(time_prefix(now) < time_prefix(now + 1));
+        assert!(time_prefix(now - 1) < time_prefix(now));
+        assert!(time_prefix(now + 999) < time_prefix(now + 1000));
+        let earlier = new_client_id();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(earlier < new_client_id());
+    }
+
+    #[test]
     fn ids_and_secrets_have_their_shape() {
         let id = new_client_id();
-        assert_eq!(id.len(), 22);
+        assert_eq!(id.len(), 30);
         assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
         let secret = new_client_secret();
         assert!(secret.expose().starts_with("dcrsec_"));

@@ -861,7 +861,7 @@ fn chosen_ids_are_never_dot_segments_and_null_means_absent() {
         )
         .ok()
         .json();
-    assert_eq!(id(&created).len(), 22);
+    assert_eq!(id(&created).len(), 30);
 }
 
 /// `list -o json` writes the stored metadata without re-encoding it; every element must still
