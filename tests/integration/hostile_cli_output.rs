@@ -199,7 +199,6 @@ fn verify_secret_with_a_huge_stdin_is_rejected() {
 /// CSI that xterm honours) and DEL pass through raw. An unknown member is kept verbatim, so
 /// anyone who may register can put them in `-o json` output that an operator views.
 #[test]
-#[ignore = "BUG: -o json prints C1 control characters (U+009B CSI) and DEL raw"]
 fn json_output_escapes_c1_controls_and_del() {
     let env = TestEnv::new();
     let doc = json!({"redirect_uris": [CB], "x_note": "a\u{9b}31mb\u{7f}c"});
