@@ -510,7 +510,6 @@ fn serve_refuses_hostile_arguments_before_binding() {
 /// not a terminal, but CR and LF are not: the error is no longer one `error:` line, and a CR
 /// lets the value overwrite what the terminal shows of it.
 #[test]
-#[ignore = "BUG: clap's usage errors echo CR/LF of the rejected value raw on stderr"]
 fn rejected_values_with_cr_lf_are_echoed_escaped() {
     let (env, _) = populated();
     for args in [
