@@ -119,27 +119,40 @@ fn apply_is_all_or_nothing_under_hostile_documents() {
     );
 }
 
+/// Run `dcrctl` with `args` under an address-space cap, which keeps an unbounded read from
+/// eating the machine's memory.
+fn run_capped(env: &TestEnv, args: &str) -> Run {
+    let dcrctl = assert_cmd::cargo::cargo_bin("dcrctl");
+    let script = format!("ulimit -v 2000000; exec '{}' {args}", dcrctl.display());
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .env("DCRCTL_DB", env.db())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run sh");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 #[test]
 fn apply_of_an_endless_input_is_refused_early() {
     let (env, _) = populated();
-    let dcrctl = assert_cmd::cargo::cargo_bin("dcrctl");
-    // The address-space cap keeps the current behaviour from eating the machine's memory.
-    let script = format!(
-        "ulimit -v 2000000; exec '{}' apply /dev/zero",
-        dcrctl.display()
-    );
+    let run = refused(&env, 2, || run_capped(&env, "apply /dev/zero"));
+    assert!(error_line(&run).contains("larger than"), "{}", run.stderr);
+}
+
+#[test]
+#[ignore = "BUG: serve --as-metadata reads its whole file without a bound (/dev/zero ends in out-of-memory)"]
+fn serve_as_metadata_of_an_endless_input_is_refused_early() {
+    let (env, _) = populated();
     let run = refused(&env, 2, || {
-        let out = std::process::Command::new("sh")
-            .args(["-c", &script])
-            .env("DCRCTL_DB", env.db())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run sh");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_capped(
+            &env,
+            "serve --listen 127.0.0.1:0 --issuer https://auth.example.com --as-metadata /dev/zero",
+        )
     });
     assert!(error_line(&run).contains("larger than"), "{}", run.stderr);
 }
