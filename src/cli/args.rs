@@ -190,7 +190,7 @@ pub(crate) const MAX_SECRET_BYTES: usize = 64 * 1024;
 /// A usage error (exit 2) when the input is longer than [`MAX_SECRET_BYTES`] or not UTF-8;
 /// an I/O error when stdin cannot be read.
 pub(crate) fn read_secret_stdin(what: &str) -> anyhow::Result<String> {
-    Ok(read_stdin_secret(what)?.map_err(crate::Error::usage)?)
+    Ok(try_read_secret_stdin(what)?.map_err(crate::Error::usage)?)
 }
 
 /// Read a secret or password from stdin, stripping one trailing newline: `Ok(Err(reason))`
@@ -199,7 +199,7 @@ pub(crate) fn read_secret_stdin(what: &str) -> anyhow::Result<String> {
 ///
 /// # Errors
 /// I/O errors reading stdin.
-pub(crate) fn read_stdin_secret(what: &str) -> anyhow::Result<Result<String, String>> {
+pub(crate) fn try_read_secret_stdin(what: &str) -> anyhow::Result<Result<String, String>> {
     // Two bytes of room for the CRLF that is stripped, one more to see an overlong input.
     let room = u64::try_from(MAX_SECRET_BYTES).unwrap_or(u64::MAX) + 3;
     let mut bytes = Vec::new();

@@ -1,6 +1,6 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
-use super::args::{parse_duration, read_stdin_secret};
+use super::args::{parse_duration, try_read_secret_stdin};
 use super::register::print_issued;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
@@ -64,7 +64,7 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
     } else {
         // Input too long or not UTF-8 can be no registered secret: it is a wrong credential,
         // not a usage error.
-        read_stdin_secret("client secret")?.ok()
+        try_read_secret_stdin("client secret")?.ok()
     };
     let mut store = ctx.open_store()?;
     match presented {
