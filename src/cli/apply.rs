@@ -3,8 +3,9 @@
 //! The file is read whole, checked whole (syntax, then each element with the same strict
 //! parser as `--metadata-file`, which refuses duplicate keys, then every metadata rule) and
 //! only then compared with the database, so a bad document anywhere writes nothing. The 64 KiB
-//! limit applies to each document, not to the file.
+//! limit applies to each document; the file may hold up to [`MAX_APPLY_BYTES`].
 
+use super::args::read_at_most;
 use super::{progress, prompt, Ctx};
 use crate::ops::{self, ApplyAction, ApplyReport};
 use crate::output::sanitize::sanitize;
@@ -16,7 +17,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 use serde::de::IgnoredAny;
 use serde_json::{json, Value};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `apply`.
@@ -72,19 +73,19 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     print(ctx, &report)
 }
 
+/// The largest file `apply` reads: room for 100,000 client documents of 2.5 KiB each (10,000
+/// typical clients take a few MB), while an endless input (`/dev/zero`) is refused after
+/// 256 MiB instead of exhausting memory.
+const MAX_APPLY_BYTES: u64 = 256 * 1024 * 1024;
+
 fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
     if path == Path::new("-") {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("reading the client documents from stdin")?;
+        read_at_most(std::io::stdin().lock(), MAX_APPLY_BYTES, "stdin")
     } else {
-        std::fs::File::open(path)
-            .and_then(|mut file| file.read_to_end(&mut bytes))
-            .with_context(|| path.display().to_string())?;
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).with_context(|| name.clone())?;
+        read_at_most(file, MAX_APPLY_BYTES, &name)
     }
-    Ok(bytes)
 }
 
 /// Split the file into its documents, each parsed strictly by [`parse_document`].

@@ -180,20 +180,69 @@ fn read_limit() -> u64 {
     u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX) + 1
 }
 
+/// The longest secret or password read from stdin. Generated secrets are 50 bytes; this
+/// leaves room for any passphrase while a longer input is refused, never truncated.
+pub(crate) const MAX_SECRET_BYTES: usize = 64 * 1024;
+
 /// Read a secret or password from stdin, stripping one trailing newline.
+///
+/// # Errors
+/// A usage error (exit 2) when the input is longer than [`MAX_SECRET_BYTES`] or not UTF-8;
+/// an I/O error when stdin cannot be read.
 pub(crate) fn read_secret_stdin(what: &str) -> anyhow::Result<String> {
-    let mut text = String::new();
+    Ok(try_read_secret_stdin(what)?.map_err(crate::Error::usage)?)
+}
+
+/// Read a secret or password from stdin, stripping one trailing newline: `Ok(Err(reason))`
+/// when the input can be no secret at all (too long, not UTF-8), for callers that reject
+/// such input rather than call it a usage error.
+///
+/// # Errors
+/// I/O errors reading stdin.
+pub(crate) fn try_read_secret_stdin(what: &str) -> anyhow::Result<Result<String, String>> {
+    // Two bytes of room for the CRLF that is stripped, one more to see an overlong input.
+    let room = u64::try_from(MAX_SECRET_BYTES).unwrap_or(u64::MAX) + 3;
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .take(64 * 1024)
-        .read_to_string(&mut text)
+        .lock()
+        .take(room)
+        .read_to_end(&mut bytes)
         .with_context(|| format!("reading the {what} from stdin"))?;
-    if text.ends_with('\n') {
-        text.pop();
-        if text.ends_with('\r') {
-            text.pop();
+    Ok(secret_text(bytes, what))
+}
+
+/// The secret in `bytes` without one trailing newline, or why there is none.
+fn secret_text(mut bytes: Vec<u8>, what: &str) -> Result<String, String> {
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
         }
     }
-    Ok(text)
+    if bytes.len() > MAX_SECRET_BYTES {
+        return Err(format!(
+            "the {what} on stdin is larger than {MAX_SECRET_BYTES} bytes"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("the {what} on stdin is not valid UTF-8"))
+}
+
+/// Read all of `input`, refusing it with a usage error (exit 2) once it proves longer than
+/// `limit` bytes, so an endless input (`/dev/zero`) cannot exhaust memory. `what` names the
+/// input in messages.
+///
+/// # Errors
+/// A usage error when the input is too large; an I/O error when it cannot be read.
+pub(crate) fn read_at_most(input: impl Read, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    input
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| what.to_owned())?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(crate::Error::usage(format!("{what}: is larger than {limit} bytes")).into());
+    }
+    Ok(bytes)
 }
 
 /// The longest duration any flag takes: 100 years (of 365.25 days, as `humantime` counts
@@ -249,6 +298,30 @@ mod tests {
             Err("must be at most 100y".to_owned())
         );
         assert!(parse_duration("10000000y").is_err());
+    }
+
+    #[test]
+    fn secrets_lose_one_newline_and_are_bounded() {
+        let text = |bytes: &[u8]| secret_text(bytes.to_vec(), "secret");
+        assert_eq!(text(b"s3cret\r\n"), Ok("s3cret".to_owned()));
+        assert_eq!(text(b"s3cret\n\n"), Ok("s3cret\n".to_owned()));
+        let most = vec![b's'; MAX_SECRET_BYTES];
+        assert_eq!(
+            text(&[most.as_slice(), b"\r\n"].concat()).map(|s| s.len()),
+            Ok(MAX_SECRET_BYTES)
+        );
+        assert!(text(&[most.as_slice(), b"s"].concat())
+            .unwrap_err()
+            .contains("larger than 65536 bytes"));
+        assert!(text(b"caf\xe9").unwrap_err().contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn bounded_reads_refuse_rather_than_truncate() {
+        assert_eq!(read_at_most(&b"1234"[..], 4, "f").unwrap(), b"1234");
+        let error = read_at_most(std::io::repeat(0), 4, "f").unwrap_err();
+        assert_eq!(error.to_string(), "f: is larger than 4 bytes");
+        assert_eq!(crate::cli::exit_code(&error).code(), 2);
     }
 
     #[test]

@@ -30,6 +30,7 @@ use crate::ops::{Actor, Store};
 use crate::output::Format;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -196,12 +197,10 @@ fn use_color(choice: ColorArg) -> bool {
 
 /// Parse the process arguments, run the command, and report the outcome.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
-        }
+        Err(error) => return report_parse_error(error, &args),
     };
     let color = use_color(cli.color);
     match run(cli) {
@@ -223,6 +222,70 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(exit_code(&error).code())
         }
+    }
+}
+
+/// Print clap's error, help or version, and give its exit code.
+///
+/// clap echoes a rejected value as it was given, so a CR or LF in it forges extra `error:`
+/// lines or overwrites what the terminal shows, and an escape sequence reaches a terminal.
+/// When an argument holds a control character, the command line is parsed again with those
+/// characters escaped as table cells show them (`\u{d}`), and that error is printed: clap's
+/// own message, with the value made visible. Should the escaped command line not fail the
+/// same clean way, one plain line names the argument instead.
+fn report_parse_error(error: clap::Error, args: &[OsString]) -> ExitCode {
+    match escaped_parse_error(error, args) {
+        Ok(error) => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(ExitStatus::Usage.code()))
+        }
+        Err(index) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error: argument {index} contains a control character"
+            );
+            ExitCode::from(ExitStatus::Usage.code())
+        }
+    }
+}
+
+/// The error to print for `args`: `error` itself when no argument holds a control
+/// character, else the error of the escaped command line; `Err(index)` of the first argument
+/// with a control character when that error is not a clean one.
+fn escaped_parse_error(error: clap::Error, args: &[OsString]) -> Result<clap::Error, usize> {
+    let Some(index) = args.iter().skip(1).position(|arg| has_control(arg)) else {
+        return Ok(error);
+    };
+    if !error.use_stderr() {
+        return Ok(error);
+    }
+    let escaped: Vec<OsString> = args.iter().map(escape_control).collect();
+    match Cli::try_parse_from(&escaped) {
+        Err(again) if again.use_stderr() && !shows_control(&again.render().to_string()) => {
+            Ok(again)
+        }
+        _ => Err(index + 1),
+    }
+}
+
+/// Whether an argument holds a control character.
+fn has_control(arg: &OsStr) -> bool {
+    arg.to_string_lossy().chars().any(char::is_control)
+}
+
+/// Whether a rendered error holds a control character other than the line breaks of its
+/// layout.
+fn shows_control(rendered: &str) -> bool {
+    rendered.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// `arg` with its control characters escaped, as [`crate::output::sanitize`] does.
+fn escape_control(arg: &OsString) -> OsString {
+    let text = arg.to_string_lossy();
+    if text.chars().any(char::is_control) {
+        OsString::from(crate::output::sanitize::sanitize(&text).into_owned())
+    } else {
+        arg.clone()
     }
 }
 
@@ -268,5 +331,54 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&ctx, &args),
         Command::Completions(args) => generate::run_completions(&args),
         Command::Man(args) => generate::run_man(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_error(args: &[&str]) -> Result<String, usize> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let error = Cli::try_parse_from(&args).expect_err("a usage error");
+        escaped_parse_error(error, &args).map(|error| error.render().to_string())
+    }
+
+    #[test]
+    fn rejected_values_are_echoed_with_controls_escaped() {
+        let shown = parse_error(&["dcrctl", "-o", "json\nerror: spoofed", "list"]).unwrap();
+        assert!(
+            shown.starts_with("error: invalid value 'json\\u{a}error: spoofed' for '--output"),
+            "{shown}"
+        );
+        assert_eq!(shown.lines().filter(|l| l.starts_with("error:")).count(), 1);
+        let shown = parse_error(&["dcrctl", "list", "--bogus\r\x1b[2J"]).unwrap();
+        assert!(shown.contains("'--bogus\\u{d}\\u{1b}[2J'"), "{shown}");
+        assert!(!shows_control(&shown));
+    }
+
+    #[test]
+    fn clean_errors_and_help_are_clap_own() {
+        let shown = parse_error(&["dcrctl", "-o", "yaml", "list"]).unwrap();
+        assert!(
+            shown.starts_with("error: invalid value 'yaml' for '--output"),
+            "{shown}"
+        );
+        let args: Vec<OsString> = ["dcrctl", "register", "--client-name", "a\nb", "--help"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let help = Cli::try_parse_from(&args).expect_err("help");
+        let kept = escaped_parse_error(help, &args).unwrap();
+        assert_eq!(kept.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn control_characters_are_found_in_any_argument() {
+        assert!(has_control(OsStr::new("a\u{9b}b")));
+        assert!(has_control(OsStr::new("\t")));
+        assert!(!has_control(OsStr::new("Ünïcode")));
+        assert!(!shows_control("error: x\n\nUsage: y\n"));
+        assert!(shows_control("error: x\r\n"));
     }
 }

@@ -1,6 +1,6 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
-use super::args::{parse_duration, read_secret_stdin};
+use super::args::{parse_duration, try_read_secret_stdin};
 use super::register::print_issued;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
@@ -60,12 +60,23 @@ pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()>
 
 pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<()> {
     let presented = if ctx.interactive {
-        prompt::secret("Client secret")?
+        Some(prompt::secret("Client secret")?)
     } else {
-        read_secret_stdin("client secret")?
+        // Input too long or not UTF-8 can be no registered secret: it is a wrong credential,
+        // not a usage error.
+        try_read_secret_stdin("client secret")?.ok()
     };
     let mut store = ctx.open_store()?;
-    ops::verify_secret(&mut store, &args.client_id, &Secret::new(presented))?;
+    match presented {
+        Some(presented) => {
+            ops::verify_secret(&mut store, &args.client_id, &Secret::new(presented))?;
+        }
+        None => {
+            // An unknown client is still exit 3, as for any other presented secret.
+            ops::show(&mut store, &args.client_id)?;
+            return Err(crate::Error::CredentialRejected.into());
+        }
+    }
     match ctx.format {
         Format::Json => json::write_document(
             &mut std::io::stdout().lock(),

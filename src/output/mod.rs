@@ -1,7 +1,8 @@
 //! Rendering results for people (tables) and programs (one JSON document on stdout).
 //!
-//! Every string that reaches a table passes through [`sanitize::sanitize`]; JSON needs no
-//! such care because its encoder escapes control characters itself.
+//! Every string that reaches a table passes through [`sanitize::sanitize`]; every JSON
+//! document through [`json::write_escaped`], which escapes the controls that serde_json
+//! leaves raw (DEL and C1).
 
 pub mod json;
 pub mod sanitize;
