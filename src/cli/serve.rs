@@ -12,7 +12,7 @@
 //! `DCRCTL_LOG` (tracing's env-filter syntax, default `info`), and never contain a header,
 //! a body or a credential.
 
-use super::args::parse_duration;
+use super::args::{parse_duration, read_at_most};
 use super::Ctx;
 use crate::ops::{Limits, Store};
 use crate::registration::Policy;
@@ -131,8 +131,11 @@ fn parse_item(text: &str) -> Result<String, String> {
 
 /// Read `--as-metadata`: a JSON object.
 fn read_as_metadata(path: &Path) -> anyhow::Result<Map<String, Value>> {
-    let text = std::fs::read(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| Error::usage(format!("--as-metadata {}: {e}", path.display())))?;
+    // The document a discovery response is merged over: bounded like any metadata document.
+    let limit = crate::registration::MAX_DOCUMENT_BYTES as u64;
+    let text = read_at_most(file, limit, &format!("--as-metadata {}", path.display()))?;
     match serde_json::from_slice(&text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::usage(format!(
