@@ -347,6 +347,16 @@ impl Store {
         }
     }
 
+    /// SQLite's default page cache, in KiB.
+    pub(crate) const DEFAULT_CACHE_KIB: u32 = 2000;
+
+    /// Let SQLite cache up to `kib` KiB of pages for this connection.
+    pub(crate) fn set_cache_kib(&mut self, kib: u32) {
+        let _ = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"));
+    }
+
     /// The default WAL budget.
     pub(crate) const DEFAULT_WAL_BUDGET: u64 = WAL_CHECKPOINT_BYTES;
 
@@ -359,15 +369,32 @@ impl Store {
     /// on every commit past the threshold, and the WAL would never restart. So this process
     /// checkpoints and truncates the WAL itself, right after its own commit. It never waits:
     /// with a reader in the way, it copies what it can and leaves the rest for a later writer.
+    ///
+    /// The copying is a PASSIVE checkpoint, which runs beside other writers; a TRUNCATE one
+    /// would hold them off while it copies, which for the large WAL of a prune or a busy server
+    /// is far longer than a writer should wait. Only once everything is copied is the WAL
+    /// truncated, which then takes a moment.
     pub(crate) fn checkpoint_if_large(&self) {
         let wal_bytes = std::fs::metadata(&self.wal_path).map_or(0, |meta| meta.len());
         if wal_bytes <= self.wal_budget {
             return;
         }
         let _ = self.conn.busy_timeout(Duration::ZERO);
-        let _ = self
+        // (busy, frames in the WAL, frames copied)
+        let copied = self
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            });
+        if matches!(copied, Ok((0, frames, done)) if frames == done) {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
