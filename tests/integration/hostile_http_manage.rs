@@ -3,7 +3,7 @@
 //! bursts and floods, and `null` members. The same [`Fixture`] asserts status, `error` code,
 //! an unchanged database and a live server.
 
-use crate::hostile_http::{Fixture, ADMIN, CB, SQL};
+use crate::hostile_http::{Fixture, ADMIN, CB, INVALID_TOKEN, SQL};
 use crate::http::Server;
 use crate::util::{all_cases, TestEnv};
 use reqwest::header;
@@ -39,6 +39,26 @@ fn hostile_if_match_values_are_412() {
                 .header(header::IF_MATCH, "\"r0\""),
         )
     });
+}
+
+/// RFC 9110 §13.2.1: a request refused for its credential gets that refusal, whatever its
+/// `If-Match` says; a wrong token with a foreign tag is 401, never 412.
+#[test]
+fn a_wrong_token_with_a_foreign_if_match_is_401_not_412() {
+    let f = Fixture::start();
+    let path = format!("/register/{}", f.client_id);
+    for method in [Method::PUT, Method::DELETE] {
+        for tag in ["\"x\"", "", "\"r0\""] {
+            f.refused(401, Some("invalid_token"), Some(INVALID_TOKEN), || {
+                f.send(
+                    f.request(method.clone(), &path)
+                        .bearer_auth("dcrrat_not-this-client")
+                        .header(header::IF_MATCH, tag)
+                        .json(&json!({ "redirect_uris": [CB] })),
+                )
+            });
+        }
+    }
 }
 
 /// A PUT body, its content type, and the status and `error` code it must get.
