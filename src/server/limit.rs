@@ -11,7 +11,7 @@
 //! counts after it failed.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -64,6 +64,21 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
     Ok(RateLimit { limit, period })
 }
 
+/// The key a client's requests are counted under: its IPv4 address (also when written as an
+/// IPv4-mapped IPv6 one), or its IPv6 /64. A single IPv6 host is usually given a whole /64,
+/// and counting each of its 2^64 addresses apart would make any per-address limit moot.
+fn client_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(
+                u128::from(v6) & 0xffff_ffff_ffff_ffff_0000_0000_0000_0000,
+            )),
+        },
+    }
+}
+
 /// Fixed windows per address, behind a mutex held only for a map lookup.
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -108,7 +123,7 @@ impl RateLimiter {
     }
 
     fn window(&self, address: Option<IpAddr>, now: Instant, count: bool) -> Result<(), u64> {
-        let address = address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let address = client_key(address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
         let period = self.rule.period;
         let retry = |start: Instant| {
             let left = (start + period).saturating_duration_since(now);
@@ -246,6 +261,22 @@ mod tests {
         let b = Some("127.0.0.2".parse().unwrap());
         assert!(full.spent(b, t0).is_ok());
         assert_eq!(full.windows.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_client_and_mapped_ipv4_is_ipv4() {
+        let rule = RateLimit {
+            limit: 1,
+            period: Duration::from_secs(60),
+        };
+        let limiter = RateLimiter::new(rule);
+        let now = Instant::now();
+        let v6 = |text: &str| Some(text.parse::<IpAddr>().unwrap());
+        assert!(limiter.check(v6("2001:db8:1:2::1"), now).is_ok());
+        assert!(limiter.check(v6("2001:db8:1:2:ffff::9"), now).is_err());
+        assert!(limiter.check(v6("2001:db8:1:3::1"), now).is_ok());
+        assert!(limiter.check(v6("192.0.2.7"), now).is_ok());
+        assert!(limiter.check(v6("::ffff:192.0.2.7"), now).is_err());
     }
 
     #[test]
