@@ -41,23 +41,10 @@ if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dcrctl-schemathesis.XXXXXX")"
-SERVER_PID=""
+NAME=schemathesis
+# shellcheck source=../lib/serve.sh
+. "$HERE/../lib/serve.sh"
 
-stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 $((WAIT_SECONDS * 10))); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "schemathesis: server ignored SIGTERM for ${WAIT_SECONDS}s; killing it" >&2
-      kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
 cleanup() {
   local status=$?
   stop_server
@@ -90,46 +77,9 @@ IAT="$("$DCRCTL" --db "$DCRCTL_DB" -o json token create --note schemathesis 2>"$
   python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin)["token"])')"
 [ -n "$IAT" ] || { echo "schemathesis: token create printed no token" >&2; cat "$WORK/token.err" >&2; exit 1; }
 
-# The issuer must be the URL clients use, so the port is chosen before the server starts; a
-# server that exits before listening (the port was taken meanwhile) is retried on a new port.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-start_server() {
-  local port="$1"
-  : >"$WORK/server.log"
-  # Open registration exercises the unauthenticated path too; the rate limit is raised so the
-  # generated registrations are not all answered 429.
-  "$DCRCTL" --db "$DCRCTL_DB" serve --listen "127.0.0.1:$port" --issuer "http://127.0.0.1:$port" \
-    --open-registration --rate-limit 100000/min </dev/null >/dev/null 2>"$WORK/server.log" &
-  SERVER_PID=$!
-  for _ in $(seq 1 $((WAIT_SECONDS * 10))); do
-    if grep -q "^listening on 127.0.0.1:$port\$" "$WORK/server.log"; then
-      return 0
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      wait "$SERVER_PID" 2>/dev/null || true
-      SERVER_PID=""
-      return 1
-    fi
-    sleep 0.1
-  done
-  echo "schemathesis: server did not report listening within ${WAIT_SECONDS}s" >&2
-  exit 1
-}
-
-BASE=""
-for attempt in 1 2 3 4 5; do
-  PORT="$(free_port)"
-  if start_server "$PORT"; then
-    BASE="http://127.0.0.1:$PORT"
-    break
-  fi
-  echo "schemathesis: server on port $PORT exited before listening (attempt $attempt):" >&2
-  cat "$WORK/server.log" >&2
-done
-[ -n "$BASE" ] || { echo "schemathesis: could not start dcrctl serve" >&2; exit 1; }
-echo "schemathesis: dcrctl serve at $BASE (pid $SERVER_PID)"
+# Open registration exercises the unauthenticated path too; the rate limit is raised so the
+# generated registrations are not all answered 429.
+start_dcrctl --open-registration --rate-limit 100000/min
 
 # Checks: all of them, with these exceptions:
 # * content_type_conformance and response_schema_conformance run as the *_or_bare_challenge
