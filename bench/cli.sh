@@ -38,7 +38,9 @@
 #   BENCH_SMALL [100000]     clients in the small registry (register, verify-secret)
 #   BENCH_LARGE [1000000]    clients in the large registry (show, list)
 #   BENCH_OUT [bench/out]    work folder (seeds, copies, JSON exports); gitignored
-#   BENCH_ONLY [register show list verify]   which benchmarks to run
+#   BENCH_ONLY [register show list verify]   which benchmarks to run; "seed" and
+#                            "seed-random-ids" only make sure that the large seed (with dcrctl's
+#                            time-ordered ids, or random ones) is current, for bench/maintenance.sh
 #   BENCH_RESEED [0]         1 = rebuild the seeds even if they exist
 #   BENCH_BUILD [1]          0 = skip `cargo build --release` (use the existing binary)
 #   BENCH_INSTALL [1]        0 = never call apt-get (fail if a tool is missing)
@@ -197,17 +199,18 @@ verify_seed() { # db n
     [[ "$got" == "true https://"* ]] || die "$db: unexpected web client: $got"
 }
 
-seed() { # n -> prints the path of a pristine seed with n clients
-    local n="$1"
-    local db="$OUT/seed-$n.db" stamp="$OUT/seed-$n.stamp"
-    local want="n=$n schema=$SCHEMA_VERSION seed_sql=$SEED_SQL_SUM"
+seed() { # n [random-ids] -> prints the path of a pristine seed with n clients
+    local n="$1" variant="${2:+-$2}" random_ids=0
+    [[ "${2:-}" == random-ids ]] && random_ids=1
+    local db="$OUT/seed-$n$variant.db" stamp="$OUT/seed-$n$variant.stamp"
+    local want="n=$n schema=$SCHEMA_VERSION seed_sql=$SEED_SQL_SUM random_ids=$random_ids"
     if [[ "$RESEED" != 1 && -f "$db" && -f "$stamp" && "$(cat "$stamp")" == "$want" \
           && ! -e "$db-wal" ]]; then
         log "reusing seed $db ($n clients)"
         echo "$db"
         return
     fi
-    local tmp="$OUT/work/seeding-$n.db"
+    local tmp="$OUT/work/seeding-$n$variant.db"
     rm -f "$db" "$db-wal" "$db-shm" "$stamp" "$tmp" "$tmp-wal" "$tmp-shm"
     log "seeding $n clients into $db"
     local start end
@@ -215,8 +218,8 @@ seed() { # n -> prints the path of a pristine seed with n clients
     "$DCRCTL" --db "$tmp" list >/dev/null    # the real schema, user_version, application_id
     {
         echo "PRAGMA temp_store = MEMORY;"
-        echo "CREATE TEMP TABLE bench_params(n INTEGER);"
-        echo "INSERT INTO temp.bench_params VALUES ($n);"
+        echo "CREATE TEMP TABLE bench_params(n INTEGER, random_ids INTEGER);"
+        echo "INSERT INTO temp.bench_params VALUES ($n, $random_ids);"
         echo ".read \"$BENCH_DIR/seed.sql\""
     } | sql "$tmp" >/dev/null
     end="$(date +%s.%N)"
@@ -236,7 +239,8 @@ fresh_copy() { # seed dst
 SMALL_SEED=""
 LARGE_SEED=""
 if wants register || wants verify; then SMALL_SEED="$(seed "$SMALL")"; fi
-if wants show || wants list; then LARGE_SEED="$(seed "$LARGE")"; fi
+if wants show || wants list || wants seed; then LARGE_SEED="$(seed "$LARGE")"; fi
+if wants seed-random-ids; then seed "$LARGE" random-ids >/dev/null; fi
 
 # ---------------------------------------------------------------------------------------------
 # 3. Benchmarks

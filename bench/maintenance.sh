@@ -8,10 +8,12 @@
 #          secret expired; `dcrctl prune --expired-for 1d` timed with GNU time (wall, peak RSS)
 #          while a second process runs `dcrctl show ID` in a loop; reports the slowest show.
 #          Targets: prune <= 5 s, RSS <= 50 MB, no show slower than 100 ms.
+#          Run on two seeds: client ids as dcrctl generates them, and random ids (see below).
 #   apply: 10,000 new clients from one file on an empty database (target <= 3 s), then the
 #          same file again, which must change nothing (target <= 1 s). hyperfine medians.
 #
 # Environment: BENCH_ONLY [prune apply], BENCH_PRUNE_RUNS [3], BENCH_APPLY_RUNS [5],
+# BENCH_PRUNE_IDS [time random], BENCH_PRUNE_LAYOUTS [clustered scattered],
 # BENCH_BUILD [1]. Seeds and copies live in bench/out (gitignored).
 set -euo pipefail
 
@@ -33,36 +35,40 @@ done
 if [ "${BENCH_BUILD:-1}" = 1 ]; then (cd "$REPO" && cargo build --release --quiet); fi
 
 if wants prune; then
-  seed="$OUT/seed-1000000.db"
-  if [ ! -f "$seed" ]; then
-    log "seeding 1,000,000 clients through bench/cli.sh"
-    BENCH_ONLY=show BENCH_RUNS=3 BENCH_DIAG=0 "$BENCH_DIR/cli.sh" >/dev/null
-  fi
   work="$OUT/prune.db"
-  probe_id=$(sqlite3 "$seed" "SELECT client_id FROM clients WHERE client_secret_expires_at IS NULL LIMIT 1")
   # clustered: the 100,000 oldest confidential clients expired (expiry follows registration,
   # the usual case); scattered: every 7th one, spread over the whole file (the worst case).
   declare -A pick=(
     [clustered]="SELECT rowid FROM clients WHERE client_secret_expires_at IS NOT NULL ORDER BY rowid LIMIT 100000"
     [scattered]="SELECT rowid FROM clients WHERE client_secret_expires_at IS NOT NULL AND rowid % 7 = 0 LIMIT 100000"
   )
-  prepare() { # layout
+  prepare() { # seed layout
     rm -f "$work" "$work-wal" "$work-shm"
-    cp "$seed" "$work"
-    sqlite3 "$work" "UPDATE clients SET client_secret_expires_at = 1000 WHERE rowid IN (${pick[$1]});
+    cp "$1" "$work"
+    sqlite3 "$work" "UPDATE clients SET client_secret_expires_at = 1000 WHERE rowid IN (${pick[$2]});
       PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   }
-  for layout in ${BENCH_PRUNE_LAYOUTS:-clustered scattered}; do
-    log "floor ($layout): sqlite3 deleting the same clients in one statement and one transaction"
-    prepare "$layout"
-    /usr/bin/time -f "%e" -o "$OUT/floor-$layout.time" sqlite3 "$work" "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;
-      DELETE FROM clients WHERE client_secret_expires_at > 0 AND client_secret_expires_at <= 2000;" >/dev/null
-    floor=$(cat "$OUT/floor-$layout.time")
-    for run in $(seq 1 "$PRUNE_RUNS"); do
-      log "prune ($layout) run $run"
-      prepare "$layout"
-      "$BIN" --db "$work" show "$probe_id" >/dev/null   # warm the page cache like a live system
-      python3 - "$BIN" "$work" "$probe_id" "$OUT/probe-$run.txt" <<'PY' &
+  # ids: "time" is what dcrctl generates (creation time first, so the three indexes keyed by
+  # client_id keep registration order); "random" is a registry of hand-chosen or imported ids,
+  # whose index entries for the expired clients are spread over every page.
+  for ids in ${BENCH_PRUNE_IDS:-time random}; do
+    if [ "$ids" = time ]; then variant=seed; seed="$OUT/seed-1000000.db"
+    else variant=seed-random-ids; seed="$OUT/seed-1000000-random-ids.db"; fi
+    # bench/cli.sh rebuilds a seed when seed.sql or the schema changed, else reuses it
+    BENCH_ONLY=$variant BENCH_BUILD=0 BENCH_DIAG=0 BENCH_CARGO_HYPERFINE=0 "$BENCH_DIR/cli.sh" >/dev/null
+    probe_id=$(sqlite3 "$seed" "SELECT client_id FROM clients WHERE client_secret_expires_at IS NULL LIMIT 1")
+    for layout in ${BENCH_PRUNE_LAYOUTS:-clustered scattered}; do
+      label="$layout, $ids ids"
+      log "floor ($label): sqlite3 deleting the same clients in one statement and one transaction"
+      prepare "$seed" "$layout"
+      /usr/bin/time -f "%e" -o "$OUT/floor.time" sqlite3 "$work" "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;
+        DELETE FROM clients WHERE client_secret_expires_at > 0 AND client_secret_expires_at <= 2000;" >/dev/null
+      floor=$(cat "$OUT/floor.time")
+      for run in $(seq 1 "$PRUNE_RUNS"); do
+        log "prune ($label) run $run"
+        prepare "$seed" "$layout"
+        "$BIN" --db "$work" show "$probe_id" >/dev/null   # warm the page cache like a live system
+        python3 - "$BIN" "$work" "$probe_id" "$OUT/probe-$run.txt" <<'PY' &
 import subprocess, sys, time
 binary, db, client, out = sys.argv[1:]
 samples, deadline = [], time.time() + 120
@@ -77,18 +83,19 @@ while time.time() < deadline:
         pass
 open(out, "w").write("\n".join(f"{s:.2f}" for s in samples))
 PY
-      probe=$!
-      sleep 0.5
-      /usr/bin/time -f "%e %M" -o "$OUT/prune-$run.time" "$BIN" --db "$work" prune --expired-for 1d >/dev/null
-      touch "$OUT/probe-$run.txt.stop"
-      wait "$probe"
-      rm -f "$OUT/probe-$run.txt.stop"
-      left=$(sqlite3 "$work" "SELECT count(*) FROM clients")
-      read -r wall rss < "$OUT/prune-$run.time"
-      worst=$(sort -g "$OUT/probe-$run.txt" | tail -1)
-      shows=$(wc -l < "$OUT/probe-$run.txt")
-      echo "prune $layout run $run: ${wall}s (sqlite3 floor ${floor}s), peak RSS $((rss / 1024)) MB, $left left; $shows concurrent shows, slowest ${worst} ms"
-      summary+=("prune $layout $run: ${wall} s (one-statement sqlite3 floor ${floor} s), RSS $((rss / 1024)) MB, slowest of $shows concurrent shows ${worst} ms")
+        probe=$!
+        sleep 0.5
+        /usr/bin/time -f "%e %M" -o "$OUT/prune-$run.time" "$BIN" --db "$work" prune --expired-for 1d >/dev/null
+        touch "$OUT/probe-$run.txt.stop"
+        wait "$probe"
+        rm -f "$OUT/probe-$run.txt.stop"
+        left=$(sqlite3 "$work" "SELECT count(*) FROM clients")
+        read -r wall rss < "$OUT/prune-$run.time"
+        worst=$(sort -g "$OUT/probe-$run.txt" | tail -1)
+        shows=$(wc -l < "$OUT/probe-$run.txt")
+        echo "prune ($label) run $run: ${wall}s (sqlite3 floor ${floor}s), peak RSS $((rss / 1024)) MB, $left left; $shows concurrent shows, slowest ${worst} ms"
+        summary+=("prune ($label) $run: ${wall} s (one-statement sqlite3 floor ${floor} s), RSS $((rss / 1024)) MB, slowest of $shows concurrent shows ${worst} ms")
+      done
     done
   done
 fi

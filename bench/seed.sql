@@ -1,13 +1,17 @@
 -- Bulk seed for bench/cli.sh. Run by the sqlite3 CLI on a database whose schema dcrctl has
 -- already created (so user_version/application_id are dcrctl's). The caller first runs
 --   PRAGMA temp_store = MEMORY;           -- must precede: changing it drops temp tables
---   CREATE TEMP TABLE bench_params(n INTEGER); INSERT INTO temp.bench_params VALUES (<N>);
+--   CREATE TEMP TABLE bench_params(n INTEGER, random_ids INTEGER);
+--   INSERT INTO temp.bench_params VALUES (<N>, <0|1>);
 -- Rows mimic what `dcrctl register` writes (see src/store/clients.rs, src/ops/register.rs):
 --   70% web confidential (client_secret_basic, code + refresh_token, one secret row),
 --   20% native public   (none, loopback + private-use redirect, no secret),
 --   10% service         (client_secret_post, client_credentials, no redirect_uris, one secret).
--- client_id: 22 lowercase hex chars (88 random bits); hashes: 'sha256:' || 64 hex chars.
 -- client_id_issued_at: 4 clients per second, ending an hour before now.
+-- client_id: like dcrctl's own, 8 base-62 digits of the creation time in milliseconds, then
+--   22 random characters (here lowercase hex, 88 bits); with random_ids = 1, 30 random hex
+--   characters instead, as ids chosen by hand or imported from another registry would be, in
+--   no relation to registration order. hashes: 'sha256:' || 64 hex chars.
 -- One 'register' audit event per client, as dcrctl would have written.
 
 PRAGMA journal_mode = OFF;       -- bulk load only; switched back to WAL at the end
@@ -22,14 +26,28 @@ WITH RECURSIVE s(n) AS (
     SELECT 1
     UNION ALL
     SELECT n + 1 FROM s WHERE n < (SELECT n FROM temp.bench_params)
+),
+timed(n, issued_at, millis, digits) AS (
+    SELECT n, ms / 1000, ms, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+    FROM (SELECT n, (CAST(strftime('%s', 'now') AS INTEGER) - 3600) * 1000
+                    - ((SELECT n FROM temp.bench_params) - n) * 250 AS ms FROM s)
 )
 SELECT
     n,
-    lower(hex(randomblob(11))) AS client_id,
+    CASE WHEN (SELECT random_ids FROM temp.bench_params) THEN lower(hex(randomblob(15)))
+    -- as src/credentials.rs: creation time in 8 base-62 digits (ASCII order), then randomness
+    ELSE substr(digits, millis / 3521614606208 % 62 + 1, 1)
+    || substr(digits, millis / 56800235584 % 62 + 1, 1)
+    || substr(digits, millis / 916132832 % 62 + 1, 1)
+    || substr(digits, millis / 14776336 % 62 + 1, 1)
+    || substr(digits, millis / 238328 % 62 + 1, 1)
+    || substr(digits, millis / 3844 % 62 + 1, 1)
+    || substr(digits, millis / 62 % 62 + 1, 1)
+    || substr(digits, millis % 62 + 1, 1)
+    || lower(hex(randomblob(11))) END AS client_id,
     n % 10 AS kind,
-    CAST(strftime('%s', 'now') AS INTEGER) - 3600
-        - ((SELECT n FROM temp.bench_params) - n) / 4 AS issued_at
-FROM s;
+    issued_at
+FROM timed;
 
 INSERT INTO clients (client_id, client_name, metadata, token_endpoint_auth_method,
                      client_id_issued_at, client_secret_expires_at, registration_token_hash,
