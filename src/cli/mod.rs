@@ -177,11 +177,31 @@ fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(data_home.join("dcrctl").join("clients.db"))
 }
 
+/// Who runs the command, for the audit log (`cli:<user>`): `USER` or `LOGNAME` as login
+/// sessions set them, else the OS account, because cron, containers and systemd units often
+/// run without either variable and the log must still name someone.
 fn current_user() -> String {
     ["USER", "LOGNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|name| !name.is_empty()))
+        .or_else(os_account)
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The effective uid's name in `/etc/passwd`, or the bare uid when it has no entry there.
+/// `/proc/self` belongs to the process's uid, which avoids unsafe `geteuid`; `None` without
+/// procfs.
+fn os_account() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let entry_uid: u32 = fields.nth(1)?.parse().ok()?;
+        (entry_uid == uid && !name.is_empty()).then(|| name.to_owned())
+    });
+    Some(name.unwrap_or_else(|| uid.to_string()))
 }
 
 fn use_color(choice: ColorArg) -> bool {

@@ -464,3 +464,31 @@ fn pruned_clients_each_have_their_event() {
     // 6 registrations and 5 pruned clients.
     assert_eq!(done["events"], 11, "{done}");
 }
+
+/// SPEC §2: the audit log names the CLI user (`cli:<user>`). Cron, containers and systemd
+/// units often run without `USER` or `LOGNAME`; the account is still known to the OS.
+#[test]
+fn audit_actor_names_the_os_account_without_user_variables() {
+    let env = TestEnv::new();
+    let output = env
+        .cmd()
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .args([
+            "register",
+            "--grant-type",
+            "client_credentials",
+            "--client-name",
+            "cron",
+        ])
+        .output()
+        .expect("run dcrctl");
+    assert!(output.status.success());
+    let whoami = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .expect("id -un");
+    let name = String::from_utf8_lossy(&whoami.stdout).trim().to_owned();
+    let events = env.run(&["-o", "json", "events"]).ok().json();
+    assert_eq!(events[0]["actor"], format!("cli:{name}"));
+}
