@@ -57,6 +57,11 @@ pub enum Error {
     // source, and `{:#}` would print it twice.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// A new credential could not be handed over, so its transaction was rolled back
+    /// (exit 1). A message, not an I/O source: a broken pipe here is a failure, not the quiet
+    /// end of a `| head`.
+    #[error("could not write the output, so nothing was changed: {0}")]
+    Undelivered(String),
 }
 
 /// The outcome classes of the SPEC, independent of how a face reports them.
@@ -95,7 +100,7 @@ impl Error {
             Error::PreconditionFailed => ErrorKind::PreconditionFailed,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
-            Error::Store(_) | Error::Io(_) => ErrorKind::Internal,
+            Error::Store(_) | Error::Io(_) | Error::Undelivered(_) => ErrorKind::Internal,
         }
     }
 

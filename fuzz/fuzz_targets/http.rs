@@ -121,6 +121,7 @@ fn register(store: &mut Store, index: usize) -> Tracked {
             secret_expires_in: None,
             via: RegisteredVia::Http,
         },
+        &mut ops::after_commit,
     )
     .expect("register a seed client");
     Tracked {
@@ -150,6 +151,7 @@ fn setup() -> Fuzz {
             max_uses: None,
             note: Some("fuzz".into()),
         },
+        &mut ops::after_commit,
     )
     .expect("mint an initial access token")
     .token

@@ -53,24 +53,33 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     let desired = ops::desired_state(documents)?;
     let mut store = ctx.open_store()?;
     let plan = ops::plan_apply(&mut store, desired, args.prune)?;
-    let report = if args.dry_run {
-        plan.preview()
+    if args.dry_run {
+        let report = plan.preview();
+        write_report(ctx, &report)?;
+        summarize(&report);
+        return Ok(());
+    }
+    if !plan.deletions().is_empty() {
+        prompt::confirm(ctx, &prune_question(plan.deletions(), &name))?;
+    }
+    let bar = if plan.has_changes() {
+        progress::bar(ctx, plan.total(), "apply")
     } else {
-        if !plan.deletions().is_empty() {
-            prompt::confirm(ctx, &prune_question(plan.deletions(), &name))?;
-        }
-        let bar = if plan.has_changes() {
-            progress::bar(ctx, plan.total(), "apply")
-        } else {
-            ProgressBar::hidden()
-        };
-        let report = ops::apply(&mut store, &ctx.actor, plan, &mut |done| {
-            bar.set_position(done);
-        });
-        bar.finish_and_clear();
-        report?
+        ProgressBar::hidden()
     };
-    print(ctx, &report)
+    let report = ops::apply(
+        &mut store,
+        &ctx.actor,
+        plan,
+        &mut |done| bar.set_position(done),
+        &mut |report| {
+            bar.finish_and_clear();
+            write_report(ctx, report)
+        },
+    );
+    bar.finish_and_clear();
+    summarize(&report?);
+    Ok(())
 }
 
 /// The largest file `apply` reads: room for 100,000 client documents of 2.5 KiB each (10,000
@@ -172,7 +181,9 @@ fn prune_question(deletions: &[String], file: &str) -> String {
     )
 }
 
-fn print(ctx: &Ctx, report: &ApplyReport) -> anyhow::Result<()> {
+/// Print the per-client results; when `apply` changes something, before its transaction
+/// commits (see [`ops::Deliver`]), as created clients' credentials are among them.
+fn write_report(ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     match ctx.format {
         Format::Json => json::write_document(&mut out, &report_json(report))?,
@@ -196,8 +207,11 @@ fn print(ctx: &Ctx, report: &ApplyReport) -> anyhow::Result<()> {
             }
         }
     }
-    out.flush()?;
-    drop(out);
+    out.flush()
+}
+
+/// The stderr lines after the results: the once-only reminder and the counts.
+fn summarize(report: &ApplyReport) {
     if report.clients.iter().any(|client| client.issued.is_some()) {
         eprintln!(
             "note: the client_secret and registration_access_token values above are shown \
@@ -217,7 +231,6 @@ fn print(ctx: &Ctx, report: &ApplyReport) -> anyhow::Result<()> {
     } else {
         eprintln!("apply: {counts}");
     }
-    Ok(())
 }
 
 /// `{"created": n, …, "dry_run": bool, "clients": [{"client_id", "result", credentials…}]}`.

@@ -80,20 +80,33 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let policy = Policy::default();
     if args.upsert {
-        match ops::upsert(&mut store, &ctx.actor, &policy, request)? {
+        let upserted =
+            ops::upsert(
+                &mut store,
+                &ctx.actor,
+                &policy,
+                request,
+                &mut |upserted| match upserted {
+                    Upserted::Created(info) | Upserted::Updated(info) => write_issued(ctx, info),
+                },
+            )?;
+        match upserted {
             Upserted::Created(info) => {
                 eprintln!("created client {}", info.client_id);
-                print_issued(ctx, &info)
+                remind_issued(&info);
             }
             Upserted::Updated(info) => {
                 eprintln!("updated client {}", info.client_id);
-                print_issued(ctx, &info)
+                remind_issued(&info);
             }
         }
     } else {
-        let info = ops::register(&mut store, &ctx.actor, &policy, request)?;
-        print_issued(ctx, &info)
+        let info = ops::register(&mut store, &ctx.actor, &policy, request, &mut |info| {
+            write_issued(ctx, info)
+        })?;
+        remind_issued(&info);
     }
+    Ok(())
 }
 
 /// Prompt for redirect URIs when the grant types need one and none was given.
@@ -122,14 +135,20 @@ fn ask_for_redirect_uris(doc: &mut MetadataDoc) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Print a response that may carry a one-time credential, with a reminder on stderr.
-pub(crate) fn print_issued(ctx: &Ctx, info: &ClientInformation) -> anyhow::Result<()> {
+/// Print a response that may carry a one-time credential; the operation passes it here
+/// before it commits (see [`ops::Deliver`]).
+pub(crate) fn write_issued(ctx: &Ctx, info: &ClientInformation) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => json::write_document(&mut stdout, &json::information(info))?,
         Format::Table => writeln!(stdout, "{}", table::information(info))?,
     }
-    stdout.flush()?;
+    stdout.flush()
+}
+
+/// Once the operation committed: remind on stderr that what [`write_issued`] showed is shown
+/// once.
+pub(crate) fn remind_issued(info: &ClientInformation) {
     let issued: Vec<&str> = [
         info.client_secret.as_ref().map(|_| "client_secret"),
         info.registration_access_token
@@ -150,5 +169,4 @@ pub(crate) fn print_issued(ctx: &Ctx, info: &ClientInformation) -> anyhow::Resul
             issued.join(" and ")
         );
     }
-    Ok(())
 }

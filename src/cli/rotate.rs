@@ -1,7 +1,7 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
 use super::args::{parse_duration, try_read_secret_stdin};
-use super::register::print_issued;
+use super::register::{remind_issued, write_issued};
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops::{self, RotateSecret};
@@ -48,14 +48,24 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
         grace: args.grace,
         expires_in: args.expires_in,
     };
-    let info = ops::rotate_secret(&mut store, &ctx.actor, &args.client_id, &options)?;
-    print_issued(ctx, &info)
+    let info = ops::rotate_secret(
+        &mut store,
+        &ctx.actor,
+        &args.client_id,
+        &options,
+        &mut |info| write_issued(ctx, info),
+    )?;
+    remind_issued(&info);
+    Ok(())
 }
 
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    let info = ops::rotate_token(&mut store, &ctx.actor, &args.client_id)?;
-    print_issued(ctx, &info)
+    let info = ops::rotate_token(&mut store, &ctx.actor, &args.client_id, &mut |info| {
+        write_issued(ctx, info)
+    })?;
+    remind_issued(&info);
+    Ok(())
 }
 
 pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<()> {

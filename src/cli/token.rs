@@ -6,7 +6,7 @@
 
 use super::args::parse_duration;
 use super::Ctx;
-use crate::ops::{self, CreateToken, InitialAccessToken};
+use crate::ops::{self, CreateToken, InitialAccessToken, IssuedToken};
 use crate::output::sanitize::sanitize;
 use crate::output::table::timestamp;
 use crate::output::{json, Format};
@@ -61,7 +61,15 @@ pub(crate) fn run(ctx: &Ctx, command: &TokenCommand) -> anyhow::Result<()> {
 
 fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    let issued = ops::create_initial_access_token(&mut store, &ctx.actor, request)?;
+    ops::create_initial_access_token(&mut store, &ctx.actor, request, &mut |issued| {
+        write_token(ctx, issued)
+    })?;
+    eprintln!("note: token shown once: store it now, it cannot be shown again");
+    Ok(())
+}
+
+/// Print a new token, before its transaction commits (see [`ops::Deliver`]).
+fn write_token(ctx: &Ctx, issued: &IssuedToken) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => {
@@ -98,9 +106,7 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
             write_columns(&mut stdout, None, &rows)?;
         }
     }
-    stdout.flush()?;
-    eprintln!("note: token shown once: store it now, it cannot be shown again");
-    Ok(())
+    stdout.flush()
 }
 
 fn list(ctx: &Ctx) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! `dcrctl update`
 
 use super::args::{read_metadata_file, MetadataArgs};
-use super::register::print_issued;
+use super::register::{remind_issued, write_issued};
 use super::Ctx;
 use crate::ops::{self, Patch};
 use crate::registration::Policy;
@@ -58,8 +58,17 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             .into());
         }
         let mut store = ctx.open_store()?;
-        let info = ops::replace(&mut store, &ctx.actor, &policy, &args.client_id, &doc, None)?;
-        return print_issued(ctx, &info);
+        let info = ops::replace(
+            &mut store,
+            &ctx.actor,
+            &policy,
+            &args.client_id,
+            &doc,
+            None,
+            &mut |info| write_issued(ctx, info),
+        )?;
+        remind_issued(&info);
+        return Ok(());
     }
     if doc.contains_key("client_id") {
         return Err(Error::usage("the client id cannot be changed").into());
@@ -85,6 +94,8 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         &args.client_id,
         &patch,
         None,
+        &mut |info| write_issued(ctx, info),
     )?;
-    print_issued(ctx, &info)
+    remind_issued(&info);
+    Ok(())
 }

@@ -7,7 +7,7 @@
 //! Argon2id, computed before the write lock is taken because it costs tens of milliseconds.
 //! Every change is one transaction with its audit row; no token or password reaches the log.
 
-use super::{Actor, Store};
+use super::{delivered, Actor, Deliver, Store};
 use crate::credentials::{self, Secret, INITIAL_ACCESS_TOKEN_PREFIX};
 use crate::model::Event;
 use crate::store::{StoreError, Tx};
@@ -164,6 +164,7 @@ pub fn create_initial_access_token(
     store: &mut Store,
     actor: &Actor,
     request: CreateToken,
+    deliver: Deliver<'_, IssuedToken>,
 ) -> Result<IssuedToken> {
     if request
         .expires_in
@@ -218,13 +219,14 @@ pub fn create_initial_access_token(
                 "note": request.note,
             }),
         )?;
-        Ok(IssuedToken {
+        let issued = IssuedToken {
             token_id,
             token,
             expires_at,
             max_uses: request.max_uses,
             note: request.note,
-        })
+        };
+        delivered(issued, deliver)
     })
 }
 
@@ -505,7 +507,8 @@ mod tests {
     }
 
     fn mint(store: &mut Store, request: CreateToken) -> IssuedToken {
-        create_initial_access_token(store, &actor(), request).unwrap()
+        create_initial_access_token(store, &actor(), request, &mut crate::ops::after_commit)
+            .unwrap()
     }
 
     #[test]
@@ -670,7 +673,13 @@ mod tests {
                 ..CreateToken::default()
             },
         ] {
-            let error = create_initial_access_token(&mut store, &actor(), request).unwrap_err();
+            let error = create_initial_access_token(
+                &mut store,
+                &actor(),
+                request,
+                &mut crate::ops::after_commit,
+            )
+            .unwrap_err();
             assert!(matches!(error, Error::Usage(_)), "{error}");
         }
         assert!(list_initial_access_tokens(&mut store).unwrap().is_empty());

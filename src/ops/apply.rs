@@ -22,7 +22,7 @@
 
 use super::register::{self, check_client_id, Minted, Register};
 use super::update::change_metadata;
-use super::{record, Actor, ListFilter, Store};
+use super::{delivered, record, Actor, Deliver, ListFilter, Store};
 use crate::credentials::Secret;
 use crate::model::{ClientSummary, RegisteredVia};
 use crate::registration::{validate, MetadataDoc, MetadataError, Policy, ValidMetadata};
@@ -260,12 +260,14 @@ pub fn apply(
     actor: &Actor,
     plan: ApplyPlan,
     progress: &mut dyn FnMut(u64),
+    deliver: Deliver<'_, ApplyReport>,
 ) -> Result<ApplyReport> {
     if !plan.has_changes() {
-        return Ok(ApplyReport {
+        let report = ApplyReport {
             dry_run: false,
             ..plan.preview()
-        });
+        };
+        return delivered(report, deliver);
     }
     // Mint before taking the write lock; a client that appears absent only inside the
     // transaction (deleted meanwhile) gets its credentials minted there.
@@ -336,10 +338,11 @@ pub fn apply(
             done += 1;
             progress(done);
         }
-        Ok(ApplyReport {
+        let report = ApplyReport {
             clients,
             dry_run: false,
-        })
+        };
+        delivered(report, deliver)
     })
 }
 

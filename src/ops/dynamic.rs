@@ -610,11 +610,16 @@ mod tests {
             max_uses: Some(1),
             ..CreateToken::default()
         };
-        create_initial_access_token(store, &Actor::cli("t"), request)
-            .unwrap()
-            .token
-            .expose()
-            .to_owned()
+        create_initial_access_token(
+            store,
+            &Actor::cli("t"),
+            request,
+            &mut crate::ops::after_commit,
+        )
+        .unwrap()
+        .token
+        .expose()
+        .to_owned()
     }
 
     #[test]
@@ -842,6 +847,7 @@ mod tests {
                 grace: Some(Duration::from_secs(3600)),
                 expires_in: None,
             },
+            &mut crate::ops::after_commit,
         )
         .unwrap();
         doc.insert("client_secret".into(), old_secret.into());

@@ -32,6 +32,24 @@ use crate::store::Tx;
 use crate::Result;
 use serde_json::Value;
 
+/// Shows the caller a result that carries a new secret or token before its transaction
+/// commits. When that fails (the reader gone, a full disk), the operation returns
+/// [`crate::Error::Undelivered`] and writes nothing, so a credential is never stored without
+/// having been shown. A caller that answers only after the commit, as the HTTP server
+/// does (a 201 must mean the client is on disk), passes [`after_commit`].
+pub type Deliver<'a, T> = &'a mut dyn FnMut(&T) -> std::io::Result<()>;
+
+/// The [`Deliver`] of a caller that hands the result over itself once the operation returns.
+pub fn after_commit<T>(_: &T) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// `value` once `deliver` took it, for the last step of a write transaction.
+fn delivered<T>(value: T, deliver: Deliver<'_, T>) -> Result<T> {
+    deliver(&value).map_err(|error| crate::Error::Undelivered(error.to_string()))?;
+    Ok(value)
+}
+
 /// Who performs an operation, as the audit log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(String);

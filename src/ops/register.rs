@@ -1,7 +1,7 @@
 //! Creating clients, and the create-or-modify of `register --upsert`.
 
 use super::update::change_metadata_issuing;
-use super::{record, Actor, Store};
+use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials::{self, Secret};
 use crate::model::{response_secret_expiry, RegisteredVia};
 use crate::registration::{
@@ -120,6 +120,7 @@ pub fn register(
     actor: &Actor,
     policy: &Policy,
     request: Register,
+    deliver: Deliver<'_, Registered>,
 ) -> Result<Registered> {
     if let Some(id) = &request.client_id {
         check_client_id(id)?;
@@ -130,7 +131,12 @@ pub fn register(
         .client_id
         .clone()
         .unwrap_or_else(credentials::new_client_id);
-    store.write(|tx| create(tx, actor, &client_id, &valid, &request, minted))
+    store.write(|tx| {
+        delivered(
+            create(tx, actor, &client_id, &valid, &request, minted)?,
+            deliver,
+        )
+    })
 }
 
 /// Insert a new client with its credentials and audit row: the one way clients are created,
@@ -200,6 +206,7 @@ pub fn upsert(
     actor: &Actor,
     policy: &Policy,
     request: Register,
+    deliver: Deliver<'_, Upserted>,
 ) -> Result<Upserted> {
     let Some(client_id) = request.client_id.clone() else {
         return Err(crate::Error::usage("--upsert needs --client-id"));
@@ -212,14 +219,38 @@ pub fn upsert(
         .as_ref()
         .map_or(true, |v| v.auth_method().uses_secret());
     let minted = mint(&request, uses_secret)?;
+    store.write(|tx| {
+        let upserted = upsert_in(
+            tx,
+            actor,
+            policy,
+            &request,
+            &client_id,
+            create_valid,
+            minted,
+        )?;
+        delivered(upserted, deliver)
+    })
+}
+
+/// [`upsert`] inside its transaction.
+fn upsert_in(
+    tx: &crate::store::Tx<'_>,
+    actor: &Actor,
+    policy: &Policy,
+    request: &Register,
+    client_id: &str,
+    create_valid: Result<ValidMetadata, MetadataError>,
+    minted: Minted,
+) -> Result<Upserted> {
     let chosen_hash = match &minted.secret {
         Some((None, hash)) => Some(hash.clone()),
         _ => None,
     };
-    store.write(|tx| match tx.client(&client_id)? {
+    match tx.client(client_id)? {
         None => {
             let valid = create_valid?;
-            create(tx, actor, &client_id, &valid, &request, minted).map(Upserted::Created)
+            create(tx, actor, client_id, &valid, request, minted).map(Upserted::Created)
         }
         Some(existing) => {
             let merged = merge_changes(&existing.metadata, request.metadata.clone());
@@ -246,12 +277,12 @@ pub fn upsert(
             if let Some(hash) = chosen_hash {
                 let now = time::now();
                 let expires_at = request.secret_expires_in.map_or(0, |d| time::after(now, d));
-                tx.replace_secret(&client_id, &hash, expires_at, None, now)?;
+                tx.replace_secret(client_id, &hash, expires_at, None, now)?;
                 record(
                     tx,
                     actor,
                     "rotate-secret",
-                    &client_id,
+                    client_id,
                     now,
                     json!({ "chosen": true }),
                 )?;
@@ -266,5 +297,5 @@ pub fn upsert(
             }
             Ok(Upserted::Updated(info))
         }
-    })
+    }
 }

@@ -1,6 +1,6 @@
 //! New secrets and tokens, and checking a presented secret.
 
-use super::{record, Actor, Store};
+use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials::{self, Secret};
 use crate::model::Client;
 use crate::registration::ClientInformation;
@@ -27,12 +27,13 @@ pub fn rotate_secret(
     actor: &Actor,
     client_id: &str,
     options: &RotateSecret,
+    deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     store.write(|tx| {
         let client = tx
             .client(client_id)?
             .ok_or_else(|| Error::client_not_found(client_id))?;
-        rotate_secret_of(tx, actor, &client, options)
+        delivered(rotate_secret_of(tx, actor, &client, options)?, deliver)
     })
 }
 
@@ -85,12 +86,13 @@ pub fn rotate_token(
     store: &mut Store,
     actor: &Actor,
     client_id: &str,
+    deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     store.write(|tx| {
         let client = tx
             .client(client_id)?
             .ok_or_else(|| Error::client_not_found(client_id))?;
-        rotate_token_of(tx, actor, &client)
+        delivered(rotate_token_of(tx, actor, &client)?, deliver)
     })
 }
 

@@ -1,7 +1,7 @@
 //! Changing a client's metadata: patches from the command line, and RFC 7592 full
 //! replacement (HTTP `PUT`, `update --replace`).
 
-use super::{record, Actor, Store};
+use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials;
 use crate::model::{response_secret_expiry, Client};
 use crate::registration::{
@@ -48,11 +48,12 @@ pub fn update(
     client_id: &str,
     patch: &Patch,
     if_revision: Option<i64>,
+    deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     store.write(|tx| {
         let client = load(tx, client_id, if_revision)?;
         let doc = patched(&client.metadata, patch)?;
-        change_metadata(tx, actor, policy, &client, &doc)
+        delivered(change_metadata(tx, actor, policy, &client, &doc)?, deliver)
     })
 }
 
@@ -106,6 +107,7 @@ pub fn replace(
     client_id: &str,
     document: &MetadataDoc,
     if_revision: Option<i64>,
+    deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     let (doc, presented) = replacement_document(document, client_id)?;
     // Fail fast on the document before taking the write lock; it is checked again inside.
@@ -113,7 +115,7 @@ pub fn replace(
     store.write(|tx| {
         let client = load(tx, client_id, if_revision)?;
         check_current_secret(tx, &client, &presented)?;
-        change_metadata(tx, actor, policy, &client, &doc)
+        delivered(change_metadata(tx, actor, policy, &client, &doc)?, deliver)
     })
 }
 

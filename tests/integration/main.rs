@@ -20,5 +20,6 @@ mod secrets;
 mod storage;
 mod terminal;
 mod tls;
+mod undelivered;
 mod util;
 mod validation;

@@ -70,7 +70,12 @@ impl TestEnv {
 
     /// A `dcrctl` command with a hermetic environment pointing at this env's database.
     pub(crate) fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("dcrctl").expect("dcrctl binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`TestEnv::cmd`] as a plain `std::process::Command`, for tests that choose its stdout.
+    pub(crate) fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dcrctl"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
