@@ -319,8 +319,13 @@ pub(super) async fn replace(
     Auth(credential): Auth,
     client_id: ClientPath,
     headers: HeaderMap,
-    MetadataBody(document): MetadataBody,
+    body: Result<MetadataBody, ApiError>,
 ) -> Result<Response, ApiError> {
+    // As on `POST /register`: a caller without a credential learns nothing of its body.
+    if credential.is_none() {
+        return Err(ApiError::MissingCredential);
+    }
+    let MetadataBody(document) = body?;
     let policy = state.policy.clone();
     let limits = state.limits.clone();
     // The document is checked before the credential only in effect: its verdict is

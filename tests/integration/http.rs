@@ -1100,3 +1100,34 @@ fn missing_credential_is_401_whatever_the_body() {
         );
     }
 }
+
+/// The same rule on `PUT /register/{client_id}`: without a credential, a body that is not
+/// JSON, too large or malformed answered 415/413/400 instead of 401.
+#[test]
+fn missing_credential_on_put_is_401_whatever_the_body() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let (client_id, ..) = registered(&env, &server);
+    for (content_type, body) in [
+        ("text/plain", "hello".to_owned()),
+        ("application/json", "{not json".to_owned()),
+        ("application/json", "x".repeat(70_000)),
+    ] {
+        let response = server
+            .client
+            .put(server.url(&format!("/register/{client_id}")))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .expect("PUT");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{content_type}"
+        );
+        assert_eq!(
+            header_of(&response, header::WWW_AUTHENTICATE).as_deref(),
+            Some("Bearer")
+        );
+    }
+}
