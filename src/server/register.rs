@@ -58,6 +58,33 @@ impl<S: Send + Sync> FromRequest<S> for MetadataBody {
     }
 }
 
+/// What a rotation request may carry: nothing, or a JSON body, which is ignored. Any other
+/// body is `415` (SPEC §5); a body over [`super::MAX_BODY_BYTES`] is `413`.
+#[derive(Debug)]
+pub(super) struct RotationBody;
+
+impl<S: Send + Sync> FromRequest<S> for RotationBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let json = is_json(request.headers());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::UnreadableBody
+                }
+            })?;
+        if bytes.is_empty() || json {
+            Ok(RotationBody)
+        } else {
+            Err(ApiError::UnsupportedMediaType)
+        }
+    }
+}
+
 /// How much of an oversized body is read and dropped before the `413`, and for how long.
 const DRAIN_BYTES: usize = 256 * 1024;
 const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
@@ -351,7 +378,11 @@ pub(super) async fn rotate_secret(
     State(state): State<AppState>,
     Auth(credential): Auth,
     client_id: ClientPath,
+    body: Result<RotationBody, ApiError>,
 ) -> Result<Response, ApiError> {
+    // As on `PUT`: a caller without a credential learns nothing of its body.
+    let credential = Some(required(credential)?);
+    body?;
     let limits = state.limits.clone();
     manage(
         &state,
@@ -371,7 +402,10 @@ pub(super) async fn rotate_token(
     State(state): State<AppState>,
     Auth(credential): Auth,
     client_id: ClientPath,
+    body: Result<RotationBody, ApiError>,
 ) -> Result<Response, ApiError> {
+    let credential = Some(required(credential)?);
+    body?;
     manage(
         &state,
         credential,

@@ -1131,3 +1131,44 @@ fn missing_credential_on_put_is_401_whatever_the_body() {
         );
     }
 }
+
+/// Rotation requests need no body; one that is not JSON is `415` (SPEC §5), after the
+/// credential: without one it is `401` whatever the body.
+#[test]
+fn rotation_bodies_are_empty_or_json() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &[]);
+    let (client_id, _, mut rat, _) = registered(&env, &server);
+    for path in ["secret", "registration-token"] {
+        let url = server.url(&format!("/register/{client_id}/{path}"));
+        let anonymous = server
+            .client
+            .post(&url)
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body("hello")
+            .send()
+            .expect("POST");
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let text = server
+            .client
+            .post(&url)
+            .bearer_auth(&rat)
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body("hello")
+            .send()
+            .expect("POST");
+        assert_eq!(text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{path}");
+        for (content_type, body) in [(None, ""), (Some("application/json"), "{}")] {
+            let mut request = server.client.post(&url).bearer_auth(&rat).body(body);
+            if let Some(content_type) = content_type {
+                request = request.header(header::CONTENT_TYPE, content_type);
+            }
+            let response = request.send().expect("POST");
+            assert_eq!(response.status(), StatusCode::OK, "{path} {content_type:?}");
+            let rotated: Value = response.json().unwrap();
+            if let Some(token) = rotated["registration_access_token"].as_str() {
+                rat = token.to_owned();
+            }
+        }
+    }
+}
