@@ -126,6 +126,7 @@ pub fn register(
         check_client_id(id)?;
     }
     let valid = validate(&request.metadata, policy)?;
+    check_secret_lifetime(&request, &valid)?;
     let minted = mint(&request, valid.auth_method().uses_secret())?;
     let client_id = request
         .client_id
@@ -137,6 +138,17 @@ pub fn register(
             deliver,
         )
     })
+}
+
+/// A secret lifetime is refused for a client that will have no secret, rather than ignored.
+fn check_secret_lifetime(request: &Register, valid: &ValidMetadata) -> Result<()> {
+    if request.secret_expires_in.is_some() && !valid.auth_method().uses_secret() {
+        return Err(crate::Error::usage(format!(
+            "--secret-expires-in: token_endpoint_auth_method {} uses no client secret",
+            valid.auth_method().as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// Insert a new client with its credentials and audit row: the one way clients are created,
@@ -250,6 +262,7 @@ fn upsert_in(
     match tx.client(client_id)? {
         None => {
             let valid = create_valid?;
+            check_secret_lifetime(request, &valid)?;
             create(tx, actor, client_id, &valid, request, minted).map(Upserted::Created)
         }
         Some(existing) => {

@@ -131,7 +131,9 @@ const LIST_HEADER: [&str; 5] = [
     "AUTH_METHOD",
     "CLIENT_NAME",
 ];
-const LIST_WIDTHS: [usize; 4] = [22, 20, 5, 19];
+/// The first is the length of a generated client id (see [`crate::credentials::new_client_id`]);
+/// a longer chosen id shifts only its own row.
+const LIST_WIDTHS: [usize; 4] = [30, 20, 5, 19];
 
 impl<W: Write> ListWriter<W> {
     /// Start the listing with its header.

@@ -406,7 +406,7 @@ fn response_types(
     }
     if wants_implicit != has_grant("implicit") {
         return inconsistent(
-            "the token response type and the implicit grant type go together (RFC 7591 §2.1)",
+            "the token and id_token response types and the implicit grant type go together (RFC 7591 §2.1)",
         );
     }
     Ok(responses)

@@ -135,6 +135,12 @@ fn list_filters_limits_and_offsets() {
     let table = env.run(&["list"]).ok().stdout;
     assert!(table.starts_with("CLIENT_ID"));
     assert!(table.contains(&id(&a)));
+    // Generated ids fit their column: every row's second column starts under its header.
+    let column = table.find("ISSUED_AT").unwrap();
+    for row in table.lines().skip(1) {
+        assert!(row[..column].ends_with("  "), "{row}");
+        assert!(row[column..].starts_with("20"), "{row}");
+    }
 }
 
 #[test]
@@ -1271,4 +1277,48 @@ fn jwks_file_is_parsed_strictly_and_bounded() {
         .ok()
         .json();
     assert_eq!(created["jwks"]["keys"][0]["kty"], "EC");
+}
+
+/// A secret lifetime for a client that gets no secret is refused, not silently ignored.
+#[test]
+fn secret_lifetime_without_a_secret_is_refused() {
+    let env = TestEnv::new();
+    env.register("existing");
+    for args in [
+        vec!["register", "--redirect-uri", "http://127.0.0.1/cb"],
+        vec![
+            "register",
+            "--upsert",
+            "--client-id",
+            "up",
+            "--redirect-uri",
+            "http://127.0.0.1/cb",
+        ],
+    ] {
+        let mut args = args;
+        args.extend([
+            "--token-endpoint-auth-method",
+            "none",
+            "--secret-expires-in",
+            "1d",
+        ]);
+        let run = env.unchanged(|| env.run(&args)).fails(2);
+        assert!(
+            run.stderr.contains("--secret-expires-in") && run.stderr.contains("none"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = env
+        .unchanged(|| {
+            env.run(&[
+                "register",
+                "--response-type",
+                "id_token",
+                "--grant-type",
+                "client_credentials",
+            ])
+        })
+        .fails(2);
+    assert!(run.stderr.contains("id_token"), "{}", run.stderr);
 }
