@@ -15,7 +15,7 @@
 //! stands).
 
 use super::AppState;
-use crate::registration::{AuthMethod, KNOWN_GRANT_TYPES};
+use crate::registration::{AuthMethod, Policy, KNOWN_GRANT_TYPES};
 use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -49,7 +49,7 @@ pub(super) async fn metadata(State(state): State<AppState>) -> Json<Value> {
     );
     doc.insert(
         "response_types_supported".into(),
-        supported(&policy.allowed_response_types, RESPONSE_TYPES),
+        json!(response_types_supported(policy)),
     );
     doc.insert(
         "token_endpoint_auth_methods_supported".into(),
@@ -64,10 +64,34 @@ pub(super) async fn metadata(State(state): State<AppState>) -> Json<Value> {
     Json(Value::Object(doc))
 }
 
+/// The response types the policy allows whose grant type it allows too: `code` needs
+/// `authorization_code`, `token` and `id_token` need `implicit` (RFC 7591 §2.1), so a server
+/// that only allows the code flow does not advertise `token`.
+fn response_types_supported(policy: &Policy) -> Vec<String> {
+    let grant_allowed = |grant: &str| {
+        policy
+            .allowed_grant_types
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|g| g == grant))
+    };
+    let usable = |response: &str| {
+        response.split(' ').all(|part| match part {
+            "code" => grant_allowed("authorization_code"),
+            "token" | "id_token" => grant_allowed("implicit"),
+            _ => true,
+        })
+    };
+    let candidates: Vec<String> = match &policy.allowed_response_types {
+        Some(allowed) => allowed.clone(),
+        None => RESPONSE_TYPES.iter().map(|r| (*r).to_owned()).collect(),
+    };
+    candidates.into_iter().filter(|r| usable(r)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registration::{parse_document, validate, Policy};
+    use crate::registration::{parse_document, validate};
 
     /// What is advertised must be what validation accepts.
     #[test]
@@ -93,5 +117,35 @@ mod tests {
         for method in AuthMethod::ALL {
             assert_eq!(AuthMethod::parse(method.as_str()), Some(method));
         }
+    }
+
+    /// Each advertised response type can be registered under the policy's grant types.
+    #[test]
+    fn response_types_follow_the_allowed_grants() {
+        let policy = |grants: Option<&[&str]>, responses: Option<&[&str]>| Policy {
+            allowed_grant_types: grants.map(|g| g.iter().map(|s| (*s).to_owned()).collect()),
+            allowed_response_types: responses.map(|r| r.iter().map(|s| (*s).to_owned()).collect()),
+            ..Policy::default()
+        };
+        assert_eq!(
+            response_types_supported(&policy(None, None)),
+            RESPONSE_TYPES
+        );
+        let code_flow = Some(&["authorization_code", "refresh_token"][..]);
+        assert_eq!(
+            response_types_supported(&policy(code_flow, None)),
+            ["code", "none"]
+        );
+        assert_eq!(
+            response_types_supported(&policy(Some(&["client_credentials"]), None)),
+            ["none"]
+        );
+        assert_eq!(
+            response_types_supported(&policy(
+                code_flow,
+                Some(&["code", "token", "code id_token"])
+            )),
+            ["code"]
+        );
     }
 }
