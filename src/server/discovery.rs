@@ -2,9 +2,11 @@
 //! endpoint before registering.
 //!
 //! Served at `/.well-known/oauth-authorization-server` (with the issuer's path appended when
-//! it has one, RFC 8414 §3) and at `/.well-known/openid-configuration` (also under the
-//! issuer's path, OpenID Connect Discovery §4). The supported values are what validation
-//! accepts, narrowed by the server's policy.
+//! it has one, RFC 8414 §3) and at `/.well-known/openid-configuration` (with the issuer's
+//! path appended, RFC 8414 §5, and after it, OpenID Connect Discovery §4): the three places
+//! the MCP authorization spec has clients try for an issuer with a path. The root documents
+//! stay for clients that ignore the path; they name the issuer, which such a client checks.
+//! The supported values are what validation accepts, narrowed by the server's policy.
 //!
 //! With `--as-metadata FILE` the document is merged over the real authorization server's
 //! metadata: every member of the file is kept (`authorization_endpoint`, `token_endpoint`,

@@ -88,6 +88,10 @@ pub fn router(state: AppState) -> Router {
                 get(discovery::metadata),
             )
             .route(
+                &format!("{OPENID_WELL_KNOWN}{issuer_path}"),
+                get(discovery::metadata),
+            )
+            .route(
                 &format!("{issuer_path}{OPENID_WELL_KNOWN}"),
                 get(discovery::metadata),
             );

@@ -516,6 +516,7 @@ fn discovery_health_and_unknown_routes() {
         "/.well-known/oauth-authorization-server",
         "/.well-known/openid-configuration",
         "/.well-known/oauth-authorization-server/tenant",
+        "/.well-known/openid-configuration/tenant",
         "/tenant/.well-known/openid-configuration",
     ] {
         let response = server.get(path, None);
