@@ -424,8 +424,6 @@ fn export_then_apply_reproduces_the_registry_without_secrets() {
             "none",
             "--redirect-uri",
             "com.example.app:/cb",
-            "--secret-expires-in",
-            "30d",
         ])
         .ok();
     source
