@@ -44,15 +44,7 @@ impl<S: Send + Sync> FromRequest<S> for MetadataBody {
             let _ = tokio::time::timeout(DRAIN_TIME, unread).await;
             return Err(ApiError::PayloadTooLarge);
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::UnreadableBody
-                }
-            })?;
+        let bytes = read_body(request, state).await?;
         let doc = parse_document(&bytes).map_err(crate::Error::from)?;
         Ok(MetadataBody(doc))
     }
@@ -68,21 +60,26 @@ impl<S: Send + Sync> FromRequest<S> for RotationBody {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let json = is_json(request.headers());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::UnreadableBody
-                }
-            })?;
+        let bytes = read_body(request, state).await?;
         if bytes.is_empty() || json {
             Ok(RotationBody)
         } else {
             Err(ApiError::UnsupportedMediaType)
         }
     }
+}
+
+/// The whole body, within the router's [`super::MAX_BODY_BYTES`] (else `413`).
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::UnreadableBody
+            }
+        })
 }
 
 /// How much of an oversized body is read and dropped before the `413`, and for how long.
