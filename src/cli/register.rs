@@ -90,16 +90,12 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
                     Upserted::Created(info) | Upserted::Updated(info) => write_issued(ctx, info),
                 },
             )?;
-        match upserted {
-            Upserted::Created(info) => {
-                eprintln!("created client {}", info.client_id);
-                remind_issued(&info);
-            }
-            Upserted::Updated(info) => {
-                eprintln!("updated client {}", info.client_id);
-                remind_issued(&info);
-            }
-        }
+        let (done, info) = match upserted {
+            Upserted::Created(info) => ("created", info),
+            Upserted::Updated(info) => ("updated", info),
+        };
+        eprintln!("{done} client {}", info.client_id);
+        remind_issued(&info);
     } else {
         let info = ops::register(&mut store, &ctx.actor, &policy, request, &mut |info| {
             write_issued(ctx, info)
