@@ -35,8 +35,10 @@ use serde_json::Value;
 /// Shows the caller a result that carries a new secret or token before its transaction
 /// commits. When that fails (the reader gone, a full disk), the operation returns
 /// [`crate::Error::Undelivered`] and writes nothing, so a credential is never stored without
-/// having been shown. A caller that answers only after the commit, as the HTTP server
-/// does (a 201 must mean the client is on disk), passes [`after_commit`].
+/// having been shown. A caller that shows the result itself once the operation returned (the
+/// tests, the fuzz target) passes [`after_commit`]. The HTTP server does not use these
+/// operations: its own answer only after their commit, as a `201` must mean the client is on
+/// disk.
 pub type Deliver<'a, T> = &'a mut dyn FnMut(&T) -> std::io::Result<()>;
 
 /// The [`Deliver`] of a caller that hands the result over itself once the operation returns.
