@@ -118,6 +118,17 @@ pub struct ServeArgs {
     /// lists dcrctl computes replace the file's.
     #[arg(long, value_name = "FILE")]
     as_metadata: Option<PathBuf>,
+
+    /// How long one request (its body and its work) may take before it is answered 408
+    ///
+    /// Also bounds how long a hung request can delay shutdown.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    request_timeout: Duration,
+
+    /// How long a client may take to send a request's line and headers before its
+    /// connection is closed (slow clients hold a socket and a file descriptor meanwhile)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "20s")]
+    header_read_timeout: Duration,
 }
 
 /// One value of a comma-separated list: trimmed, not empty.
@@ -219,7 +230,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     .with_limits(limits)
     .with_rate_limit(args.rate_limit)
     .with_behind_proxy(args.behind_proxy)
-    .with_admin_failure_limit(args.admin_failure_limit);
+    .with_admin_failure_limit(args.admin_failure_limit)
+    .with_request_timeout(args.request_timeout)
+    .with_header_read_timeout(args.header_read_timeout);
     if let Some(path) = &args.as_metadata {
         state = state
             .with_as_metadata(read_as_metadata(path)?)

@@ -20,13 +20,15 @@ use tower::ServiceExt;
 
 /// How long a client may take to send a request's line and headers, on a new connection or
 /// between requests of a kept-alive one, before the connection is closed.
-pub(super) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Serve `app` on every connection `listener` accepts until `shutdown` completes; then stop
-/// accepting, let the requests in flight finish, and close idle connections.
+/// accepting, let the requests in flight finish, and close idle connections. A request head
+/// must arrive within `header_read_timeout`.
 pub(super) async fn serve<L>(
     mut listener: L,
     app: Router,
+    header_read_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
@@ -34,7 +36,7 @@ where
 {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(header_read_timeout);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

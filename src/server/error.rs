@@ -52,7 +52,7 @@ pub enum ApiError {
     Internal(String),
     /// The request took longer than [`super::REQUEST_TIMEOUT`]: `408 temporarily_unavailable`.
     /// A change it asked for may still be committed.
-    Timeout,
+    Timeout(std::time::Duration),
 }
 
 impl From<Error> for ApiError {
@@ -133,13 +133,13 @@ impl ApiError {
                 "this resource does not support that method".into(),
             ),
             ApiError::Internal(_) => internal(),
-            ApiError::Timeout => (
+            ApiError::Timeout(limit) => (
                 StatusCode::REQUEST_TIMEOUT,
                 Some("temporarily_unavailable"),
                 format!(
                     "the request was not completed within {} s; a change it asked for may \
                      have been made",
-                    super::REQUEST_TIMEOUT.as_secs()
+                    limit.as_secs_f64()
                 ),
             ),
             ApiError::Core(error) => core_parts(error),

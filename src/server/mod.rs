@@ -23,6 +23,7 @@ mod state;
 mod tls;
 mod writer;
 
+pub use connections::HEADER_READ_TIMEOUT;
 use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
 pub use error::ApiError;
 pub use limit::{
@@ -99,7 +100,10 @@ pub fn router(state: AppState) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(deadline))
+        .layer(axum::middleware::from_fn_with_state(
+            state.request_timeout,
+            deadline,
+        ))
         .layer(axum::middleware::from_fn(one_host))
         .layer(
             TraceLayer::new_for_http()
@@ -125,7 +129,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    connections::serve(listener, router(state), shutdown).await
+    let header_read_timeout = state.header_read_timeout;
+    connections::serve(listener, router(state), header_read_timeout, shutdown).await
 }
 
 /// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
@@ -139,7 +144,8 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = TlsListener::new(listener, tls)?;
-    connections::serve(listener, router(state), shutdown).await
+    let header_read_timeout = state.header_read_timeout;
+    connections::serve(listener, router(state), header_read_timeout, shutdown).await
 }
 
 /// Completes on SIGINT or SIGTERM.
@@ -197,13 +203,18 @@ async fn blocking<T: Send + 'static>(
     Ok(outcome?)
 }
 
-/// Answer `408` with a JSON body when the request is not done within [`REQUEST_TIMEOUT`]
+/// Answer `408` with a JSON body when the request is not done within its limit
+/// ([`REQUEST_TIMEOUT`] unless the state says otherwise)
 /// (reading a slow body included); dropping the handler cancels its work, except a change
 /// already handed to the writer, which is committed all the same.
-async fn deadline(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+async fn deadline(
+    State(limit): State<Duration>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
+        Err(_) => ApiError::Timeout(limit).into_response(),
     }
 }
 

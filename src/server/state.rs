@@ -11,6 +11,7 @@ use crate::registration::Policy;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use url::Url;
 
 /// The server's shared, cheaply cloneable state.
@@ -38,6 +39,10 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// The bounds on admin password verification.
     pub admin_guard: Arc<AdminGuard>,
+    /// How long one request may take before it is answered `408`.
+    pub request_timeout: Duration,
+    /// How long a client may take to send a request head.
+    pub header_read_timeout: Duration,
     /// The thread that makes every change, in group commits.
     pub(super) writer: Arc<Writer>,
     /// The threads that answer reads.
@@ -73,6 +78,8 @@ impl AppState {
             as_metadata: Arc::new(Map::new()),
             behind_proxy: false,
             admin_guard: Arc::new(AdminGuard::new(DEFAULT_ADMIN_FAILURE_LIMIT)),
+            request_timeout: super::REQUEST_TIMEOUT,
+            header_read_timeout: super::HEADER_READ_TIMEOUT,
         })
     }
 
@@ -103,6 +110,22 @@ impl AppState {
     #[must_use]
     pub fn with_admin_failure_limit(mut self, rule: RateLimit) -> Self {
         self.admin_guard = Arc::new(AdminGuard::new(rule));
+        self
+    }
+
+    /// This state answering `408` to requests not done within `timeout` (default
+    /// [`super::REQUEST_TIMEOUT`]).
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// This state closing connections whose request head takes longer than `timeout`
+    /// (default [`super::HEADER_READ_TIMEOUT`]).
+    #[must_use]
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
         self
     }
 

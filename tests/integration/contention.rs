@@ -5,7 +5,8 @@
 //! an actor created and did not delete is present with the last metadata it wrote, every deleted
 //! one is gone, and `prune` removed exactly the short-lived clients registered for it and
 //! nothing else. Any unexpected exit code, status or "database is locked" fails the test.
-//! The run lasts `DCRCTL_CONTENTION_SECS` seconds (default 60) and then stops on its own.
+//! The run lasts `DCRCTL_CONTENTION_SECS` seconds (default 8, or 60 with `DCRCTL_SOAK=1`,
+//! as `.ci/run` sets) and then stops on its own.
 
 use crate::http::{mint_token, Server};
 use crate::util::{Run, TestEnv};
@@ -27,7 +28,7 @@ fn run_for() -> Duration {
     let secs = std::env::var("DCRCTL_CONTENTION_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
+        .unwrap_or(if crate::util::soak() { 60 } else { 8 });
     Duration::from_secs(secs)
 }
 

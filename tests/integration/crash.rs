@@ -24,7 +24,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 20;
+/// Kill-and-restart rounds: 20 with `DCRCTL_SOAK=1` (as `.ci/run` sets), 4 otherwise.
+fn rounds() -> usize {
+    if crate::util::soak() {
+        20
+    } else {
+        4
+    }
+}
 /// Load threads per round, each with its own HTTP client.
 const THREADS: usize = 6;
 /// The kill comes this long (milliseconds, uniformly) after the server started listening.
@@ -229,7 +236,8 @@ fn sigkill_at_random_moments_loses_no_acknowledged_registration_or_rotation() {
     let mut last_round: Vec<Client201> = Vec::new();
     let mut per_round = Vec::new();
 
-    for round in 0..=ROUNDS {
+    let rounds = rounds();
+    for round in 0..=rounds {
         let mut server = Server::start(&env, &[]);
         let at = format!("seed {seed}, round {round}");
         let problems = read_back(&server, &last_round);
@@ -240,7 +248,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_registration_or_rotation() {
             last_round.len(),
             &problems[..problems.len().min(5)]
         );
-        if round == ROUNDS {
+        if round == rounds {
             let everything: Vec<Client201> = all.values().cloned().collect();
             let problems = read_back(&server, &everything);
             assert!(
@@ -304,7 +312,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_registration_or_rotation() {
     let total: usize = per_round.iter().map(|r| r.1).sum();
     let rotations: usize = per_round.iter().map(|r| r.2).sum();
     eprintln!(
-        "crash test: {ROUNDS} rounds in {:?}, {total} registrations and {rotations} rotations \
+        "crash test: {rounds} rounds in {:?}, {total} registrations and {rotations} rotations \
          acknowledged; per round (kill after ms, registrations, rotations): {per_round:?}",
         started.elapsed()
     );

@@ -73,11 +73,16 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     pub(crate) fn start() -> Fixture {
+        Fixture::start_with(&[])
+    }
+
+    /// [`Fixture::start`] with `extra` arguments for `serve`.
+    pub(crate) fn start_with(extra: &[&str]) -> Fixture {
         let env = TestEnv::new();
         env.run_stdin(&["admin", "add", ADMIN.0, "--password-stdin"], ADMIN.1)
             .ok();
         let iat = mint_token(&env, None);
-        let server = Server::start(&env, &[]);
+        let server = Server::start(&env, extra);
         let created = server
             .client
             .post(server.url("/register"))

@@ -213,3 +213,9 @@ pub(crate) fn all_cases<C>(cases: &[(&str, C)], mut check: impl FnMut(&C)) {
         failed.join("\n")
     );
 }
+
+/// Whether the long soaks (contention, crash rounds) run at full length: `DCRCTL_SOAK=1`.
+/// `cargo test` runs them short; `.ci/run` runs them again in full.
+pub(crate) fn soak() -> bool {
+    std::env::var_os("DCRCTL_SOAK").is_some_and(|v| v == "1")
+}
