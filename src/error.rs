@@ -23,16 +23,16 @@ pub enum Error {
     /// No such client, token or account (exit 3; HTTP answers 401 for client ids).
     #[error("no such {what}: {id}")]
     NotFound {
-        /// What was looked up: "client", "token", "account".
-        what: &'static str,
+        /// What was looked up.
+        what: crate::model::Entity,
         /// The identifier as given.
         id: String,
     },
     /// The thing already exists (exit 4, HTTP 409).
     #[error("{what} already exists: {id}")]
     Conflict {
-        /// What kind of thing: "client", "account".
-        what: &'static str,
+        /// What kind of thing.
+        what: crate::model::Entity,
         /// The identifier that collided.
         id: String,
     },
@@ -110,7 +110,7 @@ impl Error {
 
     pub(crate) fn client_not_found(id: &str) -> Self {
         Error::NotFound {
-            what: "client",
+            what: crate::model::Entity::Client,
             id: id.to_owned(),
         }
     }

@@ -35,6 +35,86 @@ impl RegisteredVia {
     }
 }
 
+/// What an audit entry records. Stored (and shown by `events`) as [`Action::as_str`]; entries
+/// read back keep their stored text, as a newer dcrctl may write actions this one lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// A client was created.
+    Register,
+    /// A client's metadata changed (patch, replacement, upsert or apply).
+    Update,
+    /// A client was deleted.
+    Delete,
+    /// A client got a new secret.
+    RotateSecret,
+    /// A client got a new registration access token.
+    RotateToken,
+    /// Clients were pruned (one entry for a whole batch).
+    Prune,
+    /// Dead initial access tokens were pruned.
+    PruneTokens,
+    /// Old audit entries were pruned.
+    PruneEvents,
+    /// An initial access token was minted.
+    TokenCreate,
+    /// An initial access token was revoked.
+    TokenRevoke,
+    /// An admin account was added.
+    AdminAdd,
+    /// An admin account was removed.
+    AdminRemove,
+    /// An admin account's password changed.
+    AdminPasswd,
+}
+
+impl Action {
+    /// The stored and displayed name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::Register => "register",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::RotateSecret => "rotate-secret",
+            Action::RotateToken => "rotate-token",
+            Action::Prune => "prune",
+            Action::PruneTokens => "prune-tokens",
+            Action::PruneEvents => "prune-events",
+            Action::TokenCreate => "token-create",
+            Action::TokenRevoke => "token-revoke",
+            Action::AdminAdd => "admin-add",
+            Action::AdminRemove => "admin-remove",
+            Action::AdminPasswd => "admin-passwd",
+        }
+    }
+}
+
+/// What an identifier names, in "no such …" and "… already exists" errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// A client, by id.
+    Client,
+    /// A client, by `client_name`.
+    ClientNamed,
+    /// An initial access token, by id.
+    Token,
+    /// An admin account, by name.
+    Account,
+    /// A file (a backup destination).
+    File,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entity::Client => "client",
+            Entity::ClientNamed => "client named",
+            Entity::Token => "token",
+            Entity::Account => "account",
+            Entity::File => "file",
+        })
+    }
+}
+
 /// A registered client: effective metadata plus what the registry knows about it.
 /// Never holds a secret or token, not even hashed.
 #[derive(Debug, Clone, PartialEq)]

@@ -94,7 +94,7 @@ fn add(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     if !password_stdin && ctx.interactive && exists(&mut store, name)? {
         return Err(Error::Conflict {
-            what: "account",
+            what: crate::model::Entity::Account,
             id: name.to_owned(),
         }
         .into());
@@ -172,7 +172,7 @@ fn passwd(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
 
 fn not_found(name: &str) -> Error {
     Error::NotFound {
-        what: "account",
+        what: crate::model::Entity::Account,
         id: name.to_owned(),
     }
 }

@@ -66,14 +66,14 @@ mod tests {
         assert_eq!(code(Error::Usage("x".into())), 2);
         assert_eq!(
             code(Error::NotFound {
-                what: "client",
+                what: crate::model::Entity::Client,
                 id: "a".into()
             }),
             3
         );
         assert_eq!(
             code(Error::Conflict {
-                what: "client",
+                what: crate::model::Entity::Client,
                 id: "a".into()
             }),
             4

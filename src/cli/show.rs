@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<()> {
             match found.len() {
                 0 => {
                     return Err(Error::NotFound {
-                        what: "client named",
+                        what: crate::model::Entity::ClientNamed,
                         id: name.clone(),
                     }
                     .into())

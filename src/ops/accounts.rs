@@ -9,10 +9,10 @@
 
 use super::{delivered, Actor, Deliver, Store};
 use crate::credentials::{self, Secret, INITIAL_ACCESS_TOKEN_PREFIX};
-use crate::model::Event;
+use crate::model::Action;
 use crate::store::{StoreError, Tx};
 use crate::{time, Error, Result};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Duration;
 
 /// Prefix of the public ids of initial access tokens, which `token list` shows and `token
@@ -129,17 +129,6 @@ pub struct Admin {
     pub updated_at: i64,
 }
 
-fn audit(tx: &Tx<'_>, actor: &Actor, action: &str, now: i64, details: Value) -> Result<()> {
-    tx.append_event(&Event {
-        at: now,
-        actor: actor.as_str().to_owned(),
-        action: action.to_owned(),
-        client_id: None,
-        details,
-    })?;
-    Ok(())
-}
-
 /// A store conflict as the library's own conflict error.
 fn conflict(error: StoreError) -> Error {
     match error {
@@ -207,10 +196,11 @@ pub fn create_initial_access_token(
                 Err(error) => return Err(conflict(error)),
             }
         };
-        audit(
+        super::record(
             tx,
             actor,
-            "token-create",
+            Action::TokenCreate,
+            None,
             now,
             json!({
                 "token_id": token_id,
@@ -268,15 +258,16 @@ pub fn list_initial_access_tokens(store: &mut Store) -> Result<Vec<InitialAccess
 /// and gets no second audit row), so scripts can retry.
 ///
 /// # Errors
-/// [`Error::NotFound`] (`what: "token"`) for an unknown id; storage failures.
+/// [`Error::NotFound`] (`what: crate::model::Entity::Token`) for an unknown id; storage failures.
 pub fn revoke_initial_access_token(store: &mut Store, actor: &Actor, token_id: &str) -> Result<()> {
     store.write(|tx| {
         let now = time::now();
         if tx.revoke_initial_access_token(token_id, now)? {
-            audit(
+            super::record(
                 tx,
                 actor,
-                "token-revoke",
+                Action::TokenRevoke,
+                None,
                 now,
                 json!({ "token_id": token_id }),
             )
@@ -284,7 +275,7 @@ pub fn revoke_initial_access_token(store: &mut Store, actor: &Actor, token_id: &
             Ok(())
         } else {
             Err(Error::NotFound {
-                what: "token",
+                what: crate::model::Entity::Token,
                 id: token_id.to_owned(),
             })
         }
@@ -394,14 +385,21 @@ fn hash_new_password(password: &Secret) -> Result<String> {
 ///
 /// # Errors
 /// [`Error::Usage`] for an invalid name or an empty password; [`Error::Conflict`]
-/// (`what: "account"`) when the name is taken; storage failures.
+/// (`what: crate::model::Entity::Account`) when the name is taken; storage failures.
 pub fn add_admin(store: &mut Store, actor: &Actor, name: &str, password: &Secret) -> Result<()> {
     check_admin_name(name)?;
     let hash = hash_new_password(password)?;
     store.write(|tx| {
         let now = time::now();
         tx.insert_admin(name, &hash, now).map_err(conflict)?;
-        audit(tx, actor, "admin-add", now, json!({ "name": name }))
+        super::record(
+            tx,
+            actor,
+            Action::AdminAdd,
+            None,
+            now,
+            json!({ "name": name }),
+        )
     })
 }
 
@@ -423,7 +421,7 @@ pub fn list_admins(store: &mut Store) -> Result<Vec<Admin>> {
 
 fn account_not_found(name: &str) -> Error {
     Error::NotFound {
-        what: "account",
+        what: crate::model::Entity::Account,
         id: name.to_owned(),
     }
 }
@@ -431,16 +429,17 @@ fn account_not_found(name: &str) -> Error {
 /// Remove an admin account; its password stops working at once.
 ///
 /// # Errors
-/// [`Error::NotFound`] (`what: "account"`) for an unknown name; storage failures.
+/// [`Error::NotFound`] (`what: crate::model::Entity::Account`) for an unknown name; storage failures.
 pub fn remove_admin(store: &mut Store, actor: &Actor, name: &str) -> Result<()> {
     store.write(|tx| {
         if !tx.delete_admin(name)? {
             return Err(account_not_found(name));
         }
-        audit(
+        super::record(
             tx,
             actor,
-            "admin-remove",
+            Action::AdminRemove,
+            None,
             time::now(),
             json!({ "name": name }),
         )
@@ -450,7 +449,7 @@ pub fn remove_admin(store: &mut Store, actor: &Actor, name: &str) -> Result<()> 
 /// Replace an admin account's password; the old one stops working at once.
 ///
 /// # Errors
-/// [`Error::Usage`] for an empty password; [`Error::NotFound`] (`what: "account"`) for an
+/// [`Error::Usage`] for an empty password; [`Error::NotFound`] (`what: crate::model::Entity::Account`) for an
 /// unknown name; storage failures.
 pub fn set_admin_password(
     store: &mut Store,
@@ -464,7 +463,14 @@ pub fn set_admin_password(
         if !tx.set_admin_password_hash(name, &hash, now)? {
             return Err(account_not_found(name));
         }
-        audit(tx, actor, "admin-passwd", now, json!({ "name": name }))
+        super::record(
+            tx,
+            actor,
+            Action::AdminPasswd,
+            None,
+            now,
+            json!({ "name": name }),
+        )
     })
 }
 
@@ -697,7 +703,13 @@ mod tests {
             first
         );
         let error = revoke_initial_access_token(&mut store, &actor(), "iat_nope").unwrap_err();
-        assert!(matches!(error, Error::NotFound { what: "token", .. }));
+        assert!(matches!(
+            error,
+            Error::NotFound {
+                what: crate::model::Entity::Token,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -722,7 +734,7 @@ mod tests {
         assert!(matches!(
             again,
             Error::Conflict {
-                what: "account",
+                what: crate::model::Entity::Account,
                 ..
             }
         ));
@@ -747,7 +759,7 @@ mod tests {
             assert!(matches!(
                 error,
                 Error::NotFound {
-                    what: "account",
+                    what: crate::model::Entity::Account,
                     ..
                 }
             ));

@@ -24,6 +24,7 @@ use super::register::{self, check_client_id, Minted, Register};
 use super::update::change_metadata;
 use super::{delivered, record, Actor, Deliver, ListFilter, Store};
 use crate::credentials::Secret;
+use crate::model::Action;
 use crate::model::{ClientSummary, RegisteredVia};
 use crate::registration::{validate, MetadataDoc, MetadataError, Policy, ValidMetadata};
 use crate::store::Tx;
@@ -324,8 +325,8 @@ pub fn apply(
                 record(
                     tx,
                     actor,
-                    "delete",
-                    client_id,
+                    Action::Delete,
+                    Some(client_id),
                     now,
                     json!({ "via": "apply" }),
                 )?;

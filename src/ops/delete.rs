@@ -1,6 +1,7 @@
 //! Removing clients with their secrets and tokens.
 
 use super::{record, Actor, Store};
+use crate::model::Action;
 use crate::{time, Error, Result};
 use serde_json::json;
 use std::collections::HashSet;
@@ -18,7 +19,7 @@ pub fn delete(store: &mut Store, actor: &Actor, client_ids: &[String]) -> Result
             if !tx.delete_client(client_id)? {
                 return Err(Error::client_not_found(client_id));
             }
-            record(tx, actor, "delete", client_id, now, json!({}))?;
+            record(tx, actor, Action::Delete, Some(client_id), now, json!({}))?;
         }
         Ok(())
     })

@@ -14,6 +14,7 @@ use super::rotate::{rotate_secret_of, rotate_token_of};
 use super::update::{change_metadata_issuing, check_current_secret, load, replacement_document};
 use super::{record, Actor, Register, RotateSecret, Store};
 use crate::credentials::{self, Secret};
+use crate::model::Action;
 use crate::model::{Client, RegisteredVia};
 use crate::registration::{validate, ClientInformation, MetadataDoc, MetadataError, Policy};
 use crate::store::Tx;
@@ -554,8 +555,8 @@ pub fn delete_in(
     record(
         tx,
         &actor,
-        "delete",
-        client_id,
+        Action::Delete,
+        Some(client_id),
         time::now(),
         json!({ "via": "http" }),
     )

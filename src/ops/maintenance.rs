@@ -8,6 +8,7 @@
 //! all (WAL).
 
 use super::Store;
+use crate::model::Action;
 use crate::model::Event;
 use crate::store::Tx;
 use crate::{time, Error, Result};
@@ -104,10 +105,10 @@ pub fn prune(
         drain(store, |tx| {
             let deleted = tx.delete_dead_initial_access_tokens(now, PRUNE_BATCH)?;
             if deleted > 0 {
-                audit(
+                super::record(
                     tx,
                     actor,
-                    "prune-tokens",
+                    Action::PruneTokens,
                     None,
                     now,
                     json!({ "deleted": deleted }),
@@ -124,10 +125,10 @@ pub fn prune(
             while let Some(deleted) = store.write(|tx| {
                 let deleted = tx.delete_events_before(before, PRUNE_BATCH * 10)?;
                 if let Some(deleted) = deleted {
-                    audit(
+                    super::record(
                         tx,
                         actor,
-                        "prune-events",
+                        Action::PruneEvents,
                         None,
                         now,
                         json!({ "deleted": deleted, "before": before }),
@@ -222,24 +223,6 @@ fn drain(store: &mut Store, mut batch: impl FnMut(&Tx<'_>) -> Result<usize>) -> 
         }
         total += deleted as u64;
     }
-}
-
-fn audit(
-    tx: &Tx<'_>,
-    actor: &super::Actor,
-    action: &str,
-    client_id: Option<&str>,
-    now: i64,
-    details: serde_json::Value,
-) -> Result<()> {
-    tx.append_event(&Event {
-        at: now,
-        actor: actor.as_str().to_owned(),
-        action: action.to_owned(),
-        client_id: client_id.map(str::to_owned),
-        details,
-    })?;
-    Ok(())
 }
 
 /// Stream audit entries matching `filter`, newest first.

@@ -27,7 +27,7 @@ pub use update::{replace, update, Patch};
 
 pub use crate::store::{ListFilter, Store};
 
-use crate::model::Event;
+use crate::model::{Action, Event};
 use crate::store::Tx;
 use crate::Result;
 use serde_json::Value;
@@ -73,19 +73,21 @@ impl Actor {
     }
 }
 
+/// Append the audit entry of `action` on `client_id` (none for token, account and prune
+/// entries) to the transaction that makes the change.
 fn record(
     tx: &Tx<'_>,
     actor: &Actor,
-    action: &str,
-    client_id: &str,
+    action: Action,
+    client_id: Option<&str>,
     now: i64,
     details: Value,
 ) -> Result<()> {
     tx.append_event(&Event {
         at: now,
         actor: actor.0.clone(),
-        action: action.to_owned(),
-        client_id: Some(client_id.to_owned()),
+        action: action.as_str().to_owned(),
+        client_id: client_id.map(str::to_owned),
         details,
     })?;
     Ok(())

@@ -3,6 +3,7 @@
 use super::update::change_metadata_issuing;
 use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials::{self, Secret};
+use crate::model::Action;
 use crate::model::{response_secret_expiry, RegisteredVia};
 use crate::registration::{
     merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy, ValidMetadata,
@@ -188,8 +189,8 @@ pub(super) fn create(
     record(
         tx,
         actor,
-        "register",
-        client_id,
+        Action::Register,
+        Some(client_id),
         now,
         json!({ "via": request.via.as_str(), "fields": fields }),
     )?;
@@ -294,8 +295,8 @@ fn upsert_in(
                 record(
                     tx,
                     actor,
-                    "rotate-secret",
-                    client_id,
+                    Action::RotateSecret,
+                    Some(client_id),
                     now,
                     json!({ "chosen": true }),
                 )?;

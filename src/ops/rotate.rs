@@ -2,6 +2,7 @@
 
 use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials::{self, Secret};
+use crate::model::Action;
 use crate::model::Client;
 use crate::registration::ClientInformation;
 use crate::store::Tx;
@@ -67,8 +68,8 @@ pub(super) fn rotate_secret_of(
     record(
         tx,
         actor,
-        "rotate-secret",
-        client_id,
+        Action::RotateSecret,
+        Some(client_id),
         now,
         json!({ "grace_seconds": grace_seconds, "expires_at": expires_at }),
     )?;
@@ -106,7 +107,14 @@ pub(super) fn rotate_token_of(
     let hash = credentials::hash_generated(&token);
     let now = time::now();
     tx.set_registration_token(&client.client_id, &hash, now)?;
-    record(tx, actor, "rotate-token", &client.client_id, now, json!({}))?;
+    record(
+        tx,
+        actor,
+        Action::RotateToken,
+        Some(&client.client_id),
+        now,
+        json!({}),
+    )?;
     let mut info = client.information();
     info.registration_access_token = Some(token.expose().to_owned());
     Ok(info)

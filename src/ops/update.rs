@@ -3,6 +3,7 @@
 
 use super::{delivered, record, Actor, Deliver, Store};
 use crate::credentials;
+use crate::model::Action;
 use crate::model::{response_secret_expiry, Client};
 use crate::registration::{
     merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
@@ -246,8 +247,8 @@ pub(super) fn change_metadata_issuing(
     record(
         tx,
         actor,
-        "update",
-        &client.client_id,
+        Action::Update,
+        Some(&client.client_id),
         now,
         json!({ "changed": changed }),
     )?;

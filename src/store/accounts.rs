@@ -40,7 +40,7 @@ impl Tx<'_> {
     /// Store a new initial access token by its hash.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] (`what: "token"`) when `token_id` is taken; storage failures.
+    /// [`StoreError::Conflict`] (`what: crate::model::Entity::Token`) when `token_id` is taken; storage failures.
     pub(crate) fn insert_initial_access_token(
         &self,
         token_id: &str,
@@ -62,7 +62,7 @@ impl Tx<'_> {
             ]);
         if primary_key_violation(&result) {
             return Err(StoreError::Conflict {
-                what: "token",
+                what: crate::model::Entity::Token,
                 id: token_id.to_owned(),
             });
         }
@@ -153,7 +153,7 @@ impl Tx<'_> {
     /// Add an admin account with its password hash.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] (`what: "account"`) when the name is taken; storage failures.
+    /// [`StoreError::Conflict`] (`what: crate::model::Entity::Account`) when the name is taken; storage failures.
     pub(crate) fn insert_admin(
         &self,
         name: &str,
@@ -169,7 +169,7 @@ impl Tx<'_> {
             .execute(params![name, password_hash, now]);
         if primary_key_violation(&result) {
             return Err(StoreError::Conflict {
-                what: "account",
+                what: crate::model::Entity::Account,
                 id: name.to_owned(),
             });
         }

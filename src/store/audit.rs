@@ -29,7 +29,7 @@ impl Tx<'_> {
 }
 
 /// The action of the audit entries of pruned clients.
-pub(super) const PRUNE_ACTION: &str = "prune";
+pub(super) const PRUNE_ACTION: &str = crate::model::Action::Prune.as_str();
 
 impl Tx<'_> {
     /// Record that `actor` pruned `clients` at `at`, in one row.

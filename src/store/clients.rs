@@ -120,7 +120,7 @@ impl Tx<'_> {
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
             {
                 Err(StoreError::Conflict {
-                    what: "client",
+                    what: crate::model::Entity::Client,
                     id: new.client_id.to_owned(),
                 })
             }

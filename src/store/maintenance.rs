@@ -340,7 +340,7 @@ impl Store {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(StoreError::Conflict {
-                    what: "file",
+                    what: crate::model::Entity::File,
                     id: destination.display().to_string(),
                 })
             }

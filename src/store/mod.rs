@@ -77,7 +77,7 @@ pub enum StoreError {
     #[error("{what} already exists: {id}")]
     Conflict {
         /// What collided.
-        what: &'static str,
+        what: crate::model::Entity,
         /// Its identifier.
         id: String,
     },
