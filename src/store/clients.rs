@@ -54,7 +54,7 @@ fn client_name(metadata: &MetadataDoc) -> Option<&str> {
 }
 
 fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
-    serde_json::to_string(metadata).map_err(|e| StoreError::Backend(e.to_string()))
+    serde_json::to_string(metadata).map_err(|e| StoreError::other(e.to_string()))
 }
 
 fn summary_from_row<'r>(row: &'r Row<'_>) -> Result<ClientSummary<'r>, StoreError> {

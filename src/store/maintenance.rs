@@ -144,7 +144,7 @@ impl Tx<'_> {
              (?2 IS NOT NULL AND client_secret_expires_at > 0 AND client_secret_expires_at <= ?2)"
         );
         let rowids = serde_json::to_string(rowids)
-            .map_err(|e| StoreError::Backend(format!("rowid list: {e}")))?;
+            .map_err(|e| StoreError::other(format!("rowid list: {e}")))?;
         let mut statement = self.tx.prepare_cached(&sql)?;
         let deleted = statement
             .query_map(
@@ -351,7 +351,7 @@ impl Store {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
             // All pages in one step: a single read transaction, hence one snapshot. A step
             // split into several would restart whenever another process wrote in between.
-            let deadline = std::time::Instant::now() + super::BUSY_TIMEOUT;
+            let deadline = std::time::Instant::now() + super::open::BUSY_TIMEOUT;
             loop {
                 match backup.step(-1)? {
                     rusqlite::backup::StepResult::Done => return Ok(()),
@@ -359,9 +359,10 @@ impl Store {
                         std::thread::sleep(std::time::Duration::from_millis(10));
                     }
                     _ => {
-                        return Err(StoreError::Backend(
-                            "the database stayed busy; backup abandoned".into(),
-                        ))
+                        return Err(StoreError::Backend {
+                            class: super::ErrorClass::Busy,
+                            error: "the database stayed busy; backup abandoned".into(),
+                        })
                     }
                 }
             }
