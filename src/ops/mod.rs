@@ -1,9 +1,12 @@
 //! Every operation of the registry, once. The command line and the HTTP server call these
 //! functions and nothing below them.
 //!
-//! Each write operation is one IMMEDIATE transaction that reads, checks, writes and appends
-//! its audit row; when it returns an error nothing was written. Operations take the clock as
-//! an argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
+//! A write reads, checks, writes and appends its audit row inside one transaction; when it
+//! returns an error nothing of it was written. The command line runs each in its own
+//! IMMEDIATE transaction (the `Store::write` these functions call); the HTTP server's writer
+//! runs many, each in its own savepoint, inside one group commit, so one `fsync` makes a
+//! whole group durable. Operations take the clock as an argument-free call to
+//! [`crate::time`] and the caller's identity as an [`Actor`].
 
 mod accounts;
 mod apply;

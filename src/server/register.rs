@@ -2,8 +2,8 @@
 //! `GET /register?client_name=`, and RFC 7592 management of `/register/{client_id}` (read,
 //! replace, delete, rotate the secret or the registration access token).
 //!
-//! Handlers are thin: check the request's shape, run one operation on a blocking thread with
-//! its own connection, and render §4. Every response with client information carries
+//! Handlers are thin: check the request's shape, hand one operation to the writer thread
+//! (changes, committed in groups) or a reader thread (reads), and render §4. Every response with client information carries
 //! `Cache-Control: no-store`, `Pragma: no-cache` and an `ETag` from the client's revision.
 
 use super::auth::{Auth, ClientIp, Credential};
