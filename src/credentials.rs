@@ -146,6 +146,35 @@ pub fn hash_password(password: &Secret) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// An Argon2id hash (of a password nobody uses) with the parameters of [`hash_password`].
+/// Checking a password for an unknown account runs against it, so the answer takes as long
+/// as for a real account and timing reveals no names.
+pub(crate) const DUMMY_PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$ZGNyY3RsLWR1bW15LXNhbA$3qXwxIpjDCHtcNqrle0qahvgflBFjkBdtYxsGbmxD9k";
+
+/// Which base64 alphabets (RFC 4648) [`decode_base64`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base64Alphabets {
+    /// `+` and `/` only (§4), as HTTP Basic credentials use (RFC 7617).
+    Standard,
+    /// Either `+/` (§4) or `-_` (§5), as clients encode tokens in the wild.
+    StandardOrUrlSafe,
+}
+
+/// Decode base64 in `alphabets`, with or without `=` padding; `None` for anything else.
+pub fn decode_base64(text: &str, alphabets: Base64Alphabets) -> Option<Vec<u8>> {
+    use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
+    if let Ok(bytes) = Base64::decode_vec(text).or_else(|_| Base64Unpadded::decode_vec(text)) {
+        return Some(bytes);
+    }
+    match alphabets {
+        Base64Alphabets::Standard => None,
+        Base64Alphabets::StandardOrUrlSafe => Base64Url::decode_vec(text)
+            .or_else(|_| Base64UrlUnpadded::decode_vec(text))
+            .ok(),
+    }
+}
+
 /// Whether `presented` matches a stored hash of either format. Unknown formats never match.
 pub fn verify(presented: &str, stored: &str) -> bool {
     if stored.starts_with(SHA256_TAG) {
@@ -165,6 +194,46 @@ pub fn verify(presented: &str, stored: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_decodes_both_alphabets_with_and_without_padding() {
+        let lenient = |text| decode_base64(text, Base64Alphabets::StandardOrUrlSafe);
+        assert_eq!(lenient("").unwrap(), b"");
+        assert_eq!(lenient("Zg==").unwrap(), b"f");
+        assert_eq!(lenient("Zg").unwrap(), b"f");
+        assert_eq!(lenient("Zm8=").unwrap(), b"fo");
+        assert_eq!(lenient("Zm9v").unwrap(), b"foo");
+        assert_eq!(lenient("Zm9vYmFy").unwrap(), b"foobar");
+        assert_eq!(lenient("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(lenient("-_-_").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(lenient("-_8").unwrap(), [0xfb, 0xff]);
+        let standard = |text| decode_base64(text, Base64Alphabets::Standard);
+        assert_eq!(standard("Zm9vYg==").unwrap(), b"foob");
+        assert_eq!(standard("Zm9vYg").unwrap(), b"foob");
+        assert_eq!(standard("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(standard("-_-_"), None);
+    }
+
+    #[test]
+    fn base64_refuses_what_is_not_base64() {
+        for bad in [
+            "Z", "Zg=", "Zg===", "Z===", "Zm9v=", "Zm 9v", "Zm9v!", "=Zg=", "é",
+        ] {
+            assert_eq!(
+                decode_base64(bad, Base64Alphabets::StandardOrUrlSafe),
+                None,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password(&Secret::new("x".into())).unwrap();
+        let params = |hash: &str| hash.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY_PASSWORD_HASH), params(&real));
+        assert!(verify("dcrctl: no such account", DUMMY_PASSWORD_HASH));
+    }
 
     #[test]
     fn ids_sort_by_creation_time() {

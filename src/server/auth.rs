@@ -18,7 +18,7 @@
 
 use super::error::ApiError;
 use super::{blocking, AppState};
-use crate::credentials::Secret;
+use crate::credentials::{self, Secret};
 use crate::ops;
 use crate::Error;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -185,7 +185,7 @@ fn presented(headers: &HeaderMap) -> Result<Option<Presented>, ApiError> {
         return Ok(Some(Presented::Bearer(Secret::new(rest.to_owned()))));
     }
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = decode_base64(rest)
+        let decoded = credentials::decode_base64(rest, credentials::Base64Alphabets::Standard)
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or(ApiError::AdminRejected)?;
         let (name, password) = decoded.split_once(':').ok_or(ApiError::AdminRejected)?;
@@ -195,37 +195,6 @@ fn presented(headers: &HeaderMap) -> Result<Option<Presented>, ApiError> {
         }));
     }
     Err(ApiError::MissingCredential)
-}
-
-/// Decode standard base64 (RFC 4648 §4), padding optional; `None` for anything else.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let body = text
-        .strip_suffix("==")
-        .or_else(|| text.strip_suffix('='))
-        .unwrap_or(text);
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    if body.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    for chunk in body.as_bytes().chunks(4) {
-        let mut bits = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            bits |= value(*c)? << (18 - 6 * i);
-        }
-        let bytes = bits.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -293,16 +262,5 @@ mod tests {
         assert_eq!(forwarded(&["[2001:db8::1]:4711"]), ip("2001:db8::1"));
         assert_eq!(forwarded(&["1.1.1.1, unknown"]), None);
         assert_eq!(forwarded(&["1.1.1.1,"]), None);
-    }
-
-    #[test]
-    fn base64() {
-        assert_eq!(decode_base64("").unwrap(), b"");
-        assert_eq!(decode_base64("Zg==").unwrap(), b"f");
-        assert_eq!(decode_base64("Zm8").unwrap(), b"fo");
-        assert_eq!(decode_base64("Zm9v").unwrap(), b"foo");
-        assert_eq!(decode_base64("Zm9vYg==").unwrap(), b"foob");
-        assert!(decode_base64("Z").is_none());
-        assert!(decode_base64("Zm9v-_").is_none());
     }
 }
