@@ -1,6 +1,6 @@
 //! Records the registry keeps, as the store returns them and the faces render them.
 
-use crate::registration::{ClientInformation, MetadataDoc};
+use crate::registration::{AuthMethod, ClientInformation, MetadataDoc};
 use serde_json::Value;
 
 /// How a client came to be registered.
@@ -129,6 +129,8 @@ pub struct Client {
     pub client_secret_expires_at: Option<i64>,
     /// Whether a current secret exists.
     pub has_secret: bool,
+    /// The effective `token_endpoint_auth_method`, as its own column stores it.
+    pub auth_method: AuthMethod,
     /// How the client was registered.
     pub registered_via: RegisteredVia,
     /// Unix seconds of the last change.
@@ -150,11 +152,8 @@ impl Client {
     /// `client_secret_expires_at` is present for every confidential client (SPEC §4), as `0`
     /// for those that authenticate with keys or certificates rather than a secret.
     pub fn information(&self) -> ClientInformation {
-        let auth_method = self
-            .metadata
-            .get("token_endpoint_auth_method")
-            .and_then(Value::as_str);
-        let secret_expires_at = response_secret_expiry(self.client_secret_expires_at, auth_method);
+        let secret_expires_at =
+            response_secret_expiry(self.client_secret_expires_at, self.auth_method);
         ClientInformation {
             client_id: self.client_id.clone(),
             client_secret: None,
@@ -176,7 +175,7 @@ pub struct ClientSummary<'r> {
     /// `client_name`, when set.
     pub client_name: Option<&'r str>,
     /// The effective `token_endpoint_auth_method`.
-    pub token_endpoint_auth_method: &'r str,
+    pub token_endpoint_auth_method: AuthMethod,
     /// The effective metadata as stored: a compact JSON object.
     pub metadata_json: &'r str,
     /// Unix seconds of registration.
@@ -196,19 +195,16 @@ impl ClientSummary<'_> {
     pub fn response_secret_expiry(&self) -> Option<i64> {
         response_secret_expiry(
             self.client_secret_expires_at,
-            Some(self.token_endpoint_auth_method),
+            self.token_endpoint_auth_method,
         )
     }
 }
 
 /// `client_secret_expires_at` as responses show it: the stored value, or `0` for confidential
 /// clients without a secret; absent only for public clients.
-pub(crate) fn response_secret_expiry(
-    stored: Option<i64>,
-    auth_method: Option<&str>,
-) -> Option<i64> {
+pub(crate) fn response_secret_expiry(stored: Option<i64>, auth_method: AuthMethod) -> Option<i64> {
     match stored {
-        None if auth_method != Some("none") => Some(0),
+        None if auth_method != AuthMethod::None => Some(0),
         other => other,
     }
 }

@@ -165,7 +165,7 @@ pub(super) fn create(
 ) -> Result<Registered> {
     let now = time::now();
     let metadata = valid.doc();
-    let auth_method = valid.auth_method().as_str();
+    let auth_method = valid.auth_method();
     let secret_expires_at = minted.secret.as_ref().map(|_| {
         request
             .secret_expires_in
@@ -198,7 +198,7 @@ pub(super) fn create(
         client_id: client_id.to_owned(),
         client_secret,
         client_id_issued_at: now,
-        client_secret_expires_at: response_secret_expiry(secret_expires_at, Some(auth_method)),
+        client_secret_expires_at: response_secret_expiry(secret_expires_at, auth_method),
         registration_access_token: Some(minted.token.expose().to_owned()),
         registration_client_uri: None,
         metadata: metadata.clone(),

@@ -49,11 +49,7 @@ pub(super) fn rotate_secret_of(
     if client.client_secret_expires_at.is_none() {
         return Err(Error::usage(format!(
             "client {client_id} uses token_endpoint_auth_method {} and has no secret to rotate",
-            client
-                .metadata
-                .get("token_endpoint_auth_method")
-                .and_then(|v| v.as_str())
-                .unwrap_or("none")
+            client.auth_method.as_str()
         )));
     }
     let secret = credentials::new_client_secret();

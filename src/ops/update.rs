@@ -234,15 +234,9 @@ pub(super) fn change_metadata_issuing(
         info.client_secret_expires_at = Some(expires_at);
     } else if !uses_secret && client.has_secret {
         tx.remove_secrets(&client.client_id, now)?;
-        info.client_secret_expires_at =
-            response_secret_expiry(None, Some(valid.auth_method().as_str()));
+        info.client_secret_expires_at = response_secret_expiry(None, valid.auth_method());
     }
-    tx.update_metadata(
-        &client.client_id,
-        valid.doc(),
-        valid.auth_method().as_str(),
-        now,
-    )?;
+    tx.update_metadata(&client.client_id, valid.doc(), valid.auth_method(), now)?;
     let changed = changed_fields(&client.metadata, valid.doc());
     record(
         tx,

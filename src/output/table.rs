@@ -161,7 +161,7 @@ impl<W: Write> ListWriter<W> {
             sanitize(client.client_id).into_owned(),
             timestamp(client.client_id_issued_at),
             client.registered_via.as_str().to_owned(),
-            sanitize(client.token_endpoint_auth_method).into_owned(),
+            client.token_endpoint_auth_method.as_str().to_owned(),
             sanitize(client.client_name.unwrap_or("-")).into_owned(),
         ];
         Self::write_row(&mut self.out, &cells)

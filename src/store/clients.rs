@@ -2,7 +2,7 @@
 
 use super::{StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
-use crate::registration::MetadataDoc;
+use crate::registration::{AuthMethod, MetadataDoc};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension, Row};
 /// column avoids a lookup into `client_secrets` per row, which dominated listing a million.
 const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
      c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, c.revision, \
-     c.client_secret_expires_at IS NOT NULL";
+     c.client_secret_expires_at IS NOT NULL, c.token_endpoint_auth_method";
 
 /// Columns of [`ClientSummary`], in the order `for_each_client` reads them.
 const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
@@ -40,7 +40,7 @@ pub struct ListFilter {
 pub(crate) struct NewClient<'a> {
     pub(crate) client_id: &'a str,
     pub(crate) metadata: &'a MetadataDoc,
-    pub(crate) auth_method: &'a str,
+    pub(crate) auth_method: AuthMethod,
     pub(crate) issued_at: i64,
     pub(crate) secret_expires_at: Option<i64>,
     pub(crate) registration_token_hash: &'a str,
@@ -64,7 +64,8 @@ fn summary_from_row<'r>(row: &'r Row<'_>) -> Result<ClientSummary<'r>, StoreErro
     Ok(ClientSummary {
         client_id,
         client_name: row.get_ref(1)?.as_str_or_null()?,
-        token_endpoint_auth_method: text(2)?,
+        token_endpoint_auth_method: AuthMethod::parse(text(2)?)
+            .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,
         metadata_json: text(3)?,
         client_id_issued_at: row.get(4)?,
         client_secret_expires_at: row.get(5)?,
@@ -79,6 +80,7 @@ fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Client, StoreError>
     let client_id: String = row.get(0)?;
     let metadata: String = row.get(1)?;
     let via: String = row.get(4)?;
+    let auth_method: String = row.get(9)?;
     let client = || -> Result<Client, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("client {client_id}: {what}"));
         Ok(Client {
@@ -92,6 +94,8 @@ fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Client, StoreError>
             last_used_at: row.get(6)?,
             revision: row.get(7)?,
             has_secret: row.get(8)?,
+            auth_method: AuthMethod::parse(&auth_method)
+                .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,
             client_id: client_id.clone(),
         })
     };
@@ -109,7 +113,7 @@ impl Tx<'_> {
             new.client_id,
             client_name(new.metadata),
             metadata_json(new.metadata)?,
-            new.auth_method,
+            new.auth_method.as_str(),
             new.issued_at,
             new.secret_expires_at,
             new.registration_token_hash,
@@ -195,7 +199,7 @@ impl Tx<'_> {
         &self,
         client_id: &str,
         metadata: &MetadataDoc,
-        auth_method: &str,
+        auth_method: AuthMethod,
         now: i64,
     ) -> Result<(), StoreError> {
         self.tx
@@ -203,7 +207,7 @@ impl Tx<'_> {
                 "UPDATE clients SET client_name = ?2, metadata = ?3, token_endpoint_auth_method = ?4, \
                  updated_at = ?5, revision = revision + 1 WHERE client_id = ?1",
             )?
-            .execute(params![client_id, client_name(metadata), metadata_json(metadata)?, auth_method, now])?;
+            .execute(params![client_id, client_name(metadata), metadata_json(metadata)?, auth_method.as_str(), now])?;
         Ok(())
     }
 
