@@ -136,14 +136,13 @@ pub fn hash_generated(secret: &Secret) -> String {
 ///
 /// # Errors
 /// Only if Argon2 rejects its input (a password over 4 GiB).
-pub fn hash_password(password: &Secret) -> Result<String, String> {
+pub fn hash_password(password: &Secret) -> Result<String, argon2::password_hash::Error> {
     let mut salt = [0u8; 16];
     OsRng.unwrap_err().fill(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&salt)?;
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| e.to_string())
 }
 
 /// An Argon2id hash (of a password nobody uses) with the parameters of [`hash_password`].

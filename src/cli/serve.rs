@@ -225,8 +225,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
         &args.path_prefix,
         args.open_registration,
         policy,
-    )
-    .map_err(Error::Usage)?
+    )?
     .with_limits(limits)
     .with_rate_limit(args.rate_limit)
     .with_behind_proxy(args.behind_proxy)
@@ -234,9 +233,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     .with_request_timeout(args.request_timeout)
     .with_header_read_timeout(args.header_read_timeout);
     if let Some(path) = &args.as_metadata {
-        state = state
-            .with_as_metadata(read_as_metadata(path)?)
-            .map_err(Error::Usage)?;
+        state = state.with_as_metadata(read_as_metadata(path)?)?;
     }
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()

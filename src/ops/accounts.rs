@@ -342,7 +342,7 @@ fn hash_new_password(password: &Secret) -> Result<String> {
     if password.expose().is_empty() {
         return Err(Error::usage("the password must not be empty"));
     }
-    credentials::hash_password(password).map_err(Error::Usage)
+    credentials::hash_password(password).map_err(|e| Error::usage(e.to_string()))
 }
 
 /// Add an admin account for HTTP Basic authentication.

@@ -84,7 +84,7 @@ pub(super) fn mint(request: &Register, uses_secret: bool) -> Result<Minted> {
         return Err(MetadataError::metadata("client_secret", "must not be empty").into());
     }
     let hash = credentials::hash_password(chosen)
-        .map_err(|e| MetadataError::metadata("client_secret", e))?;
+        .map_err(|e| MetadataError::metadata("client_secret", e.to_string()))?;
     Ok(Minted {
         secret: Some((None, hash)),
         ..Minted::generate(false)

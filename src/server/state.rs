@@ -8,6 +8,7 @@ use super::readers::Readers;
 use super::writer::Writer;
 use crate::ops::Limits;
 use crate::registration::Policy;
+use crate::Error;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ impl AppState {
     /// State for serving `db` as `issuer` with the routes under `prefix`.
     ///
     /// # Errors
-    /// A message saying what is wrong with the issuer or prefix (see [`parse_issuer`] and
+    /// [`Error::Usage`] saying what is wrong with the issuer or prefix (see [`parse_issuer`] and
     /// [`parse_prefix`]).
     pub fn new(
         db: PathBuf,
@@ -61,7 +62,7 @@ impl AppState {
         prefix: &str,
         open_registration: bool,
         policy: Policy,
-    ) -> Result<AppState, String> {
+    ) -> crate::Result<AppState> {
         let issuer = parse_issuer(issuer)?;
         let prefix = parse_prefix(prefix)?;
         let db = Arc::new(db);
@@ -132,19 +133,19 @@ impl AppState {
     /// This state serving discovery merged over `metadata` (see [`super::discovery`]).
     ///
     /// # Errors
-    /// A message when `metadata` names an `issuer` other than this server's (RFC 8414 §3.3:
+    /// [`Error::Usage`] when `metadata` names an `issuer` other than this server's (RFC 8414 §3.3:
     /// the issuer in the document must be the one it is served for).
-    pub fn with_as_metadata(mut self, metadata: Map<String, Value>) -> Result<Self, String> {
+    pub fn with_as_metadata(mut self, metadata: Map<String, Value>) -> crate::Result<Self> {
         if let Some(issuer) = metadata.get("issuer") {
             let same = issuer
                 .as_str()
                 .is_some_and(|given| given.trim_end_matches('/') == &*self.issuer);
             if !same {
-                return Err(format!(
+                return Err(Error::Usage(format!(
                     "--as-metadata: its issuer {issuer} is not --issuer {:?}; RFC 8414 §3.3 \
                      requires the metadata's issuer to be the one it is served for",
                     &*self.issuer
-                ));
+                )));
             }
         }
         self.as_metadata = Arc::new(metadata);
@@ -175,25 +176,29 @@ impl AppState {
 /// trailing slash.
 ///
 /// # Errors
-/// A message naming the rule broken.
-pub fn parse_issuer(text: &str) -> Result<String, String> {
-    let url = Url::parse(text).map_err(|e| format!("--issuer {text:?}: {e}"))?;
+/// [`Error::Usage`] naming the rule broken.
+pub fn parse_issuer(text: &str) -> crate::Result<String> {
+    let url = Url::parse(text).map_err(|e| Error::Usage(format!("--issuer {text:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("--issuer {text:?}: must be an http or https URL"));
+        return Err(Error::Usage(format!(
+            "--issuer {text:?}: must be an http or https URL"
+        )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("--issuer {text:?}: must name a host"));
+        return Err(Error::Usage(format!("--issuer {text:?}: must name a host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!("--issuer {text:?}: must not contain user info"));
+        return Err(Error::Usage(format!(
+            "--issuer {text:?}: must not contain user info"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "--issuer {text:?}: must not have a query or fragment"
-        ));
+        )));
     }
     let path = url.path().trim_end_matches('/');
-    check_segments(path).map_err(|rule| format!("--issuer {text:?}: path {rule}"))?;
+    check_segments(path).map_err(|rule| Error::Usage(format!("--issuer {text:?}: path {rule}")))?;
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
@@ -201,16 +206,19 @@ pub fn parse_issuer(text: &str) -> Result<String, String> {
 /// `A-Z a-z 0-9 . _ ~ -` (not `.` or `..`). Returns it without a trailing slash.
 ///
 /// # Errors
-/// A message naming the rule broken.
-pub fn parse_prefix(text: &str) -> Result<String, String> {
+/// [`Error::Usage`] naming the rule broken.
+pub fn parse_prefix(text: &str) -> crate::Result<String> {
     let prefix = text.trim_end_matches('/');
     if prefix.is_empty() {
         return Ok(String::new());
     }
     if !prefix.starts_with('/') {
-        return Err(format!("--path-prefix {text:?}: must start with /"));
+        return Err(Error::Usage(format!(
+            "--path-prefix {text:?}: must start with /"
+        )));
     }
-    check_segments(prefix).map_err(|rule| format!("--path-prefix {text:?}: {rule}"))?;
+    check_segments(prefix)
+        .map_err(|rule| Error::Usage(format!("--path-prefix {text:?}: {rule}")))?;
     Ok(prefix.to_owned())
 }
 
