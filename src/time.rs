@@ -4,11 +4,31 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch, now.
 pub(crate) fn now() -> i64 {
-    SystemTime::now()
+    let wall = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {
             i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        })
+        });
+    wall.saturating_add(test_skew())
+}
+
+/// Seconds added to the clock: `DCRCTL_TEST_CLOCK_SKEW` in debug builds, which is how the
+/// integration tests step past an expiry instead of sleeping through it. Release builds
+/// ignore the variable, so no environment can move a production registry's clock.
+#[cfg(debug_assertions)]
+fn test_skew() -> i64 {
+    static SKEW: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *SKEW.get_or_init(|| {
+        std::env::var("DCRCTL_TEST_CLOCK_SKEW")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+#[cfg(not(debug_assertions))]
+fn test_skew() -> i64 {
+    0
 }
 
 /// `base + duration` in Unix seconds, saturating instead of overflowing.

@@ -217,10 +217,12 @@ fn expired_tokens_are_listed_as_expired() {
     let env = TestEnv::new();
     let issued = create_token(&env, &["--expires-in", "1s"]);
     assert!(issued["expires_at"].as_i64().unwrap() > 0);
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    let listed = env.run(&["-o", "json", "token", "list"]).ok().json();
+    let listed = env
+        .run_later(2, &["-o", "json", "token", "list"], "")
+        .ok()
+        .json();
     assert_eq!(listed[0]["status"], "expired");
-    let table = env.run(&["token", "list"]).ok();
+    let table = env.run_later(2, &["token", "list"], "").ok();
     assert!(table.stdout.lines().nth(1).unwrap().contains(" expired "));
 }
 

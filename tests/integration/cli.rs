@@ -163,10 +163,12 @@ fn expired_secrets_are_listed_and_rejected() {
     let expires_at = created["client_secret_expires_at"].as_i64().unwrap();
     assert!(expires_at > created["client_id_issued_at"].as_i64().unwrap());
     let secret = created["client_secret"].as_str().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    env.run_stdin(&["verify-secret", &id(&created)], secret)
+    env.run_later(2, &["verify-secret", &id(&created)], secret)
         .fails(6);
-    let expired = env.run(&["-o", "json", "list", "--expired"]).ok().json();
+    let expired = env
+        .run_later(2, &["-o", "json", "list", "--expired"], "")
+        .ok()
+        .json();
     assert_eq!(expired.as_array().unwrap().len(), 1);
 }
 

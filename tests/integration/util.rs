@@ -92,14 +92,24 @@ impl TestEnv {
         self.run_stdin(args, "")
     }
 
+    /// Run `dcrctl ARGS` as if `seconds` later than now (the debug binary's test clock), to
+    /// step past an expiry without sleeping.
+    pub(crate) fn run_later(&self, seconds: i64, args: &[&str], stdin: &str) -> Run {
+        self.output(
+            self.cmd()
+                .env("DCRCTL_TEST_CLOCK_SKEW", seconds.to_string())
+                .args(args)
+                .write_stdin(stdin),
+        )
+    }
+
     /// Run `dcrctl ARGS` with `stdin`.
     pub(crate) fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        let output = self
-            .cmd()
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .expect("run dcrctl");
+        self.output(self.cmd().args(args).write_stdin(stdin))
+    }
+
+    fn output(&self, command: &mut Command) -> Run {
+        let output = command.output().expect("run dcrctl");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
