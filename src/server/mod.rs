@@ -58,27 +58,29 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The application: every route under its path, with the layers.
 pub fn router(state: AppState) -> Router {
-    let prefix = state.prefix.to_string();
-    let issuer_path = state.issuer_path().to_owned();
-    let mut app = Router::new()
+    let registration = Router::new()
+        .route("/register", post(register::register).get(register::lookup))
         .route(
-            &format!("{prefix}/register"),
-            post(register::register).get(register::lookup),
-        )
-        .route(
-            &format!("{prefix}/register/{{client_id}}"),
+            "/register/{client_id}",
             get(register::read)
                 .put(register::replace)
                 .delete(register::delete),
         )
         .route(
-            &format!("{prefix}/register/{{client_id}}/secret"),
+            "/register/{client_id}/secret",
             post(register::rotate_secret),
         )
         .route(
-            &format!("{prefix}/register/{{client_id}}/registration-token"),
+            "/register/{client_id}/registration-token",
             post(register::rotate_token).delete(register::rotate_token),
-        )
+        );
+    // axum nests only under a non-empty path; without a prefix the routes sit at the root.
+    let app = match &*state.prefix {
+        "" => Router::new().merge(registration),
+        prefix => Router::new().nest(prefix, registration),
+    };
+    let issuer_path = state.issuer_path().to_owned();
+    let mut app = app
         .route("/healthz", get(healthz))
         .route(OAUTH_WELL_KNOWN, get(discovery::metadata))
         .route(OPENID_WELL_KNOWN, get(discovery::metadata));
