@@ -546,6 +546,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--as-metadata', '--as-metadata', [CompletionResultType]::ParameterName, 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request (its body and its work) may take before it is answered 408')
             [CompletionResult]::new('--header-read-timeout', '--header-read-timeout', [CompletionResultType]::ParameterName, 'How long a client may take to send a request''s line and headers before its connection is closed (slow clients hold a socket and a file descriptor meanwhile)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines as text for people, or as one JSON object per line for log shippers')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

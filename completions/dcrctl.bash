@@ -1526,7 +1526,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__serve)
-            opts="-o -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --db --output --yes --no-input --color --help --version"
+            opts="-o -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --log-format --db --output --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,6 +1594,10 @@ _dcrctl() {
                     ;;
                 --header-read-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --db)

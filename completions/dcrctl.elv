@@ -503,6 +503,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --as-metadata 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged'
             cand --request-timeout 'How long one request (its body and its work) may take before it is answered 408'
             cand --header-read-timeout 'How long a client may take to send a request''s line and headers before its connection is closed (slow clients hold a socket and a file descriptor meanwhile)'
+            cand --log-format 'Log lines as text for people, or as one JSON object per line for log shippers'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -406,6 +406,8 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l admin-failure-li
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l as-metadata -d 'The real authorization server\'s RFC 8414 metadata (a JSON object), under which the discovery document is merged' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l request-timeout -d 'How long one request (its body and its work) may take before it is answered 408' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l header-read-timeout -d 'How long a client may take to send a request\'s line and headers before its connection is closed (slow clients hold a socket and a file descriptor meanwhile)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l log-format -d 'Log lines as text for people, or as one JSON object per line for log shippers' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line, with the span fields flattened beside the event\'s'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"

@@ -129,6 +129,23 @@ pub struct ServeArgs {
     /// connection is closed (slow clients hold a socket and a file descriptor meanwhile)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "20s")]
     header_read_timeout: Duration,
+
+    /// Log lines as text for people, or as one JSON object per line for log shippers
+    ///
+    /// Either way a line carries the request's method, route (the route's pattern, e.g.
+    /// /register/{client_id}), status and latency, and the client id and actor of a change;
+    /// never a header, body, secret, token or password. DCRCTL_LOG filters them.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "DCRCTL_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+/// How `serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines
+    Text,
+    /// One JSON object per line, with the span fields flattened beside the event's
+    Json,
 }
 
 /// One value of a comma-separated list: trimmed, not empty.
@@ -235,7 +252,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.as_metadata {
         state = state.with_as_metadata(read_as_metadata(path)?)?;
     }
-    init_logging();
+    init_logging(args.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -267,18 +284,25 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DCRCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    // Fails only when a subscriber is already set, which then keeps logging.
     // Logging is best effort: with stderr gone (`serve 2>&1 | head`), tracing would report
     // each failed write with `eprintln!`, which panics, and every request would die with it.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter)
-        .with_ansi(ansi)
-        .log_internal_errors(false)
-        .try_init();
+        .log_internal_errors(false);
+    // Fails only when a subscriber is already set, which then keeps logging.
+    let _ = match format {
+        LogFormat::Text => builder.with_ansi(ansi).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(true)
+            .try_init(),
+    };
 }

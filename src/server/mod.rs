@@ -99,7 +99,8 @@ pub fn router(state: AppState) -> Router {
                 get(discovery::metadata),
             );
     }
-    app.fallback(not_found)
+    app.route_layer(axum::middleware::from_fn(record_route))
+        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!(
                         "request",
                         method = %request.method(),
+                        route = tracing::field::Empty,
                         path = %request.uri().path(),
                     )
                 })
@@ -218,6 +220,18 @@ async fn deadline(
         Ok(response) => response,
         Err(_) => ApiError::Timeout(limit).into_response(),
     }
+}
+
+/// Name the matched route's pattern (`/register/{client_id}`) on the request's span: what an
+/// operator filters by, and free of whatever the path itself carries.
+async fn record_route(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+        tracing::Span::current().record("route", route.as_str());
+    }
+    next.run(request).await
 }
 
 /// RFC 9112 §3.2: an HTTP/1.1 request must carry exactly one `Host` header; anything else is

@@ -13,6 +13,7 @@ mod hostile_http_heads;
 mod hostile_http_manage;
 mod hostile_wire;
 mod http;
+mod logging;
 mod maintenance;
 mod openapi;
 mod provisioning;
