@@ -8,9 +8,9 @@
 //! that deletes its client. An unknown client and a wrong token are the same answer
 //! ([`Error::CredentialRejected`]), so client ids cannot be probed.
 
-use super::accounts::consume_initial_access_token;
 use super::register::{check_client_id, create, mint, Minted};
 use super::rotate::{rotate_secret_of, rotate_token_of};
+use super::tokens::consume_initial_access_token;
 use super::update::{change_metadata_issuing, check_current_secret, load, replacement_document};
 use super::{record, Actor, Register, RotateSecret, Store};
 use crate::credentials::{self, Secret};

@@ -8,7 +8,7 @@
 //! whole group durable. Operations take the clock as an argument-free call to
 //! [`crate::time`] and the caller's identity as an [`Actor`].
 
-mod accounts;
+mod admins;
 mod apply;
 mod delete;
 mod dynamic;
@@ -16,9 +16,10 @@ mod maintenance;
 mod query;
 mod register;
 mod rotate;
+mod tokens;
 mod update;
 
-pub use accounts::*;
+pub use admins::*;
 pub use apply::*;
 pub use delete::delete;
 pub use dynamic::*;
@@ -26,6 +27,7 @@ pub use maintenance::*;
 pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
 pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
+pub use tokens::*;
 pub use update::{replace, update, Patch};
 
 pub use crate::store::{ListFilter, Store};
@@ -94,4 +96,12 @@ fn record(
         details,
     })?;
     Ok(())
+}
+
+/// A store conflict as the library's own conflict error.
+fn conflict(error: crate::store::StoreError) -> crate::Error {
+    match error {
+        crate::store::StoreError::Conflict { what, id } => crate::Error::Conflict { what, id },
+        other => crate::Error::Store(other),
+    }
 }

@@ -1,20 +1,18 @@
-//! Initial access tokens (RFC 7591 §3) and admin accounts: who may register clients over
-//! HTTP, and who may administer them there.
+//! Initial access tokens (RFC 7591 §3): who may register clients over HTTP without an
+//! admin account.
 //!
-//! Both are minted or changed only here, by the command line, and checked by the server.
-//! Their secrets are shown once (tokens) or never (passwords) and stored only as hashes:
-//! tokens are 256-bit random values hashed with SHA-256, passwords are human-chosen and get
-//! Argon2id, computed before the write lock is taken because it costs tens of milliseconds.
-//! Every change is one transaction with its audit row; no token or password reaches the log.
+//! Minted and revoked only here, by the command line, and consumed by the server in the
+//! transaction that inserts the client they admit. A token is 256 random bits, shown once and
+//! stored as its SHA-256. Every change is one transaction with its audit row; no token
+//! reaches the log.
 
-use super::{delivered, Actor, Deliver, Store};
+use super::{conflict, delivered, Actor, Deliver, Store};
 use crate::credentials::{self, Secret, INITIAL_ACCESS_TOKEN_PREFIX};
 use crate::model::Action;
 use crate::store::{StoreError, Tx};
 use crate::{time, Error, Result};
 use serde_json::json;
 use std::time::Duration;
-
 /// Prefix of the public ids of initial access tokens, which `token list` shows and `token
 /// revoke` takes.
 pub const TOKEN_ID_PREFIX: &str = "iat_";
@@ -22,9 +20,6 @@ pub const TOKEN_ID_PREFIX: &str = "iat_";
 /// Random alphanumerics after [`TOKEN_ID_PREFIX`]: about 59 bits, plenty for an id that is
 /// not a secret.
 const TOKEN_ID_CHARS: usize = 10;
-
-/// The longest admin account name.
-pub const MAX_ADMIN_NAME_LEN: usize = 64;
 
 /// What `token create` asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,25 +105,6 @@ pub struct InitialAccessToken {
     pub revoked_at: Option<i64>,
     /// Its state when listed.
     pub status: TokenStatus,
-}
-
-/// An admin account, as listed (never its password hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Admin {
-    /// The account name, the user name of HTTP Basic authentication.
-    pub name: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds of the last password change (creation at first).
-    pub updated_at: i64,
-}
-
-/// A store conflict as the library's own conflict error.
-fn conflict(error: StoreError) -> Error {
-    match error {
-        StoreError::Conflict { what, id } => Error::Conflict { what, id },
-        other => Error::Store(other),
-    }
 }
 
 fn new_token_id() -> String {
@@ -315,147 +291,6 @@ fn presented_token(presented: &str) -> Option<Secret> {
     decoded
         .starts_with(INITIAL_ACCESS_TOKEN_PREFIX)
         .then(|| Secret::new(decoded.to_owned()))
-}
-
-/// Check an admin account name: 1–64 of `[A-Za-z0-9._@-]`, not starting with `-` (so it is
-/// never read as a flag). A colon, which would break HTTP Basic, is never allowed.
-///
-/// # Errors
-/// [`Error::Usage`] stating the rule.
-pub fn check_admin_name(name: &str) -> Result<()> {
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-');
-    if name.is_empty()
-        || name.len() > MAX_ADMIN_NAME_LEN
-        || name.starts_with('-')
-        || !name.bytes().all(allowed)
-    {
-        return Err(Error::usage(format!(
-            "invalid account name {name:?}: use 1-{MAX_ADMIN_NAME_LEN} characters of \
-             A-Z a-z 0-9 . _ @ -, not starting with -"
-        )));
-    }
-    Ok(())
-}
-
-/// The Argon2id hash of a new password, refusing an empty one.
-fn hash_new_password(password: &Secret) -> Result<String> {
-    if password.expose().is_empty() {
-        return Err(Error::usage("the password must not be empty"));
-    }
-    credentials::hash_password(password).map_err(|e| Error::usage(e.to_string()))
-}
-
-/// Add an admin account for HTTP Basic authentication.
-///
-/// # Errors
-/// [`Error::Usage`] for an invalid name or an empty password; [`Error::Conflict`]
-/// (`what: crate::model::Entity::Account`) when the name is taken; storage failures.
-pub fn add_admin(store: &mut Store, actor: &Actor, name: &str, password: &Secret) -> Result<()> {
-    check_admin_name(name)?;
-    let hash = hash_new_password(password)?;
-    store.write(|tx| {
-        let now = time::now();
-        tx.insert_admin(name, &hash, now).map_err(conflict)?;
-        super::record(
-            tx,
-            actor,
-            Action::AdminAdd,
-            None,
-            now,
-            json!({ "name": name }),
-        )
-    })
-}
-
-/// Every admin account by name (never a password hash).
-///
-/// # Errors
-/// Storage failures.
-pub fn list_admins(store: &mut Store) -> Result<Vec<Admin>> {
-    let rows = store.read(|tx| Ok::<_, Error>(tx.admins()?))?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Admin {
-            name: row.name,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-        .collect())
-}
-
-fn account_not_found(name: &str) -> Error {
-    Error::NotFound {
-        what: crate::model::Entity::Account,
-        id: name.to_owned(),
-    }
-}
-
-/// Remove an admin account; its password stops working at once.
-///
-/// # Errors
-/// [`Error::NotFound`] (`what: crate::model::Entity::Account`) for an unknown name; storage failures.
-pub fn remove_admin(store: &mut Store, actor: &Actor, name: &str) -> Result<()> {
-    store.write(|tx| {
-        if !tx.delete_admin(name)? {
-            return Err(account_not_found(name));
-        }
-        super::record(
-            tx,
-            actor,
-            Action::AdminRemove,
-            None,
-            time::now(),
-            json!({ "name": name }),
-        )
-    })
-}
-
-/// Replace an admin account's password; the old one stops working at once.
-///
-/// # Errors
-/// [`Error::Usage`] for an empty password; [`Error::NotFound`] (`what: crate::model::Entity::Account`) for an
-/// unknown name; storage failures.
-pub fn set_admin_password(
-    store: &mut Store,
-    actor: &Actor,
-    name: &str,
-    password: &Secret,
-) -> Result<()> {
-    let hash = hash_new_password(password)?;
-    store.write(|tx| {
-        let now = time::now();
-        if !tx.set_admin_password_hash(name, &hash, now)? {
-            return Err(account_not_found(name));
-        }
-        super::record(
-            tx,
-            actor,
-            Action::AdminPasswd,
-            None,
-            now,
-            json!({ "name": name }),
-        )
-    })
-}
-
-/// Whether `password` is the password of the admin account `name`: the server's check of
-/// HTTP Basic credentials. An unknown name answers `false` after the same Argon2 work as a
-/// known one, so response times do not reveal which accounts exist.
-///
-/// # Errors
-/// Storage failures.
-pub fn verify_admin(store: &mut Store, name: &str, password: &Secret) -> Result<bool> {
-    let stored = store.read(|tx| Ok::<_, Error>(tx.admin_password_hash(name)?))?;
-    Ok(match stored {
-        Some(hash) => credentials::verify(password.expose(), &hash),
-        None => {
-            std::hint::black_box(credentials::verify(
-                password.expose(),
-                credentials::DUMMY_PASSWORD_HASH,
-            ));
-            false
-        }
-    })
 }
 
 #[cfg(test)]
@@ -668,67 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn admin_accounts_lifecycle() {
-        let (_dir, mut store) = store();
-        let password = Secret::new("correct horse".into());
-        add_admin(&mut store, &actor(), "ops@example.com", &password).unwrap();
-        assert!(verify_admin(&mut store, "ops@example.com", &password).unwrap());
-        assert!(!verify_admin(&mut store, "ops@example.com", &Secret::new("x".into())).unwrap());
-        assert!(!verify_admin(&mut store, "nobody", &password).unwrap());
-        let again = add_admin(&mut store, &actor(), "ops@example.com", &password).unwrap_err();
-        assert!(matches!(
-            again,
-            Error::Conflict {
-                what: crate::model::Entity::Account,
-                ..
-            }
-        ));
-
-        let new = Secret::new("battery staple".into());
-        set_admin_password(&mut store, &actor(), "ops@example.com", &new).unwrap();
-        assert!(!verify_admin(&mut store, "ops@example.com", &password).unwrap());
-        assert!(verify_admin(&mut store, "ops@example.com", &new).unwrap());
-        let names: Vec<_> = list_admins(&mut store)
-            .unwrap()
-            .into_iter()
-            .map(|a| a.name)
-            .collect();
-        assert_eq!(names, ["ops@example.com"]);
-
-        remove_admin(&mut store, &actor(), "ops@example.com").unwrap();
-        assert!(!verify_admin(&mut store, "ops@example.com", &new).unwrap());
-        for error in [
-            remove_admin(&mut store, &actor(), "ops@example.com").unwrap_err(),
-            set_admin_password(&mut store, &actor(), "nobody", &new).unwrap_err(),
-        ] {
-            assert!(matches!(
-                error,
-                Error::NotFound {
-                    what: crate::model::Entity::Account,
-                    ..
-                }
-            ));
-        }
-    }
-
-    #[test]
-    fn admin_names_and_passwords_are_checked() {
-        let (_dir, mut store) = store();
-        let password = Secret::new("pw".into());
-        for name in ["a", "A.b_c@d-e", &"x".repeat(64)] {
-            check_admin_name(name).unwrap();
-        }
-        for name in ["", "-x", "a:b", "a b", "é", &"x".repeat(65), "a\nb"] {
-            let error = add_admin(&mut store, &actor(), name, &password).unwrap_err();
-            assert!(matches!(error, Error::Usage(_)), "{name:?}");
-        }
-        let empty = add_admin(&mut store, &actor(), "ok", &Secret::new(String::new()));
-        assert!(matches!(empty, Err(Error::Usage(_))));
-        assert!(list_admins(&mut store).unwrap().is_empty());
-    }
-
-    #[test]
-    fn audit_rows_name_the_change_but_never_the_secret() {
+    fn audit_rows_name_the_change_but_never_the_token() {
         let (_dir, mut store) = store();
         let issued = mint(
             &mut store,
@@ -738,30 +513,15 @@ mod tests {
             },
         );
         revoke_initial_access_token(&mut store, &actor(), &issued.token_id).unwrap();
-        let password = Secret::new("hunter2-secret".into());
-        add_admin(&mut store, &actor(), "root", &password).unwrap();
-        set_admin_password(&mut store, &actor(), "root", &password).unwrap();
-        remove_admin(&mut store, &actor(), "root").unwrap();
         let mut seen = Vec::new();
         events(&mut store, &EventFilter::default(), |event| {
-            let text = event.details.to_string();
-            assert!(!text.contains(issued.token.expose()));
-            assert!(!text.contains("hunter2-secret"));
+            assert!(!event.details.to_string().contains(issued.token.expose()));
             assert_eq!(event.client_id, None);
             assert_eq!(event.actor, "cli:tester");
             seen.push(event.action);
             Ok(())
         })
         .unwrap();
-        assert_eq!(
-            seen,
-            [
-                "admin-remove",
-                "admin-passwd",
-                "admin-add",
-                "token-revoke",
-                "token-create"
-            ]
-        );
+        assert_eq!(seen, ["token-revoke", "token-create"]);
     }
 }
