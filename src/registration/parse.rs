@@ -7,8 +7,13 @@
 use super::metadata::{MetadataDoc, MAX_DOCUMENT_BYTES};
 use super::MetadataError;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 use std::fmt;
+
+/// The member name under which serde_json (with `arbitrary_precision`, which keeps numbers
+/// as written) passes a number to a visitor. An object whose first member has this name reads
+/// as that number, as it does for `serde_json::Value` itself.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Parse a metadata document: UTF-8 JSON, an object, at most 64 KiB, no duplicate keys.
 ///
@@ -93,12 +98,29 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
+        let Some(first) = access.next_key::<String>()? else {
+            return Ok(Value::Object(map));
+        };
+        if first == NUMBER_TOKEN {
+            // serde_json's `arbitrary_precision` hands a number over as this one-member map
+            // holding its text, which is kept as written (SPEC §1: verbatim). One past the
+            // range of a double is still refused, as before: readers in other languages
+            // (Go's encoding/json) fail on it.
+            let text: String = access.next_value()?;
+            let number = text.parse::<Number>().map_err(de::Error::custom)?;
+            if number.as_f64().is_none() {
+                return Err(de::Error::custom("number out of range"));
+            }
+            return Ok(Value::Number(number));
+        }
+        let mut next = Some(first);
+        while let Some(key) = next.take() {
             if map.contains_key(&key) {
                 return Err(de::Error::custom(format!("duplicate key {key:?}")));
             }
             let StrictValue(value) = access.next_value()?;
             map.insert(key, value);
+            next = access.next_key::<String>()?;
         }
         Ok(Value::Object(map))
     }

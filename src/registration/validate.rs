@@ -97,7 +97,9 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     for (key, value) in &doc {
+        check_name(&member_path("", key), key)?;
         check_member(key, value)?;
+        check_strings(&member_path("", key), value)?;
     }
 
     let application_type = match text(&doc, "application_type") {
@@ -225,6 +227,58 @@ fn check_member(key: &str, value: &Value) -> Result<(), MetadataError> {
         Kind::Bool if value.is_boolean() => Ok(()),
         Kind::Bool => Err(MetadataError::metadata(key, "must be true or false")),
     }
+}
+
+/// SPEC §1 "strings contain no control characters" (C0, DEL, C1), for every string at any
+/// depth and every member name, members the registry does not know included: they are kept
+/// verbatim and returned, so they reach terminals, logs and authorization servers as much as
+/// known ones do. Known members had their own checks first (which name the right error
+/// code); this walks what those do not look into.
+fn check_strings(field: &str, value: &Value) -> Result<(), MetadataError> {
+    match value {
+        Value::String(text) if text.chars().any(char::is_control) => Err(MetadataError::metadata(
+            field,
+            "must not contain control characters",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| check_strings(&format!("{field}[{index}]"), item)),
+        Value::Object(members) => members.iter().try_for_each(|(name, item)| {
+            let path = member_path(field, name);
+            check_name(&path, name)?;
+            check_strings(&path, item)
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_name(path: &str, name: &str) -> Result<(), MetadataError> {
+    if name.chars().any(char::is_control) {
+        return Err(MetadataError::metadata(
+            path,
+            "member name must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// `parent.name` for error messages, each control character of the name shown as U+FFFD (an
+/// error names the field it is about, and this name may be the offender; both faces escape
+/// messages again, so an escape here would be shown doubled); `""` for an empty name.
+fn member_path(parent: &str, name: &str) -> String {
+    let mut path = String::with_capacity(parent.len() + 1 + name.len());
+    if !parent.is_empty() {
+        path.push_str(parent);
+        path.push('.');
+    }
+    if name.is_empty() {
+        path.push_str("\"\"");
+    }
+    for c in name.chars() {
+        path.push(if c.is_control() { '\u{FFFD}' } else { c });
+    }
+    path
 }
 
 fn kind_of(name: &str) -> Option<Kind> {

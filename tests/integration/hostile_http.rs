@@ -430,6 +430,65 @@ fn control_characters_in_strings_are_400_but_bidi_is_data_escaped_in_tables() {
     assert!(!listing.contains('\u{202e}'));
 }
 
+/// Issue 12, item 9: members the registry does not know obey the string rule at any depth,
+/// names included, and keep their numbers as written.
+#[test]
+fn issue_12_unknown_members_obey_the_string_rule_and_keep_numbers() {
+    let f = Fixture::start();
+    let cases = [
+        (
+            "C1 CSI nested",
+            doc_with("x", json!({"a": ["ok", "\u{9b}31m"]})),
+        ),
+        (
+            "ESC in an unknown string",
+            doc_with("x", json!("\u{1b}[2J")),
+        ),
+        ("DEL deep", doc_with("x", json!([[{"k": "a\u{7f}"}]]))),
+        (
+            "ESC in a nested name",
+            doc_with("x", json!({"a\u{1b}b": 1})),
+        ),
+        ("BEL in a top-level name", doc_with("x\u{7}", json!(1))),
+        (
+            "NUL in a JWK",
+            doc_with("jwks", json!({"keys": [{"kid": "\u{0}"}]})),
+        ),
+    ];
+    all_cases(&cases, |doc| {
+        let reply = f.refused(400, Some(METADATA), None, || f.post(doc));
+        let description = reply.json()["error_description"].to_string();
+        assert!(description.contains("control characters"), "{description}");
+    });
+    let big = "123456789012345678901234567890";
+    let created = f.post_raw(format!(
+        r#"{{"redirect_uris":["{CB}"],"x_big":{big},"x":{{"f":[1.50,-0]}}}}"#
+    ));
+    assert_eq!(created.status, 201, "{}", redact(&created.body));
+    let read = f.send(
+        f.request(
+            Method::GET,
+            &format!(
+                "/register/{}",
+                created.json()["client_id"].as_str().unwrap()
+            ),
+        )
+        .bearer_auth(
+            created.json()["registration_access_token"]
+                .as_str()
+                .unwrap(),
+        ),
+    );
+    for body in [&created.body, &read.body] {
+        assert!(
+            body.contains(&format!(r#""x_big":{big}"#)),
+            "{}",
+            redact(body)
+        );
+        assert!(body.contains(r#""x":{"f":[1.50,-0]}"#), "{}", redact(body));
+    }
+}
+
 #[test]
 fn sql_metacharacters_are_only_data() {
     let f = Fixture::start();

@@ -1221,6 +1221,91 @@ fn unknown_fields_are_kept_verbatim_and_returned() {
     assert_eq!(shown["grant_types"], json!(["authorization_code"]));
 }
 
+/// Issue 12, item 9: unknown members obey the string rule at any depth (values and member
+/// names), and their numbers come back as written, through every output and `apply`.
+#[test]
+fn issue_12_unknown_members_keep_numbers_and_obey_the_string_rule() {
+    let env = env();
+    let doc = format!(
+        r#"{{"redirect_uris":["{CB}"],"x_big":123456789012345678901234567890,"x":{{"n":[-1.50,1e-7,18446744073709551616]}}}}"#
+    );
+    let created = env
+        .run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--client-id",
+                "big",
+                "--metadata-file",
+                "-",
+            ],
+            &doc,
+        )
+        .ok()
+        .stdout;
+    let shown = env.run(&["-o", "json", "show", "big"]).ok().stdout;
+    let exported = env.run(&["export"]).ok().stdout;
+    for out in [&created, &shown, &exported] {
+        assert!(out.contains("123456789012345678901234567890"), "{out}");
+        assert!(out.contains("-1.50") && out.contains("1e-7"), "{out}");
+        assert!(out.contains("18446744073709551616"), "{out}");
+        assert!(!out.contains("e+29") && !out.contains("e19"), "{out}");
+    }
+    // The export applies to itself unchanged.
+    let file = write_file(&env, "export.json", &exported);
+    let applied = env
+        .run(&["-o", "json", "apply", file.to_str().expect("utf-8")])
+        .ok()
+        .json();
+    assert_eq!(
+        (&applied["unchanged"], &applied["updated"]),
+        (&json!(2), &json!(0)),
+        "{applied}"
+    );
+
+    for (doc, field, rule) in [
+        (
+            json!({"x": {"a": ["ok", "csi \u{9b}31m"]}}),
+            "x.a[1]",
+            "control",
+        ),
+        (json!({"x": "esc \u{1b}[2J"}), "x", "control"),
+        (
+            json!({"x": [[{"del": "\u{7f}"}]]}),
+            "x[0][0].del",
+            "control",
+        ),
+        (json!({"x": {"k\u{7f}": 1}}), "x.k\u{fffd}", "member name"),
+        (
+            json!({"x\u{1b}]0;pwned\u{7}": 1}),
+            "x\u{fffd}]0;pwned\u{fffd}",
+            "member name",
+        ),
+    ] {
+        let mut doc = doc;
+        doc["redirect_uris"] = json!([CB]);
+        let line = doc_refused(&env, &doc.to_string(), field, METADATA);
+        assert!(line.contains(rule), "{line}");
+        // A partial update with the same member is refused the same way.
+        let member = doc
+            .as_object()
+            .expect("object")
+            .keys()
+            .next()
+            .expect("member")
+            .clone();
+        let patch = json!({ member.as_str(): doc[member.as_str()].clone() }).to_string();
+        refused_stdin(
+            &env,
+            &["update", "big", "--metadata-file", "-"],
+            &patch,
+            field,
+            METADATA,
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Admin-chosen client ids
 
