@@ -4,7 +4,8 @@
 
 use super::{
     parse_document, validate, ErrorCode, MetadataDoc, MetadataError, Policy, ValidMetadata,
-    MAX_CONTACTS, MAX_DOCUMENT_BYTES, MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
+    DOCUMENT_ROOM_BYTES, MAX_CONTACTS, MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES, MAX_METADATA_BYTES,
+    MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -457,10 +458,24 @@ fn parse_document_limits_and_strictness() {
     );
     assert_eq!(exactly.len(), MAX_DOCUMENT_BYTES);
     assert!(parse_document(exactly.as_bytes()).is_ok());
-    let over = format!("{exactly} ");
+    let over = exactly.replacen('a', "aa", 1);
     let error = parse_document(over.as_bytes()).unwrap_err();
     assert_eq!(error.field, "(document)");
     assert_eq!(error.code, ErrorCode::InvalidClientMetadata);
+    assert!(error.rule.contains("65536"), "{error}");
+    // Whitespace between tokens is not counted; whitespace inside strings is.
+    let spaced = format!(" {}\n", exactly.replace(':', " : "));
+    assert!(parse_document(spaced.as_bytes()).is_ok());
+    let inside = exactly.replacen('a', " a", 1);
+    assert!(parse_document(inside.as_bytes()).is_err());
+    let escaped = exactly.replacen('a', "\\\"", 1);
+    assert!(parse_document(escaped.as_bytes()).is_err());
+    // Up to MAX_INPUT_BYTES are read at all.
+    let mut padded = vec![b' '; MAX_INPUT_BYTES - 2];
+    padded.extend_from_slice(b"{}");
+    assert!(parse_document(&padded).is_ok());
+    padded.push(b' ');
+    assert!(parse_document(&padded).is_err());
     // Whitespace around the object is fine; trailing garbage is not.
     assert!(parse_document(b" \n{\"a\":1}\n ").is_ok());
     assert!(parse_document(b"{\"a\":1}x").is_err());
@@ -468,6 +483,74 @@ fn parse_document_limits_and_strictness() {
     assert!(parse_document(br#"{"a":1,"A":2}"#).is_ok());
     // Escaped duplicates are still duplicates.
     assert!(parse_document(br#"{"a":1,"\u0061":2}"#).is_err());
+}
+
+/// An effective document of exactly `size` bytes of compact JSON: the defaults in place, then
+/// `extra`, then padding.
+fn stored_of_size(size: usize, extra: Value) -> MetadataDoc {
+    let mut doc = valid(json!({"redirect_uris": [CB]})).into_doc();
+    doc.extend(as_doc(extra));
+    doc.insert("x_pad".into(), json!(""));
+    let base = serde_json::to_vec(&doc).unwrap().len();
+    doc.insert("x_pad".into(), json!("p".repeat(size - base)));
+    assert_eq!(serde_json::to_vec(&doc).unwrap().len(), size);
+    doc
+}
+
+/// Issue 12, item 10: the limit applies to the stored (effective) document, and leaves room
+/// for what the registry writes beside it, so whatever validates comes back in through
+/// `parse_document` as `export`, `show` and an HTTP `GET` hand it out.
+#[test]
+fn issue_12_what_validates_round_trips_at_the_limit() {
+    let at = stored_of_size(MAX_METADATA_BYTES, json!({}));
+    let valid = validate(&at, &Policy::default()).unwrap();
+    assert_eq!(valid.doc(), &at);
+    let over = stored_of_size(MAX_METADATA_BYTES + 1, json!({}));
+    let error = refused(
+        Value::Object(over),
+        "(document)",
+        ErrorCode::InvalidClientMetadata,
+    );
+    assert!(error.rule.contains("65280"), "{error}");
+    // The defaults count: the same document without them is smaller but stores as large.
+    let mut bare = stored_of_size(MAX_METADATA_BYTES + 1, json!({}));
+    for default in [
+        "token_endpoint_auth_method",
+        "grant_types",
+        "response_types",
+        "application_type",
+    ] {
+        bare.shift_remove(default);
+    }
+    assert!(serde_json::to_vec(&bare).unwrap().len() < MAX_METADATA_BYTES);
+    refused(
+        Value::Object(bare),
+        "(document)",
+        ErrorCode::InvalidClientMetadata,
+    );
+
+    // As `export` writes it (with the longest client_id) and as an RFC 7592 client sends it
+    // back (with a generated secret too): within 64 KiB, read back to the same document.
+    let mut whole = MetadataDoc::new();
+    whole.insert("client_id".into(), json!("i".repeat(128)));
+    whole.insert(
+        "client_secret".into(),
+        json!(format!("dcrsec_{}", "s".repeat(43))),
+    );
+    whole.extend(valid.doc().clone());
+    let compact = serde_json::to_vec(&whole).unwrap();
+    assert!(compact.len() <= MAX_DOCUMENT_BYTES, "{}", compact.len());
+    // The room taken: 143 bytes for the id member, 69 for the secret member.
+    assert_eq!(compact.len(), MAX_METADATA_BYTES + 143 + 69);
+    assert_eq!(MAX_METADATA_BYTES + DOCUMENT_ROOM_BYTES, MAX_DOCUMENT_BYTES);
+    // Pretty-printed, as `show -o json` prints it: far over 64 KiB of bytes, still the same.
+    let pretty = serde_json::to_vec_pretty(&whole).unwrap();
+    for text in [compact, pretty] {
+        let mut parsed = parse_document(&text).unwrap();
+        parsed.shift_remove("client_id");
+        parsed.shift_remove("client_secret");
+        assert_eq!(validate(&parsed, &Policy::default()).unwrap(), valid);
+    }
 }
 
 #[test]

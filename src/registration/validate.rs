@@ -1,7 +1,7 @@
 //! Every metadata rule of SPEC §1, in one function.
 
 use super::metadata::{
-    ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, MAX_CONTACTS, MAX_DOCUMENT_BYTES,
+    ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, MAX_CONTACTS, MAX_METADATA_BYTES,
     MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 use super::redirect::{check_https_uri, check_redirect_uri};
@@ -84,13 +84,6 @@ pub const KNOWN_GRANT_TYPES: &[&str] = &[
 /// The first rule broken, naming the field; redirect URI rules give `invalid_redirect_uri`,
 /// all others `invalid_client_metadata`.
 pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, MetadataError> {
-    let size = serde_json::to_vec(input).map_or(usize::MAX, |bytes| bytes.len());
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(MetadataError::metadata(
-            "(document)",
-            format!("must be at most {MAX_DOCUMENT_BYTES} bytes of JSON, got {size}"),
-        ));
-    }
     let doc: MetadataDoc = input
         .iter()
         .filter(|(_, value)| !value.is_null())
@@ -162,6 +155,17 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
     }
     for (key, value) in doc {
         effective.entry(key).or_insert(value);
+    }
+    // The limit applies to what is stored, defaults included: the same text every output
+    // carries and every input takes back (see MAX_METADATA_BYTES).
+    let size = serde_json::to_vec(&effective).map_or(usize::MAX, |bytes| bytes.len());
+    if size > MAX_METADATA_BYTES {
+        return Err(MetadataError::metadata(
+            "(document)",
+            format!(
+                "must be at most {MAX_METADATA_BYTES} bytes of JSON as stored (compact, defaults included), got {size}"
+            ),
+        ));
     }
     Ok(ValidMetadata {
         doc: effective,
