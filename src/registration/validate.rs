@@ -239,6 +239,10 @@ fn check_member(key: &str, value: &Value) -> Result<(), MetadataError> {
 /// known ones do. Known members had their own checks first (which name the right error
 /// code); this walks what those do not look into.
 fn check_strings(field: &str, value: &Value) -> Result<(), MetadataError> {
+    // Paths are built only to name an offender, not for every element of a clean document.
+    if !has_control(value) {
+        return Ok(());
+    }
     match value {
         Value::String(text) if text.chars().any(char::is_control) => Err(MetadataError::metadata(
             field,
@@ -254,6 +258,17 @@ fn check_strings(field: &str, value: &Value) -> Result<(), MetadataError> {
             check_strings(&path, item)
         }),
         _ => Ok(()),
+    }
+}
+
+fn has_control(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.chars().any(char::is_control),
+        Value::Array(items) => items.iter().any(has_control),
+        Value::Object(members) => members
+            .iter()
+            .any(|(name, item)| name.chars().any(char::is_control) || has_control(item)),
+        _ => false,
     }
 }
 
