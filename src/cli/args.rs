@@ -1,7 +1,7 @@
 //! Arguments shared by several commands: the metadata flags of `register` and `update`,
 //! metadata files, durations and points in time.
 
-use crate::registration::{parse_document, MetadataDoc, MetadataError, MAX_DOCUMENT_BYTES};
+use crate::registration::{parse_document, MetadataDoc, MetadataError, MAX_INPUT_BYTES};
 use anyhow::Context;
 use clap::Args;
 use serde_json::Value;
@@ -162,7 +162,7 @@ pub(crate) fn read_metadata_file(path: &Path) -> anyhow::Result<MetadataDoc> {
 }
 
 /// Read a JSON Web Key Set (a JSON object) with the same limits and strict parsing as a
-/// metadata document: at most 64 KiB, no duplicate keys.
+/// metadata document: at most 64 KiB of JSON, no duplicate keys.
 fn read_jwks_file(path: &Path) -> anyhow::Result<MetadataDoc> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -174,10 +174,11 @@ fn read_jwks_file(path: &Path) -> anyhow::Result<MetadataDoc> {
     })
 }
 
-/// How much of a document to read: one byte over the limit, so an oversized one is refused
-/// rather than silently truncated.
+/// How much of a document to read: one byte over [`MAX_INPUT_BYTES`], so an oversized one is
+/// refused rather than silently truncated. More than 64 KiB: whitespace (a pretty-printed
+/// `show -o json`) does not count against the document limit, which `parse_document` applies.
 fn read_limit() -> u64 {
-    u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX) + 1
+    u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1
 }
 
 /// The longest secret or password read from stdin. Generated secrets are 50 bytes; this

@@ -269,7 +269,7 @@ fn authorize(
     tx: &Tx<'_>,
     client_id: &str,
     credential: &Credential,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<(Client, Actor)> {
     let actor = match credential {
         Credential::RegistrationToken(token) => {
@@ -295,7 +295,7 @@ fn authorize_change(
     tx: &Tx<'_>,
     client_id: &str,
     credential: &Credential,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<(Client, Actor)> {
     let authorized = authorize(tx, client_id, credential, if_revision)?;
     if let Credential::RegistrationToken(_) = credential {
@@ -414,7 +414,7 @@ pub fn replace_with_credential(
     client_id: &str,
     credential: &Credential,
     document: &MetadataDoc,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<DynamicRegistration> {
     let prepared = prepare_replacement(document, client_id, policy);
     store.write(|tx| {
@@ -441,7 +441,7 @@ pub fn replace_in(
     client_id: &str,
     credential: &Credential,
     prepared: PreparedReplacement,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<DynamicRegistration> {
     let (client, actor) = authorize_change(tx, client_id, credential, if_revision)?;
     let (doc, presented) = prepared.0?;
@@ -533,7 +533,7 @@ pub fn delete_with_credential(
     store: &mut Store,
     client_id: &str,
     credential: &Credential,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<()> {
     store.write(|tx| delete_in(tx, client_id, credential, if_revision))
 }
@@ -546,7 +546,7 @@ pub fn delete_in(
     tx: &Tx<'_>,
     client_id: &str,
     credential: &Credential,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
 ) -> Result<()> {
     let (_, actor) = authorize(tx, client_id, credential, if_revision)?;
     if !tx.delete_client(client_id)? {
@@ -719,7 +719,7 @@ mod tests {
         assert!(matches!(refused, Err(Error::CredentialRejected)));
         let unknown = delete_with_credential(&mut store, "nope", &rat(&a), None);
         assert!(matches!(unknown, Err(Error::CredentialRejected)));
-        delete_with_credential(&mut store, a_id, &rat(&a), Some(1)).unwrap();
+        delete_with_credential(&mut store, a_id, &rat(&a), Some(&[1])).unwrap();
         let read = read_with_credential(&mut store, a_id, &rat(&a));
         assert!(matches!(read, Err(Error::CredentialRejected)));
         let again = delete_with_credential(&mut store, a_id, &rat(&a), None);
@@ -823,7 +823,7 @@ mod tests {
             &id,
             &rat(&a),
             &doc,
-            Some(7),
+            Some(&[7, a.revision + 1]),
         );
         assert!(matches!(stale, Err(Error::PreconditionFailed)));
         let done = replace_with_credential(
@@ -833,7 +833,7 @@ mod tests {
             &id,
             &rat(&a),
             &doc,
-            Some(a.revision),
+            Some(&[7, a.revision]),
         )
         .unwrap();
         assert!(done.revision > a.revision);

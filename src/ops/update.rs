@@ -26,13 +26,14 @@ pub struct Patch {
     pub remove_redirect_uris: Vec<String>,
 }
 
-/// The client `client_id`, checked against the revision the caller expects.
-pub(super) fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<i64>) -> Result<Client> {
+/// The client `client_id`, checked against the revisions the caller accepts (an `If-Match`
+/// list: any one of them will do).
+pub(super) fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<&[i64]>) -> Result<Client> {
     let client = tx
         .client(client_id)?
         .ok_or_else(|| Error::client_not_found(client_id))?;
     match if_revision {
-        Some(expected) if expected != client.revision => Err(Error::PreconditionFailed),
+        Some(accepted) if !accepted.contains(&client.revision) => Err(Error::PreconditionFailed),
         _ => Ok(client),
     }
 }
@@ -48,7 +49,7 @@ pub fn update(
     policy: &Policy,
     client_id: &str,
     patch: &Patch,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
     deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     store.write(|tx| {
@@ -107,7 +108,7 @@ pub fn replace(
     policy: &Policy,
     client_id: &str,
     document: &MetadataDoc,
-    if_revision: Option<i64>,
+    if_revision: Option<&[i64]>,
     deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     let (doc, presented) = replacement_document(document, client_id)?;

@@ -8,8 +8,29 @@ pub const MAX_REDIRECT_URIS: usize = 100;
 pub const MAX_CONTACTS: usize = 50;
 /// Longest string value, in bytes.
 pub const MAX_STRING_BYTES: usize = 2048;
-/// Largest whole document, in bytes of JSON.
+/// Largest whole document (SPEC §1: 64 KiB), in bytes of JSON not counting whitespace between
+/// tokens: a document as `export` writes it and `apply`, `update --replace` and an HTTP `PUT`
+/// read it, the metadata with the `client_id` (and perhaps the `client_secret`) beside it.
+/// [`super::parse_document`] enforces it on what it reads; the HTTP body limit is the same
+/// 64 KiB, counted in bytes received.
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
+/// Room a document keeps free for the members the registry writes beside the metadata or
+/// takes back with it: `,"client_id":"…"` with the longest id (128 characters, 143 bytes) and
+/// `,"client_secret":"…"` with a generated secret (69 bytes).
+pub const DOCUMENT_ROOM_BYTES: usize = 256;
+// The longest client_id is 128 characters (SPEC §2); a generated secret is 50 bytes.
+const _: () = assert!(
+    ",\"client_id\":\"\"".len() + 128 + ",\"client_secret\":\"\"".len() + 50 <= DOCUMENT_ROOM_BYTES
+);
+/// Largest effective metadata, as stored: compact JSON with the defaults filled in
+/// ([`super::validate`] enforces it). Whatever the registry accepted therefore fits in a
+/// whole document with its `client_id`, so `export | apply`, `show | update --replace` and an
+/// RFC 7592 `GET` → `PUT` round trip never meet a limit the registration did not.
+pub const MAX_METADATA_BYTES: usize = MAX_DOCUMENT_BYTES - DOCUMENT_ROOM_BYTES;
+/// Most bytes read for one document from a file or stdin: whitespace is not counted against
+/// [`MAX_DOCUMENT_BYTES`], and pretty-printed output (`show -o json`) of a document at the
+/// limit takes many times its compact size when it nests deep.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Response members the registry manages itself; a document may not set them.
 pub const RESERVED_FIELDS: &[&str] = &[

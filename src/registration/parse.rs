@@ -4,21 +4,38 @@
 //! than silently resolved to its last value, since two parsers that disagree on which value
 //! wins are a classic way to smuggle metadata past a check.
 
-use super::metadata::{MetadataDoc, MAX_DOCUMENT_BYTES};
+use super::metadata::{MetadataDoc, MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES};
 use super::MetadataError;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// Parse a metadata document: UTF-8 JSON, an object, at most 64 KiB, no duplicate keys.
+/// The member name under which serde_json (with `arbitrary_precision`, which keeps numbers
+/// as written) passes a number to a visitor. An object whose first member has this name reads
+/// as that number, as it does for `serde_json::Value` itself.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Parse a metadata document: UTF-8 JSON, an object, at most [`MAX_DOCUMENT_BYTES`] not
+/// counting whitespace between tokens (so a pretty-printed document is measured as its
+/// compact form, the one the registry stores), no duplicate keys.
 ///
 /// # Errors
 /// `invalid_client_metadata` naming `(document)` and what is wrong with it.
 pub fn parse_document(bytes: &[u8]) -> Result<MetadataDoc, MetadataError> {
-    if bytes.len() > MAX_DOCUMENT_BYTES {
+    if bytes.len() > MAX_INPUT_BYTES {
         return Err(MetadataError::metadata(
             "(document)",
-            format!("is larger than {MAX_DOCUMENT_BYTES} bytes"),
+            format!(
+                "is larger than {MAX_INPUT_BYTES} bytes (a document is at most {MAX_DOCUMENT_BYTES} bytes of JSON)"
+            ),
+        ));
+    }
+    if significant_bytes(bytes) > MAX_DOCUMENT_BYTES {
+        return Err(MetadataError::metadata(
+            "(document)",
+            format!(
+                "is larger than {MAX_DOCUMENT_BYTES} bytes of JSON (whitespace between tokens not counted)"
+            ),
         ));
     }
     let text = std::str::from_utf8(bytes)
@@ -36,6 +53,28 @@ pub fn parse_document(bytes: &[u8]) -> Result<MetadataDoc, MetadataError> {
             "must be a JSON object",
         )),
     }
+}
+
+/// The length of `bytes` without the whitespace between JSON tokens (what compact JSON of the
+/// same document takes, or more: escapes such as `\u0041` count as written). Measured before
+/// parsing, so an oversized document costs no memory beyond its bytes.
+fn significant_bytes(bytes: &[u8]) -> usize {
+    let (mut count, mut in_string, mut escaped) = (0, false, false);
+    for &byte in bytes {
+        if in_string {
+            count += 1;
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            count += 1;
+            in_string = byte == b'"';
+        }
+    }
+    count
 }
 
 struct StrictValue(Value);
@@ -93,12 +132,29 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
+        let Some(first) = access.next_key::<String>()? else {
+            return Ok(Value::Object(map));
+        };
+        if first == NUMBER_TOKEN {
+            // serde_json's `arbitrary_precision` hands a number over as this one-member map
+            // holding its text, which is kept as written (SPEC §1: verbatim). One past the
+            // range of a double is still refused, as before: readers in other languages
+            // (Go's encoding/json) fail on it.
+            let text: String = access.next_value()?;
+            let number = text.parse::<Number>().map_err(de::Error::custom)?;
+            if number.as_f64().is_none() {
+                return Err(de::Error::custom("number out of range"));
+            }
+            return Ok(Value::Number(number));
+        }
+        let mut next = Some(first);
+        while let Some(key) = next.take() {
             if map.contains_key(&key) {
                 return Err(de::Error::custom(format!("duplicate key {key:?}")));
             }
             let StrictValue(value) = access.next_value()?;
             map.insert(key, value);
+            next = access.next_key::<String>()?;
         }
         Ok(Value::Object(map))
     }

@@ -4,7 +4,8 @@
 
 use super::{
     parse_document, validate, ErrorCode, MetadataDoc, MetadataError, Policy, ValidMetadata,
-    MAX_CONTACTS, MAX_DOCUMENT_BYTES, MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
+    DOCUMENT_ROOM_BYTES, MAX_CONTACTS, MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES, MAX_METADATA_BYTES,
+    MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -141,7 +142,7 @@ fn null_members_count_as_absent() {
 
 #[test]
 fn unknown_and_language_tagged_fields_are_kept_verbatim() {
-    let extra = json!({"a": [1, 2.5, null, true, {"b": "\u{7}"}]});
+    let extra = json!({"a": [1, 2.5, null, true, {"b": "\u{e9}", "": "#"}]});
     let valid = valid(json!({
         "redirect_uris": [CB],
         "x_extension": extra,
@@ -153,6 +154,91 @@ fn unknown_and_language_tagged_fields_are_kept_verbatim() {
     assert_eq!(valid.doc()["client_name#fr"], "Mon appli");
     assert_eq!(valid.doc()["tos_uri#de-CH"], "https://app.example.com/agb");
     assert_eq!(valid.doc()["software_id#fr"], 5);
+}
+
+/// Issue 12, item 9: the string rule (no C0, DEL or C1 control characters) holds for every
+/// string at any depth and for every member name, known members or not.
+#[test]
+fn issue_12_control_characters_are_refused_at_any_depth() {
+    let metadata = ErrorCode::InvalidClientMetadata;
+    let values = "must not contain control characters";
+    let names = "member name must not contain control characters";
+    for (doc, field, rule) in [
+        (json!({"x": "csi \u{9b}31m"}), "x", values),
+        (json!({"x": "esc \u{1b}[2J"}), "x", values),
+        (json!({"x": ["ok", {"y": "del \u{7f}"}]}), "x[1].y", values),
+        (
+            json!({"x": {"a": {"b": [["nel \u{85}"]]}}}),
+            "x.a.b[0][0]",
+            values,
+        ),
+        (json!({"x\u{7}": 1}), "x\u{fffd}", names),
+        (json!({"x": {"a\u{1b}b": 1}}), "x.a\u{fffd}b", names),
+        (json!({"x": [{"\u{9b}": null}]}), "x[0].\u{fffd}", names),
+        (json!({"": {"": "\u{0}"}}), "\"\".\"\"", values),
+        (
+            json!({"client_name#fr\u{1b}": "x"}),
+            "client_name#fr\u{fffd}",
+            names,
+        ),
+        (
+            json!({"jwks": {"keys": [{"kid": "a\u{0}"}]}}),
+            "jwks.keys[0].kid",
+            values,
+        ),
+        (
+            json!({"jwks": {"keys": [{"k\u{9f}": "a"}]}}),
+            "jwks.keys[0].k\u{fffd}",
+            names,
+        ),
+    ] {
+        let mut doc = as_doc(doc);
+        doc.insert("redirect_uris".into(), json!([CB]));
+        let error = refused(Value::Object(doc), field, metadata);
+        assert_eq!(error.rule, rule, "{error}");
+    }
+    // Printable text of any script, and escapes that decode to printable text, are kept.
+    let kept = json!({"x": {"\u{e9}t\u{e9}": ["\u{4e2d}\u{6587}", "tab-free \\t"]}});
+    assert_eq!(
+        valid(json!({"redirect_uris": [CB], "x": kept})).doc()["x"],
+        kept
+    );
+}
+
+/// Issue 12, item 9: numbers in unknown members come back as written, not rounded through
+/// f64 (`123456789012345678901234567890` came back as `1.2345678901234568e+29`). Only the
+/// exponent marker is normalised (`1E5` is written `1e+5`), which keeps the value.
+#[test]
+fn issue_12_numbers_are_kept_as_written() {
+    let text = r#"{"redirect_uris":["https://app.example.com/cb"],"big":123456789012345678901234567890,"neg":-98765432109876543210987654321,"frac":1.50,"tiny":1e-400,"huge":1e+300,"zero":-0,"deep":[{"n":0.1000000000000000055511151231257827}]}"#;
+    let doc = parse_document(text.as_bytes()).unwrap();
+    let stored = serde_json::to_string(validate(&doc, &Policy::default()).unwrap().doc()).unwrap();
+    for member in [
+        r#""big":123456789012345678901234567890"#,
+        r#""neg":-98765432109876543210987654321"#,
+        r#""frac":1.50"#,
+        r#""tiny":1e-400"#,
+        r#""huge":1e+300"#,
+        r#""zero":-0"#,
+        r#""deep":[{"n":0.1000000000000000055511151231257827}]"#,
+    ] {
+        assert!(stored.contains(member), "{member} not in {stored}");
+    }
+    // Past the range of a double is refused, as it was before.
+    for huge in [&br#"{"n":1e400}"#[..], br#"{"n":[-2e308]}"#] {
+        let error = parse_document(huge).unwrap_err();
+        assert!(error.rule.contains("number out of range"), "{error}");
+    }
+    let upper = parse_document(br#"{"n":1E5,"m":2e5}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&upper).unwrap(),
+        r#"{"n":1e+5,"m":2e+5}"#
+    );
+    // Reading the stored text back gives the same document.
+    assert_eq!(
+        parse_document(stored.as_bytes()).unwrap(),
+        validate(&doc, &Policy::default()).unwrap().into_doc()
+    );
 }
 
 #[test]
@@ -372,10 +458,24 @@ fn parse_document_limits_and_strictness() {
     );
     assert_eq!(exactly.len(), MAX_DOCUMENT_BYTES);
     assert!(parse_document(exactly.as_bytes()).is_ok());
-    let over = format!("{exactly} ");
+    let over = exactly.replacen('a', "aa", 1);
     let error = parse_document(over.as_bytes()).unwrap_err();
     assert_eq!(error.field, "(document)");
     assert_eq!(error.code, ErrorCode::InvalidClientMetadata);
+    assert!(error.rule.contains("65536"), "{error}");
+    // Whitespace between tokens is not counted; whitespace inside strings is.
+    let spaced = format!(" {}\n", exactly.replace(':', " : "));
+    assert!(parse_document(spaced.as_bytes()).is_ok());
+    let inside = exactly.replacen('a', " a", 1);
+    assert!(parse_document(inside.as_bytes()).is_err());
+    let escaped = exactly.replacen('a', "\\\"", 1);
+    assert!(parse_document(escaped.as_bytes()).is_err());
+    // Up to MAX_INPUT_BYTES are read at all.
+    let mut padded = vec![b' '; MAX_INPUT_BYTES - 2];
+    padded.extend_from_slice(b"{}");
+    assert!(parse_document(&padded).is_ok());
+    padded.push(b' ');
+    assert!(parse_document(&padded).is_err());
     // Whitespace around the object is fine; trailing garbage is not.
     assert!(parse_document(b" \n{\"a\":1}\n ").is_ok());
     assert!(parse_document(b"{\"a\":1}x").is_err());
@@ -383,6 +483,74 @@ fn parse_document_limits_and_strictness() {
     assert!(parse_document(br#"{"a":1,"A":2}"#).is_ok());
     // Escaped duplicates are still duplicates.
     assert!(parse_document(br#"{"a":1,"\u0061":2}"#).is_err());
+}
+
+/// An effective document of exactly `size` bytes of compact JSON: the defaults in place, then
+/// `extra`, then padding.
+fn stored_of_size(size: usize, extra: Value) -> MetadataDoc {
+    let mut doc = valid(json!({"redirect_uris": [CB]})).into_doc();
+    doc.extend(as_doc(extra));
+    doc.insert("x_pad".into(), json!(""));
+    let base = serde_json::to_vec(&doc).unwrap().len();
+    doc.insert("x_pad".into(), json!("p".repeat(size - base)));
+    assert_eq!(serde_json::to_vec(&doc).unwrap().len(), size);
+    doc
+}
+
+/// Issue 12, item 10: the limit applies to the stored (effective) document, and leaves room
+/// for what the registry writes beside it, so whatever validates comes back in through
+/// `parse_document` as `export`, `show` and an HTTP `GET` hand it out.
+#[test]
+fn issue_12_what_validates_round_trips_at_the_limit() {
+    let at = stored_of_size(MAX_METADATA_BYTES, json!({}));
+    let valid = validate(&at, &Policy::default()).unwrap();
+    assert_eq!(valid.doc(), &at);
+    let over = stored_of_size(MAX_METADATA_BYTES + 1, json!({}));
+    let error = refused(
+        Value::Object(over),
+        "(document)",
+        ErrorCode::InvalidClientMetadata,
+    );
+    assert!(error.rule.contains("65280"), "{error}");
+    // The defaults count: the same document without them is smaller but stores as large.
+    let mut bare = stored_of_size(MAX_METADATA_BYTES + 1, json!({}));
+    for default in [
+        "token_endpoint_auth_method",
+        "grant_types",
+        "response_types",
+        "application_type",
+    ] {
+        bare.shift_remove(default);
+    }
+    assert!(serde_json::to_vec(&bare).unwrap().len() < MAX_METADATA_BYTES);
+    refused(
+        Value::Object(bare),
+        "(document)",
+        ErrorCode::InvalidClientMetadata,
+    );
+
+    // As `export` writes it (with the longest client_id) and as an RFC 7592 client sends it
+    // back (with a generated secret too): within 64 KiB, read back to the same document.
+    let mut whole = MetadataDoc::new();
+    whole.insert("client_id".into(), json!("i".repeat(128)));
+    whole.insert(
+        "client_secret".into(),
+        json!(format!("dcrsec_{}", "s".repeat(43))),
+    );
+    whole.extend(valid.doc().clone());
+    let compact = serde_json::to_vec(&whole).unwrap();
+    assert!(compact.len() <= MAX_DOCUMENT_BYTES, "{}", compact.len());
+    // The room taken: 143 bytes for the id member, 69 for the secret member.
+    assert_eq!(compact.len(), MAX_METADATA_BYTES + 143 + 69);
+    assert_eq!(MAX_METADATA_BYTES + DOCUMENT_ROOM_BYTES, MAX_DOCUMENT_BYTES);
+    // Pretty-printed, as `show -o json` prints it: far over 64 KiB of bytes, still the same.
+    let pretty = serde_json::to_vec_pretty(&whole).unwrap();
+    for text in [compact, pretty] {
+        let mut parsed = parse_document(&text).unwrap();
+        parsed.shift_remove("client_id");
+        parsed.shift_remove("client_secret");
+        assert_eq!(validate(&parsed, &Policy::default()).unwrap(), valid);
+    }
 }
 
 #[test]
@@ -544,6 +712,88 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// `value` with every control character removed from its strings and member names.
+fn without_controls(value: Value) -> Value {
+    let clean = |text: &str| text.chars().filter(|c| !c.is_control()).collect::<String>();
+    match value {
+        Value::String(text) => Value::String(clean(&text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_controls).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(name, item)| (clean(&name), without_controls(item)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// C0, DEL and C1 control characters.
+const CONTROLS: &[char] = &[
+    '\u{0}', '\u{7}', '\u{9}', '\u{a}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9b}', '\u{9f}',
+];
+
+/// A control character hidden in an otherwise clean value: in a string or a member name,
+/// under up to four arrays and objects. Gives the value and the field an error must name.
+fn hidden_control() -> impl Strategy<Value = (Value, String)> {
+    let wrapper = prop::option::of("[a-z]{1,6}"); // None: an array, Some(key): an object
+    (
+        prop::collection::vec(wrapper, 0..5),
+        any::<bool>(),
+        select(CONTROLS),
+        "[a-z ]{0,6}",
+        any::<prop::sample::Index>(),
+        json_value().prop_map(without_controls),
+    )
+        .prop_map(|(wrappers, in_name, control, text, at, filler)| {
+            let mut chars: Vec<char> = text.chars().collect();
+            chars.insert(at.index(chars.len() + 1), control);
+            let tainted: String = chars.iter().collect();
+            let shown: String = chars
+                .iter()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { *c })
+                .collect();
+            let (mut value, mut suffix) = if in_name {
+                (json!({ tainted: filler }), format!(".{shown}"))
+            } else {
+                (Value::String(tainted), String::new())
+            };
+            for wrapper in wrappers.iter().rev() {
+                match wrapper {
+                    None => {
+                        value = json!([filler.clone(), value]);
+                        suffix = format!("[1]{suffix}");
+                    }
+                    Some(key) => {
+                        value = json!({ "clean": filler.clone(), key.as_str(): value });
+                        // A key "clean" replaces the filler: the path is the same.
+                        suffix = format!(".{key}{suffix}");
+                    }
+                }
+            }
+            (value, format!("x_probe{suffix}"))
+        })
+}
+
+/// A JSON number as text: integers far past i64 and u64, fractions with trailing zeros, and
+/// exponents (with the explicit sign serde_json writes).
+fn number_text() -> impl Strategy<Value = String> {
+    (
+        prop::option::of(Just("-")),
+        prop_oneof![Just("0".to_owned()), "[1-9][0-9]{0,60}"],
+        prop::option::of("[0-9]{1,30}"),
+        prop::option::of("e[+-][0-9]{1,2}"),
+    )
+        .prop_map(|(sign, int, frac, exp)| {
+            let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+            format!(
+                "{}{int}{frac}{}",
+                sign.unwrap_or(""),
+                exp.unwrap_or_default()
+            )
+        })
+}
+
 /// Arbitrary objects over the known member names (and random ones).
 fn arbitrary_doc() -> impl Strategy<Value = MetadataDoc> {
     let key = prop_oneof![
@@ -658,7 +908,7 @@ fn valid_client() -> impl Strategy<Value = MetadataDoc> {
             prop::option::of(https_uri()),
             prop::option::of(https_uri()),
             prop::option::of(any::<bool>()),
-            prop::option::of(json_value()),
+            prop::option::of(json_value().prop_map(without_controls)),
         ),
     )
         .prop_map(
@@ -898,6 +1148,37 @@ proptest! {
         let reparsed = parse_document(&text).unwrap();
         let again = validate(&reparsed, &policy).unwrap();
         prop_assert_eq!(again.into_doc(), effective);
+    }
+
+    /// (vii) Issue 12, item 9: a control character in any string or member name of an
+    /// unknown member, at any depth, is refused, naming where it is.
+    #[test]
+    fn control_characters_are_refused_at_any_depth(
+        doc in valid_client(),
+        (probe, field) in hidden_control(),
+    ) {
+        let mut doc = doc;
+        doc.insert("x_probe".into(), probe);
+        let error = validate(&doc, &Policy::default());
+        prop_assert!(error.is_err(), "{:?} accepted", doc);
+        let error = error.unwrap_err();
+        prop_assert_eq!(error.code, ErrorCode::InvalidClientMetadata);
+        prop_assert_eq!(&error.field, &field, "{}", error);
+        prop_assert!(error.rule.contains("control characters"), "{}", error);
+    }
+
+    /// (viii) Issue 12, item 9: numbers in unknown members, at any depth, are stored and
+    /// returned as written.
+    #[test]
+    fn numbers_are_kept_as_written(doc in valid_client(), numbers in prop::collection::vec(number_text(), 1..4)) {
+        let listed = numbers.join(",");
+        let mut text = serde_json::to_string(&doc).unwrap();
+        text.pop();
+        text.push_str(&format!(r#","x_numbers":[{listed}],"x_deep":{{"a":[{{"n":{}}}]}}}}"#, numbers[0]));
+        let parsed = parse_document(text.as_bytes()).unwrap();
+        let stored = serde_json::to_string(validate(&parsed, &Policy::default()).unwrap().doc()).unwrap();
+        prop_assert!(stored.contains(&format!(r#""x_numbers":[{listed}]"#)), "{}", stored);
+        prop_assert!(stored.contains(&format!(r#""x_deep":{{"a":[{{"n":{}}}]}}"#, numbers[0])), "{}", stored);
     }
 
     /// (v) A redirect URI with a `#` anywhere is refused with `invalid_redirect_uri`.

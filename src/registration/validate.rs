@@ -1,7 +1,7 @@
 //! Every metadata rule of SPEC §1, in one function.
 
 use super::metadata::{
-    ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, MAX_CONTACTS, MAX_DOCUMENT_BYTES,
+    ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, MAX_CONTACTS, MAX_METADATA_BYTES,
     MAX_REDIRECT_URIS, MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 use super::redirect::{check_https_uri, check_redirect_uri};
@@ -84,20 +84,15 @@ pub const KNOWN_GRANT_TYPES: &[&str] = &[
 /// The first rule broken, naming the field; redirect URI rules give `invalid_redirect_uri`,
 /// all others `invalid_client_metadata`.
 pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, MetadataError> {
-    let size = serde_json::to_vec(input).map_or(usize::MAX, |bytes| bytes.len());
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(MetadataError::metadata(
-            "(document)",
-            format!("must be at most {MAX_DOCUMENT_BYTES} bytes of JSON, got {size}"),
-        ));
-    }
     let doc: MetadataDoc = input
         .iter()
         .filter(|(_, value)| !value.is_null())
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     for (key, value) in &doc {
+        check_name(&member_path("", key), key)?;
         check_member(key, value)?;
+        check_strings(&member_path("", key), value)?;
     }
 
     let application_type = match text(&doc, "application_type") {
@@ -160,6 +155,17 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
     }
     for (key, value) in doc {
         effective.entry(key).or_insert(value);
+    }
+    // The limit applies to what is stored, defaults included: the same text every output
+    // carries and every input takes back (see MAX_METADATA_BYTES).
+    let size = serde_json::to_vec(&effective).map_or(usize::MAX, |bytes| bytes.len());
+    if size > MAX_METADATA_BYTES {
+        return Err(MetadataError::metadata(
+            "(document)",
+            format!(
+                "must be at most {MAX_METADATA_BYTES} bytes of JSON as stored (compact, defaults included), got {size}"
+            ),
+        ));
     }
     Ok(ValidMetadata {
         doc: effective,
@@ -225,6 +231,73 @@ fn check_member(key: &str, value: &Value) -> Result<(), MetadataError> {
         Kind::Bool if value.is_boolean() => Ok(()),
         Kind::Bool => Err(MetadataError::metadata(key, "must be true or false")),
     }
+}
+
+/// SPEC §1 "strings contain no control characters" (C0, DEL, C1), for every string at any
+/// depth and every member name, members the registry does not know included: they are kept
+/// verbatim and returned, so they reach terminals, logs and authorization servers as much as
+/// known ones do. Known members had their own checks first (which name the right error
+/// code); this walks what those do not look into.
+fn check_strings(field: &str, value: &Value) -> Result<(), MetadataError> {
+    // Paths are built only to name an offender, not for every element of a clean document.
+    if !has_control(value) {
+        return Ok(());
+    }
+    match value {
+        Value::String(text) if text.chars().any(char::is_control) => Err(MetadataError::metadata(
+            field,
+            "must not contain control characters",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| check_strings(&format!("{field}[{index}]"), item)),
+        Value::Object(members) => members.iter().try_for_each(|(name, item)| {
+            let path = member_path(field, name);
+            check_name(&path, name)?;
+            check_strings(&path, item)
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn has_control(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.chars().any(char::is_control),
+        Value::Array(items) => items.iter().any(has_control),
+        Value::Object(members) => members
+            .iter()
+            .any(|(name, item)| name.chars().any(char::is_control) || has_control(item)),
+        _ => false,
+    }
+}
+
+fn check_name(path: &str, name: &str) -> Result<(), MetadataError> {
+    if name.chars().any(char::is_control) {
+        return Err(MetadataError::metadata(
+            path,
+            "member name must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// `parent.name` for error messages, each control character of the name shown as U+FFFD (an
+/// error names the field it is about, and this name may be the offender; both faces escape
+/// messages again, so an escape here would be shown doubled); `""` for an empty name.
+fn member_path(parent: &str, name: &str) -> String {
+    let mut path = String::with_capacity(parent.len() + 1 + name.len());
+    if !parent.is_empty() {
+        path.push_str(parent);
+        path.push('.');
+    }
+    if name.is_empty() {
+        path.push_str("\"\"");
+    }
+    for c in name.chars() {
+        path.push(if c.is_control() { '\u{FFFD}' } else { c });
+    }
+    path
 }
 
 fn kind_of(name: &str) -> Option<Kind> {

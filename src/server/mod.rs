@@ -49,7 +49,10 @@ use tokio::net::TcpListener;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// The largest request body accepted (`413` beyond it): the largest metadata document.
+/// The largest request body accepted (`413` beyond it, SPEC §5): 64 KiB as received, the
+/// size of a whole document. What the registry stores is kept
+/// [`crate::registration::DOCUMENT_ROOM_BYTES`] under it, so a client's own `GET` response,
+/// less the members RFC 7592 §2.2 says not to send back, always fits a `PUT` body.
 pub const MAX_BODY_BYTES: usize = crate::registration::MAX_DOCUMENT_BYTES;
 
 /// How long one request may take before it is answered `408`; also bounds how long a hung

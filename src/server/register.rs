@@ -223,27 +223,88 @@ fn required(credential: Option<Credential>) -> Result<Credential, ApiError> {
     credential.ok_or(ApiError::MissingCredential)
 }
 
-/// The revision an `If-Match` header asks for: `None` without one or for `*`. Anything but
-/// one strong entity tag of ours (`"r<revision>"`) can match nothing (RFC 9110 §13.1.1
-/// compares strongly, so a weak tag never matches): it asks for [`NO_REVISION`], and the
-/// `412` comes only after the credential was accepted (RFC 9110 §13.2.1: a request that would
-/// be refused anyway gets that refusal, not a precondition failure).
-fn if_match(headers: &HeaderMap) -> Option<i64> {
-    let value = headers.get(header::IF_MATCH)?;
-    let value = value.to_str().unwrap_or("").trim();
-    if value == "*" {
+/// The revisions an `If-Match` header accepts (RFC 9110 §13.1.1): `None` without the header
+/// or for `*` (the client exists, or the request is refused for that anyway). Otherwise the
+/// condition holds when any listed entity tag matches the client's, by strong comparison:
+/// only a strong tag of ours (`"r<revision>"`, exactly as an `ETag` spells it) names a
+/// revision; weak tags (`W/"r3"`) and foreign ones name none. Several `If-Match` field lines
+/// make one list (RFC 9110 §5.3). A value that is not a valid `If-Match` list (`*` beside
+/// tags, an unquoted tag) can be proved true of nothing: it matches no revision, so the
+/// change is refused, never made unconditionally. The `412` comes only after the credential
+/// was accepted (RFC 9110 §13.2.1: a request that would be refused anyway gets that refusal,
+/// not a precondition failure).
+fn if_match(headers: &HeaderMap) -> Option<Vec<i64>> {
+    let mut lines = headers.get_all(header::IF_MATCH).iter();
+    let first = lines.next()?;
+    let mut list = first.as_bytes().to_vec();
+    for line in lines {
+        list.extend_from_slice(b", ");
+        list.extend_from_slice(line.as_bytes());
+    }
+    if list.trim_ascii() == b"*" {
         return None;
     }
-    let revision = value
-        .strip_prefix("\"r")
-        .and_then(|rest| rest.strip_suffix('"'))
-        .and_then(|digits| digits.parse::<i64>().ok())
-        .unwrap_or(NO_REVISION);
-    Some(revision)
+    let Some(tags) = entity_tags(&list) else {
+        return Some(Vec::new());
+    };
+    let revisions = tags
+        .into_iter()
+        .filter_map(|(weak, opaque)| if weak { None } else { revision_of_tag(opaque) })
+        .collect();
+    Some(revisions)
 }
 
-/// A revision no client has (they start at 1): what a foreign entity tag asks for.
-const NO_REVISION: i64 = 0;
+/// A list of entity tags (RFC 9110 §8.8.3, §5.6.1): `(weak, opaque-tag without its quotes)`
+/// per element; empty elements are allowed and skipped. `None` when the list is invalid.
+fn entity_tags(list: &[u8]) -> Option<Vec<(bool, &[u8])>> {
+    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
+    let is_etagc = |b: &u8| matches!(b, 0x21 | 0x23..=0x7E | 0x80..=0xFF);
+    let mut tags = Vec::new();
+    let mut rest = list;
+    loop {
+        while let Some((first, tail)) = rest.split_first() {
+            if is_ows(first) || *first == b',' {
+                rest = tail;
+            } else {
+                break;
+            }
+        }
+        if rest.is_empty() {
+            return Some(tags);
+        }
+        let (weak, tag) = match rest.strip_prefix(b"W/") {
+            Some(tag) => (true, tag),
+            None => (false, rest),
+        };
+        let tag = tag.strip_prefix(b"\"")?;
+        let end = tag.iter().position(|b| !is_etagc(b))?;
+        if tag[end] != b'"' {
+            return None;
+        }
+        tags.push((weak, &tag[..end]));
+        rest = &tag[end + 1..];
+        while let Some((first, tail)) = rest.split_first() {
+            if is_ows(first) {
+                rest = tail;
+            } else {
+                break;
+            }
+        }
+        match rest.split_first() {
+            None => return Some(tags),
+            Some((b',', tail)) => rest = tail,
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The revision an opaque tag of ours names: `r` and the revision in canonical decimal, as
+/// [`client_response`] writes it (strong comparison is byte for byte, so `r06` is not `r6`).
+fn revision_of_tag(opaque: &[u8]) -> Option<i64> {
+    let digits = std::str::from_utf8(opaque.strip_prefix(b"r")?).ok()?;
+    let revision = digits.parse::<i64>().ok()?;
+    (revision > 0 && revision.to_string() == digits).then_some(revision)
+}
 
 /// §4 for a management response: the `registration_client_uri`, and the registration access
 /// token when the request was made with it (SPEC §4) unless a new one was just issued.
@@ -281,7 +342,7 @@ where
             &Tx<'_>,
             &str,
             &ops::Credential,
-            Option<i64>,
+            Option<&[i64]>,
         ) -> crate::Result<ops::DynamicRegistration>
         + Send
         + 'static,
@@ -296,7 +357,7 @@ where
     let (done, credential) = state
         .writer
         .write(move |tx| {
-            let done = operation(tx, &client_id, &credential, expected)?;
+            let done = operation(tx, &client_id, &credential, expected.as_deref())?;
             Ok((done, credential))
         })
         .await?;
@@ -429,7 +490,7 @@ pub(super) async fn delete(
     let deleted = client_id.clone();
     state
         .writer
-        .write(move |tx| ops::delete_in(tx, &client_id, &credential, expected))
+        .write(move |tx| ops::delete_in(tx, &client_id, &credential, expected.as_deref()))
         .await?;
     tracing::info!(client_id = %deleted, "client deleted");
     Ok((StatusCode::NO_CONTENT, no_store()).into_response())
@@ -453,7 +514,7 @@ fn client_response(status: StatusCode, information: &ClientInformation, revision
 
 #[cfg(test)]
 mod tests {
-    use super::{if_match, is_json, NO_REVISION};
+    use super::{if_match, is_json};
     use axum::http::{header, HeaderMap, HeaderValue};
 
     #[test]
@@ -475,20 +536,53 @@ mod tests {
 
     #[test]
     fn if_match_values() {
-        let check = |value: Option<&str>| {
+        let bytes = |value: &[u8]| {
             let mut headers = HeaderMap::new();
-            if let Some(value) = value {
-                headers.insert(header::IF_MATCH, HeaderValue::from_str(value).unwrap());
+            headers.append(header::IF_MATCH, HeaderValue::from_bytes(value).unwrap());
+            if_match(&headers)
+        };
+        let check = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append(header::IF_MATCH, HeaderValue::from_str(value).unwrap());
             }
             if_match(&headers)
         };
-        assert_eq!(check(None), None);
-        assert_eq!(check(Some("*")), None);
-        assert_eq!(check(Some("\"r12\"")), Some(12));
-        assert_eq!(check(Some(" \"r3\" ")), Some(3));
-        // Weak tags, lists and strangers can match nothing: 412, once the credential passed.
-        for stale in ["W/\"r3\"", "\"r3\", \"r4\"", "r3", "\"x\"", ""] {
-            assert_eq!(check(Some(stale)), Some(NO_REVISION));
+        assert_eq!(check(&[]), None);
+        assert_eq!(check(&["*"]), None);
+        assert_eq!(check(&[" * "]), None);
+        assert_eq!(check(&["\"r12\""]), Some(vec![12]));
+        assert_eq!(check(&[" \"r3\" "]), Some(vec![3]));
+        // RFC 9110 §13.1.1: any listed tag may match; weak and foreign tags name nothing.
+        assert_eq!(check(&["\"r6\", \"r999\""]), Some(vec![6, 999]));
+        assert_eq!(check(&["\"r6\",\"r7\""]), Some(vec![6, 7]));
+        assert_eq!(check(&["W/\"r6\", \"r7\""]), Some(vec![7]));
+        assert_eq!(check(&["\"x,y\", \t\"r2\" ,, "]), Some(vec![2]));
+        assert_eq!(check(&[",\"r2\""]), Some(vec![2]));
+        assert_eq!(bytes(b"\"\xff\", \"r2\""), Some(vec![2]));
+        // Several field lines are one list.
+        assert_eq!(check(&["\"r1\"", "\"r5\""]), Some(vec![1, 5]));
+        // Weak tags, strangers and invalid lists can match nothing: 412, once the
+        // credential passed.
+        for stale in [
+            "W/\"r3\"",
+            "w/\"r3\"",
+            "r3",
+            "\"x\"",
+            "",
+            "\"r03\"",
+            "\"r+3\"",
+            "\"r0\"",
+            "\"r-1\"",
+            "\"r99999999999999999999\"",
+            "*, \"r3\"",
+            "\"r3\" \"r4\"",
+            "\"r3",
+            "\"r 3\"",
+        ] {
+            assert_eq!(check(&[stale]), Some(vec![]), "{stale}");
         }
+        assert_eq!(check(&["*", "\"r3\""]), Some(vec![]));
+        assert_eq!(check(&["\"r3\"", "r4"]), Some(vec![]));
     }
 }

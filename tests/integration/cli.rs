@@ -627,16 +627,18 @@ fn metadata_file_flags_override_and_django_style_uris() {
 fn tables_escape_untrusted_text() {
     let env = TestEnv::new();
     let file = env.dir().join("evil.json");
-    std::fs::write(
-        &file,
-        json!({
-            "client_name": "pay\u{202E}lapyap",
-            "x_note": "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J",
-            "redirect_uris": ["https://a.example/cb"],
-        })
-        .to_string(),
-    )
-    .unwrap();
+    let note = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J";
+    let mut doc = json!({
+        "client_name": "pay\u{202E}lapyap",
+        "x_note": note,
+        "redirect_uris": ["https://a.example/cb"],
+    });
+    // Control characters are refused in every string (issue 12, item 9)…
+    std::fs::write(&file, doc.to_string()).unwrap();
+    env.run(&["register", "--metadata-file", file.to_str().unwrap()])
+        .fails(2);
+    doc.as_object_mut().unwrap().remove("x_note");
+    std::fs::write(&file, doc.to_string()).unwrap();
     let created = env
         .run(&["register", "--metadata-file", file.to_str().unwrap()])
         .ok();
@@ -646,6 +648,14 @@ fn tables_escape_untrusted_text() {
         .find_map(|l| l.split_once("client_id"))
         .map(|(_, rest)| rest.split_whitespace().nth(1).unwrap().to_owned())
         .unwrap();
+    // … but another program may store them (the schema is public): still escaped.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    conn.execute(
+        "UPDATE clients SET metadata = json_set(metadata, '$.x_note', ?1) WHERE client_id = ?2",
+        rusqlite::params![note, client_id],
+    )
+    .unwrap();
+    drop(conn);
     for run in [
         created,
         env.run(&["show", &client_id]).ok(),

@@ -28,14 +28,13 @@ fn tables_escape_what_json_output_escapes_differently() {
         .ok()
         .json();
     assert_eq!(created["client_name"], bidi);
+    // An escape sequence in an unknown member is refused (issue 12, item 9)…
     let doc = json!({"redirect_uris": [CB], "x_note": "a\u{1b}]52;c;ZXZpbA==\u{7}b"});
-    let noted = env
-        .run_stdin(
-            &["-o", "json", "register", "--metadata-file", "-"],
-            &doc.to_string(),
-        )
-        .ok()
-        .json();
+    refused(&env, 2, || {
+        env.run_stdin(&["register", "--metadata-file", "-"], &doc.to_string())
+    });
+    // … but another program may write one straight into the database, as a name may be.
+    let noted = env.register("noted");
     let noted_id = noted["client_id"].as_str().expect("client_id").to_owned();
     let hostile = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J";
     let id = created["client_id"].as_str().expect("client_id").to_owned();
@@ -46,6 +45,11 @@ fn tables_escape_what_json_output_escapes_differently() {
         rusqlite::params![hostile, id],
     )
     .expect("write a hostile name");
+    conn.execute(
+        "UPDATE clients SET metadata = json_set(metadata, '$.x_note', ?1) WHERE client_id = ?2",
+        rusqlite::params![doc["x_note"].as_str(), noted_id],
+    )
+    .expect("write a hostile member");
     drop(conn);
 
     let raw = |text: &str| {
@@ -208,22 +212,30 @@ fn verify_secret_with_a_huge_stdin_is_rejected() {
 }
 
 /// serde_json escapes only C0 controls; C1 controls (U+0080–U+009F, e.g. U+009B, the 8-bit
-/// CSI that xterm honours) and DEL pass through raw. An unknown member is kept verbatim, so
-/// anyone who may register can put them in `-o json` output that an operator views.
+/// CSI that xterm honours) and DEL pass through raw. The registry refuses them in every
+/// string (issue 12, item 9), but the schema is public: another program may store them in an
+/// unknown member, and `-o json` output that an operator views must not carry them raw.
 #[test]
 fn json_output_escapes_c1_controls_and_del() {
     let env = TestEnv::new();
     let doc = json!({"redirect_uris": [CB], "x_note": "a\u{9b}31mb\u{7f}c"});
-    let created = env
-        .run_stdin(
-            &["-o", "json", "register", "--metadata-file", "-"],
-            &doc.to_string(),
-        )
-        .ok();
-    let id = created.json()["client_id"]
-        .as_str()
-        .expect("client_id")
-        .to_owned();
+    let run = refused(&env, 2, || {
+        env.run_stdin(&["register", "--metadata-file", "-"], &doc.to_string())
+    });
+    assert!(
+        error_line(&run).starts_with("error: x_note: "),
+        "{}",
+        run.stderr
+    );
+    let created = env.register("plain");
+    let id = created["client_id"].as_str().expect("client_id").to_owned();
+    let conn = rusqlite::Connection::open(env.db()).expect("open db");
+    conn.execute(
+        "UPDATE clients SET metadata = json_set(metadata, '$.x_note', ?1) WHERE client_id = ?2",
+        rusqlite::params![doc["x_note"].as_str(), id],
+    )
+    .expect("write a hostile member");
+    drop(conn);
     for args in [
         vec!["-o", "json", "show", id.as_str()],
         vec!["-o", "json", "list"],
@@ -236,10 +248,8 @@ fn json_output_escapes_c1_controls_and_del() {
             redact(&run.stdout)
         );
     }
-    assert!(
-        !created.stdout.contains('\u{9b}'),
-        "register printed U+009B raw"
-    );
+    let shown = env.run(&["-o", "json", "show", &id]).ok().json();
+    assert_eq!(shown["x_note"], doc["x_note"]);
 }
 
 #[test]
@@ -364,18 +374,55 @@ fn a_hostile_user_name_is_escaped_in_the_event_table() {
     assert_eq!(json.json()[0]["actor"], format!("cli:{user}"));
 }
 
-/// Unknown members are kept verbatim (SPEC §1), whatever their names: escaped in tables,
-/// escaped by JSON, and carried through `export` and back through `apply` unchanged.
+/// Unknown members are kept verbatim (SPEC §1), whatever their names may hold but control
+/// characters (issue 12, item 9): escaped in tables, escaped by JSON, and carried through
+/// `export` and back through `apply` unchanged. Names with control characters that another
+/// program stored are still escaped everywhere.
 #[test]
 fn hostile_member_names_are_kept_escaped_and_round_trip() {
     let env = TestEnv::new();
-    let doc = r#"{"redirect_uris":["https://app.example.com/cb"],"\u001b]0;t\u0007":1,"":2,"a\u0000b":3,"x\u202e":4}"#;
+    let refused_doc =
+        r#"{"redirect_uris":["https://app.example.com/cb"],"\u001b]0;t\u0007":1,"a\u0000b":3}"#;
+    refused(&env, 2, || {
+        env.run_stdin(&["register", "--metadata-file", "-"], refused_doc)
+    });
+    let doc = r#"{"redirect_uris":["https://app.example.com/cb"],"":2,"x\u202e":4}"#;
     let created = env
         .run_stdin(&["-o", "json", "register", "--metadata-file", "-"], doc)
         .ok()
         .json();
     let id = created["client_id"].as_str().expect("client_id").to_owned();
-    assert_eq!(created["a\u{0}b"], 3);
+    assert_eq!(created[""], 2);
+    assert_eq!(created["x\u{202e}"], 4);
+    let path = env.dir().join("export.json");
+    std::fs::write(&path, env.run(&["export"]).ok().stdout).expect("write");
+    let path = path.to_str().expect("utf-8");
+    let report = env
+        .unchanged(|| env.run(&["-o", "json", "apply", path]))
+        .ok()
+        .json();
+    assert_eq!(
+        (&report["unchanged"], &report["created"], &report["updated"]),
+        (&json!(1), &json!(0), &json!(0)),
+        "{report}"
+    );
+    let conn = rusqlite::Connection::open(env.db()).expect("open db");
+    let stored: String = conn
+        .query_row(
+            "SELECT metadata FROM clients WHERE client_id = ?1",
+            [&id],
+            |row| row.get(0),
+        )
+        .expect("read metadata");
+    let mut metadata: serde_json::Value = serde_json::from_str(&stored).expect("JSON");
+    metadata["\u{1b}]0;t\u{7}"] = json!(1);
+    metadata["a\u{0}b"] = json!(3);
+    conn.execute(
+        "UPDATE clients SET metadata = ?1 WHERE client_id = ?2",
+        rusqlite::params![metadata.to_string(), id],
+    )
+    .expect("write hostile member names");
+    drop(conn);
     let table = env.run(&["show", &id]).ok().stdout;
     assert!(
         table.contains("\\u{1b}]0;t\\u{7}") && table.contains("a\\u{0}b"),
@@ -389,18 +436,7 @@ fn hostile_member_names_are_kept_escaped_and_round_trip() {
         !export.chars().any(|c| c.is_control() && c != '\n'),
         "{export:?}"
     );
-    let path = env.dir().join("export.json");
-    std::fs::write(&path, &export).expect("write");
-    let path = path.to_str().expect("utf-8");
-    let report = env
-        .unchanged(|| env.run(&["-o", "json", "apply", path]))
-        .ok()
-        .json();
-    assert_eq!(
-        (&report["unchanged"], &report["created"], &report["updated"]),
-        (&json!(1), &json!(0), &json!(0)),
-        "{report}"
-    );
+    assert!(export.contains(r#""\u001b]0;t\u0007":1"#), "{export}");
 }
 
 /// `serve` refuses hostile arguments before it binds anything: a prefix or issuer that would

@@ -41,6 +41,70 @@ fn hostile_if_match_values_are_412() {
     });
 }
 
+/// Issue 12, item 7: `If-Match` is a list (RFC 9110 §13.1.1): the condition holds when any
+/// listed tag matches the current `ETag` by strong comparison, over one field line or
+/// several; a weak tag never matches, and `*` matches the existing client.
+#[test]
+fn issue_12_if_match_lists_hold_when_any_strong_tag_matches() {
+    let f = Fixture::start();
+    let path = format!("/register/{}", f.client_id);
+    let etag = |reply: &crate::hostile_http::Reply| reply.header("etag").expect("ETag").to_owned();
+    let current = etag(&f.send(f.request(Method::GET, &path).bearer_auth(&f.rat)));
+    let put = |name: &str, tags: &[&str]| {
+        let mut request = f
+            .request(Method::PUT, &path)
+            .bearer_auth(&f.rat)
+            .json(&json!({ "client_name": name, "redirect_uris": [CB] }));
+        for tag in tags {
+            request = request.header(header::IF_MATCH, *tag);
+        }
+        f.send(request)
+    };
+    let accepted = |reply: crate::hostile_http::Reply, name: &str| {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.json()["client_name"], name);
+        etag(&reply)
+    };
+
+    // The issue's case: the current tag second in a list.
+    let list = format!("\"r999\", {current}");
+    let current = accepted(put("listed", &[&list]), "listed");
+    // Whitespace (OWS is spaces and tabs), empty elements, a comma inside a foreign tag.
+    let list = format!(" \"a,b\" ,\t,{current}\t, W/\"r1\"");
+    let current = accepted(put("spaced", &[&list]), "spaced");
+    // Two field lines are one list.
+    accepted(put("two lines", &["\"r999\"", &current]), "two lines");
+    // `*`: the client exists.
+    let current = accepted(put("star", &["*"]), "star");
+    // A weak tag never matches, even of the current revision, alone or in a list of strangers.
+    let weak = format!("W/{current}");
+    for tags in [vec![weak.as_str()], vec!["\"r999\"", weak.as_str()]] {
+        f.refused(412, Some("precondition_failed"), None, || {
+            put("weak", &tags)
+        });
+    }
+    // A list none of whose tags matches, and `*` beside a tag (no valid If-Match value).
+    let star_beside = format!("*, {current}");
+    for tags in [
+        vec!["\"r998\", \"r999\""],
+        vec![star_beside.as_str()],
+        vec!["*", &current],
+    ] {
+        f.refused(412, Some("precondition_failed"), None, || {
+            put("stale", &tags)
+        });
+    }
+    // DELETE reads the same list.
+    let list = format!("\"r999\",{current}");
+    let deleted = f.send(
+        f.request(Method::DELETE, &path)
+            .bearer_auth(&f.rat)
+            .header(header::IF_MATCH, "W/\"r1\"")
+            .header(header::IF_MATCH, list),
+    );
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+}
+
 /// RFC 9110 §13.2.1: a request refused for its credential gets that refusal, whatever its
 /// `If-Match` says; a wrong token with a foreign tag is 401, never 412.
 #[test]

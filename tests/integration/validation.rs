@@ -938,15 +938,123 @@ fn a_document_is_at_most_64_kib() {
         "(document)",
         METADATA,
     );
-    // Exactly 64 KiB is accepted.
+    // 64 KiB of input is read, but the document as stored, defaults included, must leave
+    // room for the client_id beside it (issue 12, item 10).
+    let line = doc_refused(&env, &doc(64 * 1024), "(document)", METADATA);
+    assert!(line.contains("65280"), "{line}");
+    // Whitespace between tokens is not counted.
+    let spaced = doc(60 * 1024).replace(',', &format!(",\n{}", " ".repeat(100)));
+    assert!(spaced.len() > 64 * 1024);
     let response = env
-        .run_stdin(
-            &["-o", "json", "register", "--metadata-file", "-"],
-            &doc(64 * 1024),
-        )
+        .run_stdin(&["-o", "json", "register", "--metadata-file", "-"], &spaced)
         .ok()
         .json();
     assert!(response["x_pad"].is_array());
+}
+
+/// A document `size` bytes long: with the defaults written out (so it is stored as given)
+/// or without them (so the registry adds them), padded in an unknown member: an array of
+/// short strings, which pretty-printing spreads over many lines.
+fn padded(size: usize, with_defaults: bool) -> String {
+    let mut doc = json!({ "redirect_uris": [CB] });
+    if with_defaults {
+        doc["token_endpoint_auth_method"] = json!("client_secret_basic");
+        doc["grant_types"] = json!(["authorization_code"]);
+        doc["response_types"] = json!(["code"]);
+        doc["application_type"] = json!("web");
+    }
+    doc["x_pad"] = json!([]);
+    let remaining = size - doc.to_string().len();
+    // k strings cost their characters, 2 quotes each and k - 1 commas; each holds up to 60.
+    let k = (remaining + 1).div_ceil(63);
+    let chars = remaining + 1 - 3 * k;
+    let pad = doc["x_pad"].as_array_mut().expect("array");
+    for i in 0..k {
+        pad.push(json!("p".repeat(chars / k + usize::from(i < chars % k))));
+    }
+    let text = doc.to_string();
+    assert_eq!(text.len(), size);
+    text
+}
+
+/// Issue 12, item 10: whatever `register` accepts near the 64 KiB limit round-trips through
+/// `export | apply` (into the same registry and a fresh one) and through
+/// `show -o json | update --replace` (less the status members `show` adds, which are not
+/// metadata), with the longest client_id there is. Before, a document of 65,400 bytes was
+/// accepted and then grew by its defaults past what `apply` and `--replace` read.
+#[test]
+fn issue_12_a_registration_at_the_limit_round_trips() {
+    let id = "i".repeat(128);
+    let status = [
+        "client_id_issued_at",
+        "client_secret_expires_at",
+        "registered_via",
+        "has_secret",
+        "updated_at",
+        "last_used_at",
+    ];
+    // (size, with the defaults written out, accepted): the defaults take 139 bytes.
+    for (size, with_defaults, accepted) in [
+        (65_280, true, true),
+        (65_141, false, true),
+        (65_281, true, false),
+        (65_142, false, false),
+        (65_400, false, false),
+        (65_536, false, false),
+    ] {
+        let env = TestEnv::new();
+        let doc = padded(size, with_defaults);
+        let run = env.run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--client-id",
+                &id,
+                "--metadata-file",
+                "-",
+            ],
+            &doc,
+        );
+        if !accepted {
+            // Refused: exit 2 naming the limit, nothing written.
+            let run = run.fails(2);
+            let line = error_line(&run.stderr);
+            assert!(
+                line.contains("(document)") && line.contains("65280"),
+                "{size}: {line}"
+            );
+            assert!(!env.snapshot().contains("x_pad"), "{size}");
+            continue;
+        }
+        let created = run.ok().json();
+        assert_eq!(created["client_id"], id.as_str());
+        let exported = env.run(&["export"]).ok().stdout;
+        let file = write_file(&env, "export.json", &exported);
+        let file = file.to_str().expect("utf-8");
+        let report = env
+            .unchanged(|| env.run(&["-o", "json", "apply", file]))
+            .ok()
+            .json();
+        assert_eq!(report["unchanged"], 1, "{size}: {report}");
+        let fresh = TestEnv::new();
+        let report = fresh.run(&["-o", "json", "apply", file]).ok().json();
+        assert_eq!(report["created"], 1, "{size}: {report}");
+        assert_eq!(fresh.run(&["export"]).ok().stdout, exported, "{size}");
+
+        let mut shown = show(&env, &id);
+        for member in status {
+            shown.as_object_mut().expect("object").remove(member);
+        }
+        let pretty = serde_json::to_string_pretty(&shown).expect("JSON");
+        assert!(pretty.len() > 64 * 1024, "{size}: {}", pretty.len());
+        env.run_stdin(
+            &["update", &id, "--replace", "--metadata-file", "-"],
+            &pretty,
+        )
+        .ok();
+        assert_eq!(env.run(&["export"]).ok().stdout, exported, "{size}");
+    }
 }
 
 #[test]
@@ -1219,6 +1327,91 @@ fn unknown_fields_are_kept_verbatim_and_returned() {
     assert_eq!(shown["x_vendor_extension"], extra);
     // They never affect behaviour: the effective values are the defaults.
     assert_eq!(shown["grant_types"], json!(["authorization_code"]));
+}
+
+/// Issue 12, item 9: unknown members obey the string rule at any depth (values and member
+/// names), and their numbers come back as written, through every output and `apply`.
+#[test]
+fn issue_12_unknown_members_keep_numbers_and_obey_the_string_rule() {
+    let env = env();
+    let doc = format!(
+        r#"{{"redirect_uris":["{CB}"],"x_big":123456789012345678901234567890,"x":{{"n":[-1.50,1e-7,18446744073709551616]}}}}"#
+    );
+    let created = env
+        .run_stdin(
+            &[
+                "-o",
+                "json",
+                "register",
+                "--client-id",
+                "big",
+                "--metadata-file",
+                "-",
+            ],
+            &doc,
+        )
+        .ok()
+        .stdout;
+    let shown = env.run(&["-o", "json", "show", "big"]).ok().stdout;
+    let exported = env.run(&["export"]).ok().stdout;
+    for out in [&created, &shown, &exported] {
+        assert!(out.contains("123456789012345678901234567890"), "{out}");
+        assert!(out.contains("-1.50") && out.contains("1e-7"), "{out}");
+        assert!(out.contains("18446744073709551616"), "{out}");
+        assert!(!out.contains("e+29") && !out.contains("e19"), "{out}");
+    }
+    // The export applies to itself unchanged.
+    let file = write_file(&env, "export.json", &exported);
+    let applied = env
+        .run(&["-o", "json", "apply", file.to_str().expect("utf-8")])
+        .ok()
+        .json();
+    assert_eq!(
+        (&applied["unchanged"], &applied["updated"]),
+        (&json!(2), &json!(0)),
+        "{applied}"
+    );
+
+    for (doc, field, rule) in [
+        (
+            json!({"x": {"a": ["ok", "csi \u{9b}31m"]}}),
+            "x.a[1]",
+            "control",
+        ),
+        (json!({"x": "esc \u{1b}[2J"}), "x", "control"),
+        (
+            json!({"x": [[{"del": "\u{7f}"}]]}),
+            "x[0][0].del",
+            "control",
+        ),
+        (json!({"x": {"k\u{7f}": 1}}), "x.k\u{fffd}", "member name"),
+        (
+            json!({"x\u{1b}]0;pwned\u{7}": 1}),
+            "x\u{fffd}]0;pwned\u{fffd}",
+            "member name",
+        ),
+    ] {
+        let mut doc = doc;
+        doc["redirect_uris"] = json!([CB]);
+        let line = doc_refused(&env, &doc.to_string(), field, METADATA);
+        assert!(line.contains(rule), "{line}");
+        // A partial update with the same member is refused the same way.
+        let member = doc
+            .as_object()
+            .expect("object")
+            .keys()
+            .next()
+            .expect("member")
+            .clone();
+        let patch = json!({ member.as_str(): doc[member.as_str()].clone() }).to_string();
+        refused_stdin(
+            &env,
+            &["update", "big", "--metadata-file", "-"],
+            &patch,
+            field,
+            METADATA,
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
