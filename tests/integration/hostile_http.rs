@@ -133,8 +133,16 @@ impl Fixture {
     #[track_caller]
     pub(crate) fn alive(&self) {
         let started = Instant::now();
-        let health = self
-            .request(Method::GET, "/healthz")
+        // A new connection: a pooled one may have been closed by the server's idle timeout
+        // (the header read timeout) just as it is reused, which would say nothing about the
+        // server.
+        let fresh = reqwest::blocking::Client::builder()
+            .pool_max_idle_per_host(0)
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client");
+        let health = fresh
+            .get(self.server.url("/healthz"))
             .send()
             .expect("healthz");
         assert_eq!(
