@@ -544,6 +544,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h')
             [CompletionResult]::new('--admin-failure-limit', '--admin-failure-limit', [CompletionResultType]::ParameterName, 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min')
             [CompletionResult]::new('--as-metadata', '--as-metadata', [CompletionResultType]::ParameterName, 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long a request may take before it is answered 408 (default 30s); for tests')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

@@ -1526,7 +1526,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__serve)
-            opts="-o -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --db --output --yes --no-input --color --help --version"
+            opts="-o -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --db --output --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,6 +1585,10 @@ _dcrctl() {
                     return 0
                     ;;
                 --as-metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -501,6 +501,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --rate-limit 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h'
             cand --admin-failure-limit 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min'
             cand --as-metadata 'The real authorization server''s RFC 8414 metadata (a JSON object), under which the discovery document is merged'
+            cand --request-timeout 'How long a request may take before it is answered 408 (default 30s); for tests'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'

@@ -404,6 +404,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l max-clients -d '
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l rate-limit -d 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l admin-failure-limit -d 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l as-metadata -d 'The real authorization server\'s RFC 8414 metadata (a JSON object), under which the discovery document is merged' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l request-timeout -d 'How long a request may take before it is answered 408 (default 30s); for tests' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"

@@ -118,6 +118,18 @@ pub struct ServeArgs {
     /// lists dcrctl computes replace the file's.
     #[arg(long, value_name = "FILE")]
     as_metadata: Option<PathBuf>,
+
+    /// How long a request may take before it is answered 408 (default 30s); for tests
+    #[arg(long, hide = true, value_name = "DURATION", value_parser = parse_request_timeout)]
+    request_timeout: Option<Duration>,
+}
+
+/// `--request-timeout`: a duration, not zero (every request would be answered 408).
+fn parse_request_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        zero if zero.is_zero() => Err("must be longer than zero".into()),
+        timeout => Ok(timeout),
+    }
 }
 
 /// One value of a comma-separated list: trimmed, not empty.
@@ -219,7 +231,8 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     .with_limits(limits)
     .with_rate_limit(args.rate_limit)
     .with_behind_proxy(args.behind_proxy)
-    .with_admin_failure_limit(args.admin_failure_limit);
+    .with_admin_failure_limit(args.admin_failure_limit)
+    .with_request_timeout(args.request_timeout.unwrap_or(server::REQUEST_TIMEOUT));
     if let Some(path) = &args.as_metadata {
         state = state
             .with_as_metadata(read_as_metadata(path)?)

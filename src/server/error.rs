@@ -50,9 +50,10 @@ pub enum ApiError {
     Core(Error),
     /// A fault of the server itself (a panicked or cancelled task): `500`.
     Internal(String),
-    /// The request took longer than [`super::REQUEST_TIMEOUT`]: `408 temporarily_unavailable`.
-    /// A change it asked for may still be committed.
-    Timeout,
+    /// The request took longer than this (the state's `request_timeout`): `408
+    /// temporarily_unavailable`. A change it asked for was not made: it is answered so only
+    /// when the change was abandoned before the writer took it in hand.
+    Timeout(std::time::Duration),
 }
 
 impl From<Error> for ApiError {
@@ -133,13 +134,12 @@ impl ApiError {
                 "this resource does not support that method".into(),
             ),
             ApiError::Internal(_) => internal(),
-            ApiError::Timeout => (
+            ApiError::Timeout(limit) => (
                 StatusCode::REQUEST_TIMEOUT,
                 Some("temporarily_unavailable"),
                 format!(
-                    "the request was not completed within {} s; a change it asked for may \
-                     have been made",
-                    super::REQUEST_TIMEOUT.as_secs()
+                    "the request was not completed within {}; nothing it asked for was changed",
+                    humantime::format_duration(*limit)
                 ),
             ),
             ApiError::Core(error) => core_parts(error),

@@ -51,8 +51,9 @@ use tracing::Level;
 /// The largest request body accepted (`413` beyond it): the largest metadata document.
 pub const MAX_BODY_BYTES: usize = crate::registration::MAX_DOCUMENT_BYTES;
 
-/// How long one request may take before it is answered `408`; also bounds how long a hung
-/// request can delay shutdown.
+/// How long one request may take before it is answered `408` (unless the writer already took
+/// its change in hand); also bounds how long a hung request can delay shutdown. The default
+/// of the state's `request_timeout`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The application: every route under its path, with the layers.
@@ -99,7 +100,10 @@ pub fn router(state: AppState) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(deadline))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            deadline,
+        ))
         .layer(axum::middleware::from_fn(one_host))
         .layer(
             TraceLayer::new_for_http()
@@ -197,13 +201,26 @@ async fn blocking<T: Send + 'static>(
     Ok(outcome?)
 }
 
-/// Answer `408` with a JSON body when the request is not done within [`REQUEST_TIMEOUT`]
-/// (reading a slow body included); dropping the handler cancels its work, except a change
-/// already handed to the writer, which is committed all the same.
-async fn deadline(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
+/// Answer `408` with a JSON body when the request is not done within the state's
+/// `request_timeout` (reading a slow body included), unless the writer already took a change
+/// of the request in hand: that request is answered with the change's real outcome, once it
+/// is known. A change still queued is abandoned and never made, so a `408` changed nothing.
+async fn deadline(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = Arc::new(writer::RequestWrites::default());
+    let mut response = std::pin::pin!(writes.clone().scope(next.run(request)));
+    tokio::select! {
+        biased;
+        response = &mut response => return response,
+        () = tokio::time::sleep(state.request_timeout) => {}
+    }
+    if writes.give_up() {
+        ApiError::Timeout(state.request_timeout).into_response()
+    } else {
+        response.await
     }
 }
 

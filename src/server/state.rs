@@ -11,6 +11,7 @@ use crate::registration::Policy;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use url::Url;
 
 /// The server's shared, cheaply cloneable state.
@@ -38,6 +39,9 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// The bounds on admin password verification.
     pub admin_guard: Arc<AdminGuard>,
+    /// How long a request may take before it is answered `408` (default
+    /// [`super::REQUEST_TIMEOUT`]).
+    pub request_timeout: Duration,
     /// The thread that makes every change, in group commits.
     pub(super) writer: Arc<Writer>,
     /// The threads that answer reads.
@@ -73,6 +77,7 @@ impl AppState {
             as_metadata: Arc::new(Map::new()),
             behind_proxy: false,
             admin_guard: Arc::new(AdminGuard::new(DEFAULT_ADMIN_FAILURE_LIMIT)),
+            request_timeout: super::REQUEST_TIMEOUT,
         })
     }
 
@@ -103,6 +108,13 @@ impl AppState {
     #[must_use]
     pub fn with_admin_failure_limit(mut self, rule: RateLimit) -> Self {
         self.admin_guard = Arc::new(AdminGuard::new(rule));
+        self
+    }
+
+    /// This state answering `408` to requests not done within `timeout`.
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
         self
     }
 

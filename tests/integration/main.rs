@@ -23,3 +23,4 @@ mod tls;
 mod undelivered;
 mod util;
 mod validation;
+mod write_path;
