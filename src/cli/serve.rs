@@ -106,7 +106,9 @@ pub struct ServeArgs {
     /// Every admin password check costs an Argon2id verification, so once an address has
     /// this many failures in the period its further admin requests get 429 with Retry-After
     /// before any password is checked. Successful logins are not counted. Independently, at
-    /// most 2 password verifications run at once; others wait their turn.
+    /// most 2 password verifications run at once; others wait their turn, up to 16 (429 with
+    /// Retry-After beyond), addresses an admin recently logged in from first and addresses
+    /// with recent failures last.
     #[arg(long, value_name = "N/PERIOD", default_value = "10/min", value_parser = parse_rate_limit)]
     admin_failure_limit: RateLimit,
 

@@ -21,6 +21,7 @@ mod readers;
 mod register;
 mod state;
 mod tls;
+mod verifications;
 mod writer;
 
 use discovery::{OAUTH_WELL_KNOWN, OPENID_WELL_KNOWN};
@@ -31,6 +32,7 @@ pub use limit::{
 };
 pub use state::{parse_issuer, parse_prefix, AppState};
 pub use tls::{TlsConfig, TlsListener, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
+pub use verifications::{Busy, Lane, Turn, Verifications, MAX_WAITING};
 
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
