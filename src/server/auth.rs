@@ -30,7 +30,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 /// A credential that was presented (a token, not yet checked) or verified (an admin).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Credential {
     /// `Authorization: Bearer …`, unchecked.
     Bearer(Secret),
@@ -98,7 +98,7 @@ async fn verify_admin(
             ?lane,
             "admin authentication refused: too many waiting"
         );
-        guard.refused(address, Instant::now());
+        guard.suspect(address, Instant::now());
         ApiError::TooManyVerifications
     })?;
     // Failures recorded while this request waited count too, so a burst from one address

@@ -179,7 +179,8 @@ use super::verifications::{Lane, Verifications};
 const TRUSTED_FOR: Duration = Duration::from_secs(86_400);
 
 /// What bounds the cost of admin Basic authentication, where every attempt is an Argon2id
-/// verification: a per-address limit on failures, checked before any hashing, and a cap on
+/// verification (and of checking a client secret an admin chose, also Argon2id, which takes
+/// its turns from the same [`Verifications`]): a per-address limit on failures, checked before any hashing, and a cap on
 /// verifications in progress with a bounded queue, so a flood of wrong passwords can neither
 /// pin every core nor exhaust memory, nor queue a correct login behind it. Successful logins
 /// are never counted as failures.
@@ -226,11 +227,11 @@ impl AdminGuard {
         self.suspects.record(address, now);
     }
 
-    /// Note that a request from `address` was refused at `now` because its lane was full:
-    /// its next ones wait last ([`Lane::Suspect`]) for the window of `failures`. A flood from
-    /// many addresses so leaves the unknown lane after one try from each, to addresses that
-    /// have not tried yet; it is not counted as a failure.
-    pub fn refused(&self, address: Option<IpAddr>, now: Instant) {
+    /// Send the next verifications for `address` to the suspect lane for the window of
+    /// `failures`, from `now`: after a request refused because its lane was full (a flood
+    /// from many addresses so leaves the unknown lane after one try from each, to addresses
+    /// that have not tried yet), or a wrong client secret. Not counted as a failed login.
+    pub fn suspect(&self, address: Option<IpAddr>, now: Instant) {
         self.suspects.record(address, now);
     }
 
@@ -257,7 +258,7 @@ mod admin_guard_tests {
         guard.failed(admin, t0);
         guard.failed(attacker, t0);
         let refused = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 8)));
-        guard.refused(refused, t0);
+        guard.suspect(refused, t0);
         assert_eq!(guard.lane(refused, t0), Lane::Suspect);
         assert!(guard.failures.spent(refused, t0).is_ok());
         assert_eq!(guard.lane(admin, t0), Lane::Trusted);

@@ -7,8 +7,9 @@
 //!
 //! Database work never runs on the async threads, and no transaction is held across an
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
-//! to a few reader threads (`readers`), each with its own connection; only an admin's
-//! password check (Argon2) uses tokio's blocking pool. Layers, outermost first: a trace span
+//! to a few reader threads (`readers`), each with its own connection; only Argon2 (an
+//! admin's password, a client secret an admin chose repeated in a `PUT`) uses tokio's
+//! blocking pool, a few at a time (`verifications`), never inside a write transaction. Layers, outermost first: a trace span
 //! per request (method and path only: never headers, bodies or query strings, where
 //! credentials live), the `Host` check, the request deadline, and the body size limit.
 
