@@ -895,6 +895,17 @@ mod tests {
             replacing("second-secret", "chosen-1").with_verdict(about_another),
         );
         assert!(matches!(stale, Err(Error::InvalidMetadata(_))), "{stale:?}");
+        // A verdict about other secrets is no verdict either.
+        let right = replacing("first-secret", "chosen-1");
+        let accepted = verdict(&mut store, "chosen-1", &right);
+        let swapped = replace(
+            &mut store,
+            replacing("not-it", "chosen-1").with_verdict(accepted),
+        );
+        assert!(
+            matches!(swapped, Err(Error::InvalidMetadata(_))),
+            "{swapped:?}"
+        );
         // A wrong secret's verdict refuses; the right one's accepts.
         let wrong = replacing("not-it", "chosen-1");
         let refused = verdict(&mut store, "chosen-1", &wrong);

@@ -180,16 +180,19 @@ impl SecretCheck {
             .all(|secret| credentials::verify(secret, &self.hash));
         SecretVerdict {
             hash: self.hash,
+            presented: self.presented,
             matches,
         }
     }
 }
 
-/// The outcome of a [`SecretCheck`], valid for as long as the client's current secret is
-/// still the one it was checked against; the write transaction makes sure it is.
+/// The outcome of a [`SecretCheck`]: it holds for the secrets checked, and for as long as
+/// the client's current secret is the one they were checked against; the write transaction
+/// makes sure of both.
 #[derive(Clone)]
 pub struct SecretVerdict {
     hash: String,
+    presented: Vec<String>,
     matches: bool,
 }
 
@@ -247,9 +250,9 @@ pub(super) fn secret_check(
 /// Check that every secret in `presented` is the client's current, unexpired secret; a
 /// previous secret still in its grace period does not count. A costly (Argon2id) hash is
 /// never checked here, inside the write transaction: `verdict` must come from a
-/// [`SecretCheck`] against the same hash, made before. A verdict about another hash (the
-/// secret changed since) or none is a mismatch; nothing is written, and the caller may
-/// check again.
+/// [`SecretCheck`] of the same secrets against the same hash, made before. A verdict about
+/// other secrets or another hash (the client's secret changed since), or none, is a
+/// mismatch, and nothing is written.
 pub(super) fn check_current_secret(
     tx: &Tx<'_>,
     client: &Client,
@@ -261,9 +264,9 @@ pub(super) fn check_current_secret(
     }
     let matches = match current_secret_hash(tx, client)? {
         None => false,
-        Some(hash) if credentials::is_costly(&hash) => {
-            verdict.is_some_and(|verdict| verdict.hash == hash && verdict.matches)
-        }
+        Some(hash) if credentials::is_costly(&hash) => verdict.is_some_and(|verdict| {
+            verdict.matches && verdict.hash == hash && verdict.presented == presented
+        }),
         Some(hash) => presented
             .iter()
             .all(|secret| credentials::verify(secret, &hash)),

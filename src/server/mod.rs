@@ -9,9 +9,11 @@
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
 //! to a few reader threads (`readers`), each with its own connection; only Argon2 (an
 //! admin's password, a client secret an admin chose repeated in a `PUT`) uses tokio's
-//! blocking pool, a few at a time (`verifications`), never inside a write transaction. Layers, outermost first: a trace span
-//! per request (method and path only: never headers, bodies or query strings, where
-//! credentials live), the `Host` check, the request deadline, and the body size limit.
+//! blocking pool, a few at a time (`verifications`), never inside a write transaction.
+//! Layers, outermost first: a trace span per request (method and path only: never headers,
+//! bodies or query strings, where credentials live), the `Host` check, the request deadline
+//! (`408`, unless the writer already took the request's change in hand: see `writer`), and
+//! the body size limit.
 
 mod auth;
 mod connections;

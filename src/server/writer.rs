@@ -60,7 +60,7 @@ struct Job {
 /// Where a queued change stands. It starts queued; the writer moves it to claimed just before
 /// running it, the request to abandoned when it gives up. The first move wins, once.
 #[derive(Debug, Default)]
-pub(super) struct Claim(AtomicU8);
+struct Claim(AtomicU8);
 
 const QUEUED: u8 = 0;
 const CLAIMED: u8 = 1;
