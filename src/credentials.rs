@@ -174,6 +174,12 @@ pub fn decode_base64(text: &str, alphabets: Base64Alphabets) -> Option<Vec<u8>> 
     }
 }
 
+/// Whether checking a secret against `stored` is costly by design (Argon2id, tens of
+/// milliseconds and 19 MiB): such a check belongs outside any write transaction.
+pub fn is_costly(stored: &str) -> bool {
+    stored.starts_with("$argon2")
+}
+
 /// Whether `presented` matches a stored hash of either format. Unknown formats never match.
 pub fn verify(presented: &str, stored: &str) -> bool {
     if stored.starts_with(SHA256_TAG) {

@@ -106,7 +106,9 @@ pub struct ServeArgs {
     /// Every admin password check costs an Argon2id verification, so once an address has
     /// this many failures in the period its further admin requests get 429 with Retry-After
     /// before any password is checked. Successful logins are not counted. Independently, at
-    /// most 2 password verifications run at once; others wait their turn.
+    /// most 2 password verifications run at once; others wait their turn, up to 16 (429 with
+    /// Retry-After beyond), addresses an admin recently logged in from first and addresses
+    /// with recent failures last.
     #[arg(long, value_name = "N/PERIOD", default_value = "10/min", value_parser = parse_rate_limit)]
     admin_failure_limit: RateLimit,
 
@@ -122,7 +124,7 @@ pub struct ServeArgs {
     /// How long one request (its body and its work) may take before it is answered 408
     ///
     /// Also bounds how long a hung request can delay shutdown.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_request_timeout, default_value = "30s")]
     request_timeout: Duration,
 
     /// How long a client may take to send a request's line and headers before its
@@ -146,6 +148,14 @@ enum LogFormat {
     Text,
     /// One JSON object per line, with the span fields flattened beside the event's
     Json,
+}
+
+/// `--request-timeout`: a duration, not zero (every request would be answered 408).
+fn parse_request_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        zero if zero.is_zero() => Err("must be longer than zero".into()),
+        timeout => Ok(timeout),
+    }
 }
 
 /// One value of a comma-separated list: trimmed, not empty.

@@ -11,7 +11,10 @@
 use super::register::{check_client_id, create, mint, Minted};
 use super::rotate::{rotate_secret_of, rotate_token_of};
 use super::tokens::consume_initial_access_token;
-use super::update::{change_metadata_issuing, check_current_secret, load, replacement_document};
+use super::update::{
+    change_metadata_issuing, check_current_secret, load, replacement_document, secret_check,
+    SecretCheck, SecretVerdict,
+};
 use super::{record, Actor, Register, RotateSecret, Store};
 use crate::credentials::{self, Secret};
 use crate::model::Action;
@@ -372,14 +375,38 @@ pub fn read_with_credential(
 }
 
 /// A replacement document (RFC 7592 §2.2) checked against `policy`, ready for
-/// [`replace_in`]; or the reason it must be refused once the credential is accepted.
-pub struct PreparedReplacement(Result<(MetadataDoc, Vec<String>)>);
+/// [`replace_in`]; or the reason it must be refused once the credential is accepted. A
+/// `client_secret` it repeats is checked against a costly (Argon2id) hash before the write
+/// transaction ([`secret_check`], [`PreparedReplacement::with_verdict`]).
+pub struct PreparedReplacement {
+    document: Result<(MetadataDoc, Vec<String>)>,
+    verdict: Option<SecretVerdict>,
+}
 
 // Hand-written: it may hold a presented client secret.
 impl std::fmt::Debug for PreparedReplacement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PreparedReplacement")
             .finish_non_exhaustive()
+    }
+}
+
+impl PreparedReplacement {
+    /// The client secrets the document repeats (none when it is refused anyway).
+    #[must_use]
+    pub fn presented_secrets(&self) -> &[String] {
+        match &self.document {
+            Ok((_, presented)) => presented,
+            Err(_) => &[],
+        }
+    }
+
+    /// This replacement with the verdict of the check of its secrets, made outside the write
+    /// transaction.
+    #[must_use]
+    pub fn with_verdict(mut self, verdict: SecretVerdict) -> Self {
+        self.verdict = Some(verdict);
+        self
     }
 }
 
@@ -390,12 +417,35 @@ pub fn prepare_replacement(
     client_id: &str,
     policy: &Policy,
 ) -> PreparedReplacement {
-    PreparedReplacement(
-        replacement_document(document, client_id).and_then(|(doc, presented)| {
+    PreparedReplacement {
+        document: replacement_document(document, client_id).and_then(|(doc, presented)| {
             validate(&doc, policy)?;
             Ok((doc, presented))
         }),
-    )
+        verdict: None,
+    }
+}
+
+/// The check that the secrets `presented` in a replacement of `client_id` need before the
+/// write transaction, in a read transaction: `Some` only when `credential` opens the client
+/// and its current secret is costly to check against (Argon2id), so that nobody without a
+/// credential for the client can make the registry run Argon2.
+///
+/// # Errors
+/// As [`read_with_credential`].
+pub fn secret_check_with_credential(
+    store: &mut Store,
+    client_id: &str,
+    credential: &Credential,
+    presented: &[String],
+) -> Result<Option<SecretCheck>> {
+    if presented.is_empty() {
+        return Ok(None);
+    }
+    store.read(|tx| {
+        let (client, _) = authorize(tx, client_id, credential, None)?;
+        secret_check(tx, &client, presented)
+    })
 }
 
 /// Replace a client's document (RFC 7592 §2.2), checking the credential, `if_revision`, a
@@ -416,7 +466,11 @@ pub fn replace_with_credential(
     document: &MetadataDoc,
     if_revision: Option<&[i64]>,
 ) -> Result<DynamicRegistration> {
-    let prepared = prepare_replacement(document, client_id, policy);
+    let mut prepared = prepare_replacement(document, client_id, policy);
+    let presented = prepared.presented_secrets();
+    if let Some(check) = secret_check_with_credential(store, client_id, credential, presented)? {
+        prepared = prepared.with_verdict(check.verify());
+    }
     store.write(|tx| {
         replace_in(
             tx,
@@ -444,8 +498,8 @@ pub fn replace_in(
     if_revision: Option<&[i64]>,
 ) -> Result<DynamicRegistration> {
     let (client, actor) = authorize_change(tx, client_id, credential, if_revision)?;
-    let (doc, presented) = prepared.0?;
-    check_current_secret(tx, &client, &presented)?;
+    let (doc, presented) = prepared.document?;
+    check_current_secret(tx, &client, &presented, prepared.verdict.as_ref())?;
     let information =
         change_metadata_issuing(tx, &actor, policy, &client, &doc, limits.secret_lifetime)?;
     Ok(DynamicRegistration {
@@ -780,6 +834,96 @@ mod tests {
             Registrar::Admin("nobody"),
         );
         assert!(matches!(gone, Err(Error::CredentialRejected)));
+    }
+
+    /// Issue 12 item 4: an Argon2id secret is checked before the write transaction, and the
+    /// transaction only makes sure the verdict is about the current secret.
+    #[test]
+    fn a_costly_secret_is_never_checked_inside_the_write_transaction() {
+        let (_dir, mut store) = store();
+        let admin = admin(&mut store);
+        for (id, secret) in [("chosen-1", "first-secret"), ("chosen-2", "second-secret")] {
+            let mut metadata = web();
+            metadata.insert("client_id".into(), id.into());
+            metadata.insert("client_secret".into(), secret.into());
+            let policy = Policy::default();
+            register_dynamic(
+                &mut store,
+                &policy,
+                &Limits::default(),
+                metadata,
+                Registrar::Admin("root"),
+            )
+            .unwrap();
+        }
+        let replacing = |secret: &str, id: &str| {
+            let mut doc = web();
+            doc.insert("client_secret".into(), secret.into());
+            prepare_replacement(&doc, id, &Policy::default())
+        };
+        let verdict = |store: &mut Store, id: &str, prepared: &PreparedReplacement| {
+            secret_check_with_credential(store, id, &admin, prepared.presented_secrets())
+                .unwrap()
+                .expect("an Argon2id hash needs a check")
+                .verify()
+        };
+        let replace = |store: &mut Store, prepared: PreparedReplacement| {
+            let limits = Limits::default();
+            store.write(|tx| {
+                replace_in(
+                    tx,
+                    &Policy::default(),
+                    &limits,
+                    "chosen-1",
+                    &admin,
+                    prepared,
+                    None,
+                )
+            })
+        };
+        // The right secret, but no check was made before: refused, with no Argon2 inside.
+        let unchecked = replace(&mut store, replacing("first-secret", "chosen-1"));
+        assert!(
+            matches!(unchecked, Err(Error::InvalidMetadata(_))),
+            "{unchecked:?}"
+        );
+        // A verdict about another secret (one that changed since) is no verdict.
+        let other = replacing("second-secret", "chosen-2");
+        let about_another = verdict(&mut store, "chosen-2", &other);
+        assert!(about_another.matches());
+        let stale = replace(
+            &mut store,
+            replacing("second-secret", "chosen-1").with_verdict(about_another),
+        );
+        assert!(matches!(stale, Err(Error::InvalidMetadata(_))), "{stale:?}");
+        // A verdict about other secrets is no verdict either.
+        let right = replacing("first-secret", "chosen-1");
+        let accepted = verdict(&mut store, "chosen-1", &right);
+        let swapped = replace(
+            &mut store,
+            replacing("not-it", "chosen-1").with_verdict(accepted),
+        );
+        assert!(
+            matches!(swapped, Err(Error::InvalidMetadata(_))),
+            "{swapped:?}"
+        );
+        // A wrong secret's verdict refuses; the right one's accepts.
+        let wrong = replacing("not-it", "chosen-1");
+        let refused = verdict(&mut store, "chosen-1", &wrong);
+        assert!(!refused.matches());
+        let refused = replace(&mut store, wrong.with_verdict(refused));
+        assert!(
+            matches!(refused, Err(Error::InvalidMetadata(_))),
+            "{refused:?}"
+        );
+        let right = replacing("first-secret", "chosen-1");
+        let accepted = verdict(&mut store, "chosen-1", &right);
+        replace(&mut store, right.with_verdict(accepted)).unwrap();
+        // Nobody without a credential for the client gets a check run.
+        let stranger = Credential::RegistrationToken(Secret::new("dcrrat_nope".into()));
+        let presented = ["first-secret".to_owned()];
+        let check = secret_check_with_credential(&mut store, "chosen-1", &stranger, &presented);
+        assert!(matches!(check, Err(Error::CredentialRejected)), "{check:?}");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
 pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use tokens::*;
-pub use update::{replace, update, Patch};
+pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
 pub use crate::store::{ListFilter, Store};
 

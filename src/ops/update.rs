@@ -114,9 +114,12 @@ pub fn replace(
     let (doc, presented) = replacement_document(document, client_id)?;
     // Fail fast on the document before taking the write lock; it is checked again inside.
     validate(&doc, policy)?;
+    // An Argon2id check of a repeated secret runs before the write lock is taken.
+    let check = store.read(|tx| secret_check(tx, &load(tx, client_id, None)?, &presented))?;
+    let verdict = check.map(SecretCheck::verify);
     store.write(|tx| {
         let client = load(tx, client_id, if_revision)?;
-        check_current_secret(tx, &client, &presented)?;
+        check_current_secret(tx, &client, &presented, verdict.as_ref())?;
         delivered(change_metadata(tx, actor, policy, &client, &doc)?, deliver)
     })
 }
@@ -153,34 +156,124 @@ pub(super) fn replacement_document(
     Ok((doc, presented))
 }
 
-/// Check that every secret in `presented` is the client's current, unexpired secret; a
-/// previous secret still in its grace period does not count.
-pub(super) fn check_current_secret(
-    tx: &Tx<'_>,
-    client: &Client,
-    presented: &[String],
-) -> Result<()> {
-    if presented.is_empty() {
-        return Ok(());
+/// Presented secrets to check against a client's current secret whose hash is costly
+/// (Argon2id), read before the write transaction so that the check runs outside it
+/// ([`SecretCheck::verify`]).
+pub struct SecretCheck {
+    hash: String,
+    presented: Vec<String>,
+}
+
+// Hand-written: it holds presented secrets.
+impl std::fmt::Debug for SecretCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretCheck").finish_non_exhaustive()
     }
+}
+
+impl SecretCheck {
+    /// Run the check (Argon2id: slow by design; on a blocking thread, never in a write
+    /// transaction).
+    #[must_use]
+    pub fn verify(self) -> SecretVerdict {
+        let matches = self
+            .presented
+            .iter()
+            .all(|secret| credentials::verify(secret, &self.hash));
+        SecretVerdict {
+            hash: self.hash,
+            presented: self.presented,
+            matches,
+        }
+    }
+}
+
+/// The outcome of a [`SecretCheck`]: it holds for the secrets checked, and for as long as
+/// the client's current secret is the one they were checked against; the write transaction
+/// makes sure of both.
+#[derive(Clone)]
+pub struct SecretVerdict {
+    hash: String,
+    presented: Vec<String>,
+    matches: bool,
+}
+
+impl SecretVerdict {
+    /// Whether every presented secret matched.
+    #[must_use]
+    pub fn matches(&self) -> bool {
+        self.matches
+    }
+}
+
+impl std::fmt::Debug for SecretVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretVerdict")
+            .field("matches", &self.matches)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The hash of the client's current, unexpired secret, if it has one; a previous secret in
+/// its grace period does not count.
+fn current_secret_hash(tx: &Tx<'_>, client: &Client) -> Result<Option<String>> {
     let now = time::now();
     let current_valid = client
         .client_secret_expires_at
         .is_some_and(|expires| expires == 0 || expires > now);
+    if !current_valid {
+        return Ok(None);
+    }
     // The current secret (never superseded) sorts first among the valid ones.
-    let current = if current_valid {
-        tx.valid_secret_hashes(&client.client_id, now)?
-            .into_iter()
-            .next()
-    } else {
-        None
+    Ok(tx
+        .valid_secret_hashes(&client.client_id, now)?
+        .into_iter()
+        .next())
+}
+
+/// The check `presented` needs outside the write transaction: `Some` when there is a secret
+/// to check and the client's current secret is costly to check against.
+pub(super) fn secret_check(
+    tx: &Tx<'_>,
+    client: &Client,
+    presented: &[String],
+) -> Result<Option<SecretCheck>> {
+    if presented.is_empty() {
+        return Ok(None);
+    }
+    Ok(current_secret_hash(tx, client)?
+        .filter(|hash| credentials::is_costly(hash))
+        .map(|hash| SecretCheck {
+            hash,
+            presented: presented.to_vec(),
+        }))
+}
+
+/// Check that every secret in `presented` is the client's current, unexpired secret; a
+/// previous secret still in its grace period does not count. A costly (Argon2id) hash is
+/// never checked here, inside the write transaction: `verdict` must come from a
+/// [`SecretCheck`] of the same secrets against the same hash, made before. A verdict about
+/// other secrets or another hash (the client's secret changed since), or none, is a
+/// mismatch, and nothing is written.
+pub(super) fn check_current_secret(
+    tx: &Tx<'_>,
+    client: &Client,
+    presented: &[String],
+    verdict: Option<&SecretVerdict>,
+) -> Result<()> {
+    if presented.is_empty() {
+        return Ok(());
+    }
+    let matches = match current_secret_hash(tx, client)? {
+        None => false,
+        Some(hash) if credentials::is_costly(&hash) => verdict.is_some_and(|verdict| {
+            verdict.matches && verdict.hash == hash && verdict.presented == presented
+        }),
+        Some(hash) => presented
+            .iter()
+            .all(|secret| credentials::verify(secret, &hash)),
     };
-    let matches = |secret: &String| {
-        current
-            .as_deref()
-            .is_some_and(|hash| credentials::verify(secret, hash))
-    };
-    if presented.iter().all(matches) {
+    if matches {
         Ok(())
     } else {
         Err(MetadataError::metadata(

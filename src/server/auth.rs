@@ -9,7 +9,9 @@
 //!
 //! Every admin password check is an Argon2id verification, slow and memory-hungry by design,
 //! so it is guarded ([`super::limit::AdminGuard`]): an address with too many recent failures
-//! is answered `429` before any hashing, and at most a few verifications run at once.
+//! is answered `429` before any hashing, at most a few verifications run at once, and the
+//! requests waiting for one are bounded (`429` beyond), with addresses that recently logged
+//! in served first and those with recent failures last ([`super::verifications`]).
 //!
 //! The client's address ([`ClientIp`]) is the peer's, or with `--behind-proxy` the right-most
 //! `X-Forwarded-For` entry: the one the trusted proxy appended. Entries to its left were
@@ -28,7 +30,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 /// A credential that was presented (a token, not yet checked) or verified (an admin).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Credential {
     /// `Authorization: Bearer …`, unchecked.
     Bearer(Secret),
@@ -71,8 +73,9 @@ impl FromRequestParts<AppState> for Auth {
 }
 
 /// Check an admin's password under the [`super::limit::AdminGuard`]: refused (`429`) while
-/// `address` has too many recent failures, queued behind the cap on verifications, and a
-/// failure counted against `address`.
+/// `address` has too many recent failures, or when the queue of verifications for its lane
+/// is full; queued behind the cap on verifications otherwise, and a failure counted against
+/// `address`.
 async fn verify_admin(
     state: &AppState,
     address: Option<IpAddr>,
@@ -88,26 +91,32 @@ async fn verify_admin(
         .failures
         .spent(address, Instant::now())
         .map_err(refused)?;
-    let permit = guard
-        .verifications
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::Internal("the verification semaphore is closed".into()))?;
+    let lane = guard.lane(address, Instant::now());
+    let turn = guard.verifications.turn(lane).await.map_err(|_| {
+        tracing::info!(
+            ?address,
+            ?lane,
+            "admin authentication refused: too many waiting"
+        );
+        guard.suspect(address, Instant::now());
+        ApiError::TooManyVerifications
+    })?;
     // Failures recorded while this request waited count too, so a burst from one address
-    // cannot run more verifications than the limit plus the permits.
+    // cannot run more verifications than the limit plus the turns.
     guard
         .failures
         .spent(address, Instant::now())
         .map_err(refused)?;
     let verified = blocking(state, move |store| {
         // Held until the hashing is done, even if the request is abandoned meanwhile.
-        let _permit = permit;
+        let _turn = turn;
         ops::verify_admin(store, &name, &password)
     })
     .await?;
-    if !verified {
-        guard.failures.record(address, Instant::now());
+    if verified {
+        guard.succeeded(address, Instant::now());
+    } else {
+        guard.failed(address, Instant::now());
     }
     Ok(verified)
 }

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// Too many failed admin authentications from this address: `429` with `Retry-After`
     /// (seconds), answered before any password is checked.
     TooManyAdminFailures(u64),
+    /// Too many password verifications are waiting for their turn: `429` with
+    /// `Retry-After: 1`, answered at once rather than queued behind them.
+    TooManyVerifications,
     /// A query the route does not understand: `400 invalid_request`.
     BadQuery(&'static str),
     /// A malformed request head (a repeated `Authorization`, no `Host`): `400
@@ -50,8 +53,9 @@ pub enum ApiError {
     Core(Error),
     /// A fault of the server itself (a panicked or cancelled task): `500`.
     Internal(String),
-    /// The request took longer than [`super::REQUEST_TIMEOUT`]: `408 temporarily_unavailable`.
-    /// A change it asked for may still be committed.
+    /// The request took longer than this (the state's `request_timeout`): `408
+    /// temporarily_unavailable`. A change it asked for was not made: it is answered so only
+    /// when the change was abandoned before the writer took it in hand.
     Timeout(std::time::Duration),
 }
 
@@ -99,6 +103,11 @@ impl ApiError {
                     "too many failed administrator logins from this address; retry in {seconds} s"
                 ),
             ),
+            ApiError::TooManyVerifications => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("too_many_requests"),
+                "too many password checks are waiting; retry in 1 s".into(),
+            ),
             ApiError::BadQuery(rule) | ApiError::BadRequest(rule) => (
                 StatusCode::BAD_REQUEST,
                 Some("invalid_request"),
@@ -137,9 +146,8 @@ impl ApiError {
                 StatusCode::REQUEST_TIMEOUT,
                 Some("temporarily_unavailable"),
                 format!(
-                    "the request was not completed within {} s; a change it asked for may \
-                     have been made",
-                    limit.as_secs_f64()
+                    "the request was not completed within {}; nothing it asked for was changed",
+                    humantime::format_duration(*limit)
                 ),
             ),
             ApiError::Core(error) => core_parts(error),
@@ -229,7 +237,14 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static(challenge),
             );
         }
-        if let ApiError::TooManyRequests(seconds) | ApiError::TooManyAdminFailures(seconds) = self {
+        let retry_after = match self {
+            ApiError::TooManyRequests(seconds) | ApiError::TooManyAdminFailures(seconds) => {
+                Some(seconds)
+            }
+            ApiError::TooManyVerifications => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -288,6 +303,9 @@ mod tests {
         assert_eq!(admin.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(admin.headers()[header::RETRY_AFTER], "7");
         assert!(admin.headers().get(header::WWW_AUTHENTICATE).is_none());
+        let busy = ApiError::TooManyVerifications.into_response();
+        assert_eq!(busy.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "1");
         assert_eq!(
             status(Error::Forbidden("full".into()).into()).0,
             StatusCode::FORBIDDEN

@@ -169,30 +169,106 @@ pub const DEFAULT_ADMIN_FAILURE_LIMIT: RateLimit = RateLimit {
 };
 
 /// The most admin password verifications (Argon2id, deliberately slow and memory-hungry)
-/// running at once; further ones wait their turn.
+/// running at once; further ones wait their turn, in a bounded queue
+/// ([`super::verifications`]).
 pub const MAX_CONCURRENT_VERIFICATIONS: usize = 2;
 
+use super::verifications::{Lane, Verifications};
+
+/// How long an address an admin logged in from is served first ([`Lane::Trusted`]).
+const TRUSTED_FOR: Duration = Duration::from_secs(86_400);
+
 /// What bounds the cost of admin Basic authentication, where every attempt is an Argon2id
-/// verification: a per-address limit on failures, checked before any hashing, and a cap on
-/// verifications in progress, so a flood of wrong passwords can neither pin every core nor
-/// exhaust memory. Successful logins are never counted.
+/// verification (and of checking a client secret an admin chose, also Argon2id, which takes
+/// its turns from the same [`Verifications`]): a per-address limit on failures, checked before any hashing, and a cap on
+/// verifications in progress with a bounded queue, so a flood of wrong passwords can neither
+/// pin every core nor exhaust memory, nor queue a correct login behind it. Successful logins
+/// are never counted as failures.
 #[derive(Debug)]
 pub struct AdminGuard {
     /// Failed authentications per address.
     pub failures: RateLimiter,
-    /// Permits for running a verification.
-    pub verifications: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Turns for running a verification.
+    pub verifications: std::sync::Arc<Verifications>,
+    /// Addresses with a failure, or a request refused for a full lane, in the current window
+    /// of `failures` ([`Lane::Suspect`]).
+    suspects: RateLimiter,
+    /// Addresses an admin logged in from recently ([`Lane::Trusted`]).
+    trusted: RateLimiter,
 }
 
 impl AdminGuard {
     /// A guard allowing `failures` per address.
     pub fn new(failures: RateLimit) -> Self {
+        // A limit of one: "spent" means an event was recorded in the current window.
+        let seen = |period| RateLimiter::new(RateLimit { limit: 1, period });
         AdminGuard {
             failures: RateLimiter::new(failures),
-            verifications: std::sync::Arc::new(tokio::sync::Semaphore::new(
-                MAX_CONCURRENT_VERIFICATIONS,
-            )),
+            verifications: Verifications::new(MAX_CONCURRENT_VERIFICATIONS),
+            suspects: seen(failures.period),
+            trusted: seen(TRUSTED_FOR),
         }
+    }
+
+    /// The lane a verification for `address` waits in at `now`.
+    pub fn lane(&self, address: Option<IpAddr>, now: Instant) -> Lane {
+        if self.trusted.spent(address, now).is_err() {
+            Lane::Trusted
+        } else if self.suspects.spent(address, now).is_err() {
+            Lane::Suspect
+        } else {
+            Lane::Unknown
+        }
+    }
+
+    /// Count a failed authentication from `address` at `now`.
+    pub fn failed(&self, address: Option<IpAddr>, now: Instant) {
+        self.failures.record(address, now);
+        self.suspects.record(address, now);
+    }
+
+    /// Send the next verifications for `address` to the suspect lane for the window of
+    /// `failures`, from `now`: after a request refused because its lane was full (a flood
+    /// from many addresses so leaves the unknown lane after one try from each, to addresses
+    /// that have not tried yet), or a wrong client secret. Not counted as a failed login.
+    pub fn suspect(&self, address: Option<IpAddr>, now: Instant) {
+        self.suspects.record(address, now);
+    }
+
+    /// Remember a successful login from `address` at `now`.
+    pub fn succeeded(&self, address: Option<IpAddr>, now: Instant) {
+        self.trusted.record(address, now);
+    }
+}
+
+#[cfg(test)]
+mod admin_guard_tests {
+    use super::*;
+
+    #[test]
+    fn lanes_follow_an_addresses_recent_successes_and_failures() {
+        let guard = AdminGuard::new(DEFAULT_ADMIN_FAILURE_LIMIT);
+        let (admin, attacker, stranger) = (
+            Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))),
+            Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7))),
+            Some(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9))),
+        );
+        let t0 = Instant::now();
+        guard.succeeded(admin, t0);
+        guard.failed(admin, t0);
+        guard.failed(attacker, t0);
+        let refused = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 8)));
+        guard.suspect(refused, t0);
+        assert_eq!(guard.lane(refused, t0), Lane::Suspect);
+        assert!(guard.failures.spent(refused, t0).is_ok());
+        assert_eq!(guard.lane(admin, t0), Lane::Trusted);
+        assert_eq!(guard.lane(attacker, t0), Lane::Suspect);
+        assert_eq!(guard.lane(stranger, t0), Lane::Unknown);
+        // Failures are forgotten with their window; trust lasts a day.
+        let later = t0 + DEFAULT_ADMIN_FAILURE_LIMIT.period;
+        assert_eq!(guard.lane(attacker, later), Lane::Unknown);
+        assert_eq!(guard.lane(admin, later), Lane::Trusted);
+        assert_eq!(guard.lane(admin, t0 + TRUSTED_FOR), Lane::Unknown);
     }
 }
 

@@ -7,10 +7,13 @@
 //!
 //! Database work never runs on the async threads, and no transaction is held across an
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
-//! to a few reader threads (`readers`), each with its own connection; only an admin's
-//! password check (Argon2) uses tokio's blocking pool. Layers, outermost first: a trace span
-//! per request (method and path only: never headers, bodies or query strings, where
-//! credentials live), the `Host` check, the request deadline, and the body size limit.
+//! to a few reader threads (`readers`), each with its own connection; only Argon2 (an
+//! admin's password, a client secret an admin chose repeated in a `PUT`) uses tokio's
+//! blocking pool, a few at a time (`verifications`), never inside a write transaction.
+//! Layers, outermost first: a trace span per request (method and path only: never headers,
+//! bodies or query strings, where credentials live), the `Host` check, the request deadline
+//! (`408`, unless the writer already took the request's change in hand: see `writer`), and
+//! the body size limit.
 
 mod auth;
 mod connections;
@@ -21,6 +24,7 @@ mod readers;
 mod register;
 mod state;
 mod tls;
+mod verifications;
 mod writer;
 
 pub use connections::HEADER_READ_TIMEOUT;
@@ -32,6 +36,7 @@ pub use limit::{
 };
 pub use state::{parse_issuer, parse_prefix, AppState};
 pub use tls::{TlsConfig, TlsListener, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
+pub use verifications::{Busy, Lane, Turn, Verifications, MAX_WAITING};
 
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
@@ -55,8 +60,9 @@ use tracing::Level;
 /// less the members RFC 7592 §2.2 says not to send back, always fits a `PUT` body.
 pub const MAX_BODY_BYTES: usize = crate::registration::MAX_DOCUMENT_BYTES;
 
-/// How long one request may take before it is answered `408`; also bounds how long a hung
-/// request can delay shutdown.
+/// How long one request may take before it is answered `408` (unless the writer already took
+/// its change in hand); also bounds how long a hung request can delay shutdown. The default
+/// of the state's `request_timeout`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The application: every route under its path, with the layers.
@@ -107,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
-            state.request_timeout,
+            state.clone(),
             deadline,
         ))
         .layer(axum::middleware::from_fn(one_host))
@@ -210,18 +216,26 @@ async fn blocking<T: Send + 'static>(
     Ok(outcome?)
 }
 
-/// Answer `408` with a JSON body when the request is not done within its limit
-/// ([`REQUEST_TIMEOUT`] unless the state says otherwise)
-/// (reading a slow body included); dropping the handler cancels its work, except a change
-/// already handed to the writer, which is committed all the same.
+/// Answer `408` with a JSON body when the request is not done within the state's
+/// `request_timeout` (reading a slow body included), unless the writer already took a change
+/// of the request in hand: that request is answered with the change's real outcome, once it
+/// is known. A change still queued is abandoned and never made, so a `408` changed nothing.
 async fn deadline(
-    State(limit): State<Duration>,
+    State(state): State<AppState>,
     request: Request<axum::body::Body>,
     next: axum::middleware::Next,
 ) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout(limit).into_response(),
+    let writes = Arc::new(writer::RequestWrites::default());
+    let mut response = std::pin::pin!(writes.clone().scope(next.run(request)));
+    tokio::select! {
+        biased;
+        response = &mut response => return response,
+        () = tokio::time::sleep(state.request_timeout) => {}
+    }
+    if writes.give_up() {
+        ApiError::Timeout(state.request_timeout).into_response()
+    } else {
+        response.await
     }
 }
 

@@ -401,6 +401,7 @@ pub(super) async fn read(
 #[tracing::instrument(skip_all)]
 pub(super) async fn replace(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     Auth(credential): Auth,
     client_id: ClientPath,
     headers: HeaderMap,
@@ -416,7 +417,11 @@ pub(super) async fn replace(
     // The document is checked before the credential only in effect: its verdict is
     // reported once the credential has been accepted.
     let path_id = client_id.as_ref().map_or("", |Path(id)| id.as_str());
-    let prepared = ops::prepare_replacement(&document, path_id, &policy);
+    let mut prepared = ops::prepare_replacement(&document, path_id, &policy);
+    if let Some(credential) = &credential {
+        let client = (credential.clone().for_client(), path_id.to_owned());
+        prepared = check_secret_first(&state, address, client, prepared).await?;
+    }
     manage(
         &state,
         credential,
@@ -428,6 +433,52 @@ pub(super) async fn replace(
         },
     )
     .await
+}
+
+/// Check a `client_secret` repeated in a `PUT` against the client's current secret when
+/// that is an Argon2id hash (an admin chose it): here, on a blocking thread, taking turns
+/// with admin password checks ([`super::verifications`]), so that the writer never runs
+/// Argon2 inside the write transaction all changes share; it only makes sure the secret did
+/// not change since. Skipped when the credential does not open the client: the writer then
+/// gives the answer, and nobody without a credential for the client can make the server
+/// hash. A wrong secret sends `address`'s next checks to the back of the queue.
+async fn check_secret_first(
+    state: &AppState,
+    address: Option<std::net::IpAddr>,
+    (credential, client_id): (ops::Credential, String),
+    prepared: ops::PreparedReplacement,
+) -> Result<ops::PreparedReplacement, ApiError> {
+    let presented = prepared.presented_secrets().to_vec();
+    if presented.is_empty() {
+        return Ok(prepared);
+    }
+    let check = state
+        .readers
+        .read(move |store| {
+            let check =
+                ops::secret_check_with_credential(store, &client_id, &credential, &presented);
+            Ok(check.ok().flatten())
+        })
+        .await?;
+    let Some(check) = check else {
+        return Ok(prepared);
+    };
+    let guard = state.admin_guard.clone();
+    let lane = guard.lane(address, Instant::now());
+    let turn = guard.verifications.turn(lane).await.map_err(|_| {
+        guard.suspect(address, Instant::now());
+        ApiError::TooManyVerifications
+    })?;
+    let verdict = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        check.verify()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
+    if !verdict.matches() {
+        guard.suspect(address, Instant::now());
+    }
+    Ok(prepared.with_verdict(verdict))
 }
 
 /// `POST /register/{client_id}/secret`: a new client secret; the old one stops working.

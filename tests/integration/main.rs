@@ -24,3 +24,4 @@ mod tls;
 mod undelivered;
 mod util;
 mod validation;
+mod write_path;
