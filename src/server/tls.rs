@@ -33,6 +33,11 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most handshakes in progress at once; further connections wait in the kernel's backlog.
 pub const MAX_HANDSHAKES: usize = 256;
 
+/// The largest `--tls-cert` or `--tls-key` file read: a chain of a leaf and several
+/// intermediates is a few KiB to tens of KiB; anything far larger (`/dev/zero`, a log file
+/// given by mistake) is refused before it can exhaust memory.
+const MAX_PEM_BYTES: u64 = 1024 * 1024;
+
 /// The server side of TLS: certificate chain and private key, checked to belong together.
 #[derive(Clone)]
 pub struct TlsConfig(Arc<ServerConfig>);
@@ -54,14 +59,14 @@ impl TlsConfig {
         let flag = |name: &str, path: &Path, what: &dyn std::fmt::Display| {
             format!("{name} {}: {what}", path.display())
         };
-        let cert_pem = std::fs::read(cert).map_err(|e| flag("--tls-cert", cert, &e))?;
+        let cert_pem = read_pem(cert).map_err(|e| flag("--tls-cert", cert, &e))?;
         let chain = CertificateDer::pem_slice_iter(&cert_pem)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| flag("--tls-cert", cert, &format!("not valid PEM ({e})")))?;
         if chain.is_empty() {
             return Err(flag("--tls-cert", cert, &"holds no PEM CERTIFICATE block"));
         }
-        let key_pem = std::fs::read(key).map_err(|e| flag("--tls-key", key, &e))?;
+        let key_pem = read_pem(key).map_err(|e| flag("--tls-key", key, &e))?;
         let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
             flag(
                 "--tls-key",
@@ -91,6 +96,22 @@ impl TlsConfig {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(TlsConfig(Arc::new(config)))
     }
+}
+
+/// The contents of a PEM file, at most [`MAX_PEM_BYTES`]: an endless or huge file is an
+/// error after reading one byte more than that, never read to its end.
+fn read_pem(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_PEM_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PEM_BYTES {
+        return Err(io::Error::other(format!(
+            "is larger than {MAX_PEM_BYTES} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// A TCP listener that yields connections after their TLS handshake.

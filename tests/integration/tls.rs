@@ -454,3 +454,48 @@ fn failed_admin_logins_are_limited_per_address_and_successes_are_not() {
     assert_eq!(code, Some(0), "{log}");
     assert!(!log.contains(ADMIN.1), "a password in the log");
 }
+
+/// Issue 12 item 8: `--tls-cert /dev/zero` (or `--tls-key`) read until memory ran out. Both
+/// files are bounded like `--as-metadata`: an endless one is a usage error, at once.
+#[test]
+fn endless_certificate_or_key_files_are_refused_quickly() {
+    let env = TestEnv::new();
+    let good = TestCert::new(&env, "good");
+    let (cert, key) = (
+        good.cert.display().to_string(),
+        good.key.display().to_string(),
+    );
+    for (cert, key, named) in [
+        ("/dev/zero", key.as_str(), "--tls-cert"),
+        (cert.as_str(), "/dev/zero", "--tls-key"),
+    ] {
+        let mut child = env
+            .std_cmd()
+            .args(["serve", "--listen", "127.0.0.1:0", "--issuer", HTTPS_ISSUER])
+            .args(["--tls-cert", cert, "--tls-key", key])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn dcrctl serve");
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = child.wait_with_output().expect("output");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let status =
+            status.unwrap_or_else(|| panic!("{named} /dev/zero: still reading after 10 s"));
+        assert_eq!(status.code(), Some(2), "{named}: {stderr}");
+        assert_error_line(&stderr, &[named, "/dev/zero", "larger than"]);
+        assert!(output.stdout.is_empty());
+    }
+}
