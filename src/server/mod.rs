@@ -9,8 +9,9 @@
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
 //! to a few reader threads (`readers`), each with its own connection; only an admin's
 //! password check (Argon2) uses tokio's blocking pool. Layers, outermost first: a trace span
-//! per request (method and path only: never headers, bodies or query strings, where
-//! credentials live), the `Host` check, the request deadline, and the body size limit.
+//! per request (method and path only, anything shaped like a credential redacted by
+//! `redact`: never headers, bodies or query strings, where credentials live), the `Host`
+//! check, the request deadline, and the body size limit.
 
 mod auth;
 mod connections;
@@ -18,6 +19,7 @@ mod discovery;
 mod error;
 mod limit;
 mod readers;
+mod redact;
 mod register;
 mod state;
 mod tls;
@@ -106,8 +108,8 @@ pub fn router(state: AppState) -> Router {
                 .make_span_with(|request: &Request<_>| {
                     tracing::info_span!(
                         "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
+                        method = %redact::method(request.method()),
+                        path = %redact::path(request.uri().path()),
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
