@@ -69,7 +69,7 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
 /// The key a client's requests are counted under: its IPv4 address (also when written as an
 /// IPv4-mapped IPv6 one), or its IPv6 /64. A single IPv6 host is usually given a whole /64,
 /// and counting each of its 2^64 addresses apart would make any per-address limit moot.
-fn client_key(address: IpAddr) -> IpAddr {
+pub(super) fn client_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -3,7 +3,8 @@
 //!
 //! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
 //! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
-//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]).
+//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes. Both bound the
+//! connections and request heads they hold (`connections`).
 //!
 //! Database work never runs on the async threads, and no transaction is held across an
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
@@ -32,7 +33,7 @@ pub use limit::{
     MAX_CONCURRENT_VERIFICATIONS,
 };
 pub use state::{parse_issuer, parse_prefix, AppState};
-pub use tls::{TlsConfig, TlsListener, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
+pub use tls::{TlsConfig, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
@@ -127,7 +128,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    connections::serve(listener, router(state), shutdown).await
+    let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
+    connections::serve(listener, None, router(state), limits, shutdown).await
 }
 
 /// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
@@ -140,8 +142,15 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = TlsListener::new(listener, tls)?;
-    connections::serve(listener, router(state), shutdown).await
+    let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
+    connections::serve(
+        listener,
+        Some(tls.acceptor()),
+        router(state),
+        limits,
+        shutdown,
+    )
+    .await
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -66,7 +66,47 @@ impl Server {
         Server::launch(env, listen, issuer, "debug", extra, connection)
     }
 
+    /// [`Server::start`] with its limit on open files (`ulimit -n`) lowered to `files`.
+    pub(crate) fn start_with_file_limit(env: &TestEnv, files: u32, extra: &[&str]) -> Server {
+        let client = Client::builder().timeout(WAIT).build().unwrap();
+        Server::start_with_file_limit_as(env, files, extra, ("http", client))
+    }
+
+    /// [`Server::start_with_file_limit`], talking to it with `scheme` and `client`.
+    pub(crate) fn start_with_file_limit_as(
+        env: &TestEnv,
+        files: u32,
+        extra: &[&str],
+        connection: (&str, Client),
+    ) -> Server {
+        let mut command = Command::new("sh");
+        command.args(["-c", "ulimit -n \"$0\" && exec \"$@\"", &files.to_string()]);
+        command.arg(assert_cmd::cargo::cargo_bin("dcrctl"));
+        Server::launch_from(
+            command,
+            env,
+            "127.0.0.1:0",
+            ISSUER,
+            "debug",
+            extra,
+            connection,
+        )
+    }
+
     fn launch(
+        env: &TestEnv,
+        listen: &str,
+        issuer: &str,
+        log_filter: &str,
+        extra: &[&str],
+        connection: (&str, Client),
+    ) -> Server {
+        let command = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"));
+        Server::launch_from(command, env, listen, issuer, log_filter, extra, connection)
+    }
+
+    fn launch_from(
+        mut command: Command,
         env: &TestEnv,
         listen: &str,
         issuer: &str,
@@ -74,7 +114,7 @@ impl Server {
         extra: &[&str],
         (scheme, client): (&str, Client),
     ) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
+        let mut child = command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", env.dir())

@@ -499,3 +499,33 @@ fn endless_certificate_or_key_files_are_refused_quickly() {
         assert!(output.stdout.is_empty());
     }
 }
+
+/// Issue 12 item 3 over TLS: under `ulimit -n 128`, 150 connections that never start their
+/// handshake must not keep `/healthz` waiting. They count against the connection limit like
+/// any other and, being idle, the oldest are closed to admit new ones.
+#[test]
+fn silent_connections_do_not_crowd_out_https_health_checks_under_a_low_file_limit() {
+    let env = TestEnv::new();
+    let cert = TestCert::new(&env, "server");
+    let tls = cert.args();
+    let args: Vec<&str> = tls.iter().map(String::as_str).collect();
+    let server = Server::start_with_file_limit_as(&env, 128, &args, ("https", cert.client()));
+    let address = server.url("").replacen("https://", "", 1);
+    let silent: Vec<_> = (0..150)
+        .map(|_| std::net::TcpStream::connect(&address).expect("connect"))
+        .collect();
+    let started = std::time::Instant::now();
+    let health = cert
+        .client()
+        .get(server.url("/healthz"))
+        .send()
+        .expect("GET");
+    let took = started.elapsed();
+    eprintln!("under ulimit -n 128 with 150 silent TLS connections: /healthz in {took:?}");
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "/healthz took {took:?}"
+    );
+    drop(silent);
+}
