@@ -24,6 +24,7 @@
 //! answered; and a new connection is the last to be shed, so it has until `total` more
 //! connections arrive to send its head. Only when every connection has a request in flight
 //! (each bounded by the request deadline) does a new one wait, briefly, and then get closed.
+//! At shutdown, idle connections are closed at once and the others finish their request.
 
 use super::limit::client_key;
 use axum::extract::ConnectInfo;
@@ -143,6 +144,9 @@ pub(super) async fn serve(
         }
     }
     drop(listener);
+    // Connections without a request in flight (handshakes, unfinished heads, kept-alive
+    // ones) close now rather than when their timeouts end; the others finish first.
+    while tracker.shed_oldest_idle(None) {}
     graceful.shutdown().await;
     Ok(())
 }
@@ -167,8 +171,8 @@ impl Connection<'_> {
     /// connection is idle: it may be closed to make room.
     fn spawn_tls(self, stream: TcpStream, acceptor: TlsAcceptor, handshakes: Arc<Semaphore>) {
         let (peer, slot) = (self.peer, self.slot.handle());
-        // The graceful watcher is taken now: a connection still in its handshake at
-        // shutdown is simply dropped with the task.
+        // The graceful watcher is taken now, so shutdown waits for this task; a connection
+        // still in its handshake then is idle, and closed at once.
         let serve = self.serve_later();
         tokio::spawn(async move {
             let handshake = async {
@@ -332,8 +336,9 @@ impl Tracker {
                 if !over_own && !over_total {
                     return Some(self.insert(&mut table, key));
                 }
-                let shed = table.shed_oldest_idle(over_own.then_some(key));
-                if !shed && over_own {
+                // One connection closing at a time makes the room this one needs.
+                let needed = over_own.then_some(key);
+                if !table.shedding(needed) && !table.shed_oldest_idle(needed) && over_own {
                     return None;
                 }
             }
@@ -379,6 +384,14 @@ impl Tracker {
 }
 
 impl Table {
+    /// Whether a connection (of `key`'s address when given) was asked to close and has not
+    /// yet.
+    fn shedding(&self, key: Option<IpAddr>) -> bool {
+        self.open
+            .values()
+            .any(|entry| entry.shedding && key.is_none_or(|key| entry.key == key))
+    }
+
     fn shed_oldest_idle(&mut self, key: Option<IpAddr>) -> bool {
         let victim = self.open.values_mut().find(|entry| {
             entry.in_flight == 0 && !entry.shedding && key.is_none_or(|key| entry.key == key)

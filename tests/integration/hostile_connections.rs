@@ -185,3 +185,30 @@ fn idle_connections_do_not_crowd_out_health_checks_under_a_low_file_limit() {
     let log = server.stderr_log();
     assert!(!log.contains("accepting a connection failed"), "{log}");
 }
+
+/// Connections without a request in flight do not hold up a shutdown: before, each kept the
+/// server alive until its head timed out (20 s).
+#[test]
+fn shutdown_does_not_wait_for_idle_connections() {
+    let env = TestEnv::new();
+    let mut server = Server::start(&env, &[]);
+    let to = address(&server);
+    let idle: Vec<_> = (0..5)
+        .map(|_| {
+            let mut stream = TcpStream::connect(to).expect("connect");
+            stream.write_all(b"GET /healthz HTTP/1.1\r\nHost").unwrap();
+            stream
+        })
+        .collect();
+    assert_eq!(health(&server).0, 200);
+    let started = Instant::now();
+    server.signal("TERM");
+    let exit = server.wait_exit(Duration::from_secs(15));
+    assert_eq!(exit, Some(Some(0)), "after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(idle);
+}
