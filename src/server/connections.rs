@@ -55,9 +55,6 @@ pub(super) const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// The most connections open at once when the file-descriptor limit allows it.
 pub(super) const MAX_CONNECTIONS: usize = 1024;
 
-/// The most connections open at once from one client address.
-pub(super) const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
-
 /// File descriptors left for everything but connections: the database (a writer and up to
 /// eight readers, each with the file and its WAL), the listener, the runtime, stdio.
 const RESERVED_DESCRIPTORS: u64 = 64;
@@ -76,8 +73,8 @@ pub(super) struct ConnectionLimits {
 
 impl ConnectionLimits {
     /// The limits for this process: [`MAX_CONNECTIONS`], lowered to fit its soft limit on
-    /// open files, and a quarter of that (at most [`MAX_CONNECTIONS_PER_ADDRESS`]) per
-    /// address unless `behind_proxy`.
+    /// open files, and a quarter of that (256 by default) per address unless
+    /// `behind_proxy`.
     pub(super) fn for_this_process(behind_proxy: bool) -> ConnectionLimits {
         let files = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
         ConnectionLimits::fitting(files, behind_proxy)
@@ -90,7 +87,7 @@ impl ConnectionLimits {
         let total = usize::try_from(room).map_or(MAX_CONNECTIONS, |room| room.min(MAX_CONNECTIONS));
         ConnectionLimits {
             total,
-            per_address: (!behind_proxy).then(|| (total / 4).clamp(1, MAX_CONNECTIONS_PER_ADDRESS)),
+            per_address: (!behind_proxy).then(|| (total / 4).max(1)),
         }
     }
 }
@@ -505,7 +502,7 @@ mod tests {
     fn limits_fit_the_descriptor_limit() {
         let roomy = ConnectionLimits::fitting(Some(65_536), false);
         assert_eq!(roomy.total, MAX_CONNECTIONS);
-        assert_eq!(roomy.per_address, Some(MAX_CONNECTIONS_PER_ADDRESS));
+        assert_eq!(roomy.per_address, Some(256));
         let tight = ConnectionLimits::fitting(Some(128), false);
         assert_eq!(tight.total, 64);
         assert_eq!(tight.per_address, Some(16));
