@@ -159,7 +159,7 @@ fn idle_connections_do_not_crowd_out_health_checks_under_a_low_file_limit() {
     let (status, took) = health(&server);
     eprintln!("under ulimit -n 128 with 190 idle connections: /healthz {status} in {took:?}");
     assert_eq!(status, 200);
-    assert!(took < Duration::from_secs(2), "/healthz took {took:?}");
+    assert!(took < Duration::from_secs(5), "/healthz took {took:?}");
     let started = Instant::now();
     let created = server
         .client
@@ -169,7 +169,7 @@ fn idle_connections_do_not_crowd_out_health_checks_under_a_low_file_limit() {
         .send()
         .expect("POST");
     assert_eq!(created.status().as_u16(), 201);
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < Duration::from_secs(5));
     // The oldest idle connections were the ones closed.
     let first = &mut idle[0];
     first
@@ -206,7 +206,7 @@ fn shutdown_does_not_wait_for_idle_connections() {
     let exit = server.wait_exit(Duration::from_secs(15));
     assert_eq!(exit, Some(Some(0)), "after {:?}", started.elapsed());
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );

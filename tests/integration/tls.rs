@@ -524,7 +524,7 @@ fn silent_connections_do_not_crowd_out_https_health_checks_under_a_low_file_limi
     eprintln!("under ulimit -n 128 with 150 silent TLS connections: /healthz in {took:?}");
     assert_eq!(health.status(), StatusCode::OK);
     assert!(
-        took < std::time::Duration::from_secs(2),
+        took < std::time::Duration::from_secs(5),
         "/healthz took {took:?}"
     );
     drop(silent);
