@@ -117,6 +117,17 @@ impl std::fmt::Debug for PreparedRegistration {
     }
 }
 
+impl PreparedRegistration {
+    /// This request, or the reason it must be refused: for a caller whose credential needs no
+    /// check (an anonymous one), whose refusal need not wait for the write transaction.
+    ///
+    /// # Errors
+    /// The verdict [`insert_registration`] would report.
+    pub fn checked(self) -> Result<PreparedRegistration> {
+        self.0.map(|prepared| PreparedRegistration(Ok(prepared)))
+    }
+}
+
 type Prepared = (crate::registration::ValidMetadata, Minted, Register);
 
 /// The part of [`register_dynamic`] that needs no database: validation and minting (Argon2

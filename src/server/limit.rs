@@ -3,14 +3,16 @@
 //! A fixed window per client IP: the first request from an address opens a window of
 //! `period`, in which `limit` requests are allowed; the next is refused with the seconds until
 //! the window ends. The map is bounded: when it is full, windows that have ended are dropped,
-//! and if it is still full a new address is refused until one ends (failing closed under a
-//! flood from very many addresses, never growing without bound).
+//! and if it is still full the window that started first is evicted to make room. A flood
+//! from very many addresses thus never grows the map and never locks newcomers out: it can
+//! only make the limiter forget its oldest windows (failing open for those addresses, which
+//! then start afresh), never refuse an address that has not spent its own limit.
 //!
 //! The same limiter bounds failed admin authentications ([`AdminGuard`]), where only failures
 //! are counted: [`RateLimiter::spent`] asks before the expensive work, [`RateLimiter::record`]
 //! counts after it failed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -67,7 +69,7 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
 /// The key a client's requests are counted under: its IPv4 address (also when written as an
 /// IPv4-mapped IPv6 one), or its IPv6 /64. A single IPv6 host is usually given a whole /64,
 /// and counting each of its 2^64 addresses apart would make any per-address limit moot.
-fn client_key(address: IpAddr) -> IpAddr {
+pub(super) fn client_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -84,7 +86,46 @@ fn client_key(address: IpAddr) -> IpAddr {
 pub struct RateLimiter {
     rule: RateLimit,
     capacity: usize,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    windows: Mutex<Windows>,
+}
+
+/// Each tracked address's window (its start and the count in it), and the same windows
+/// ordered by start, so the oldest is found in O(log n) when one must go.
+#[derive(Debug, Default)]
+struct Windows {
+    by_address: HashMap<IpAddr, (Instant, u32)>,
+    by_start: BTreeSet<(Instant, IpAddr)>,
+}
+
+impl Windows {
+    fn len(&self) -> usize {
+        self.by_address.len()
+    }
+
+    /// Start a new window for `address` at `now` (replacing its old one).
+    fn open(&mut self, address: IpAddr, now: Instant) {
+        if let Some((start, _)) = self.by_address.insert(address, (now, 0)) {
+            self.by_start.remove(&(start, address));
+        }
+        self.by_start.insert((now, address));
+    }
+
+    /// Drop the window that started first.
+    fn evict_oldest(&mut self) {
+        if let Some((_, address)) = self.by_start.pop_first() {
+            self.by_address.remove(&address);
+        }
+    }
+
+    /// Drop every window that ended by `now`.
+    fn drop_ended(&mut self, now: Instant, period: Duration) {
+        while let Some(&(start, _)) = self.by_start.first() {
+            if now.saturating_duration_since(start) < period {
+                break;
+            }
+            self.evict_oldest();
+        }
+    }
 }
 
 impl RateLimiter {
@@ -97,7 +138,7 @@ impl RateLimiter {
         RateLimiter {
             rule,
             capacity,
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows::default()),
         }
     }
 
@@ -109,9 +150,9 @@ impl RateLimiter {
 
     /// Whether `address` is over the limit at `now` (`Err(seconds)` until it may retry),
     /// without counting anything: for limits on failures, which are counted only once they
-    /// have happened ([`RateLimiter::record`]). An address with nothing counted is never
-    /// refused, even when the map is full: then its failures simply go uncounted, and a flood
-    /// from many addresses cannot lock everyone else out.
+    /// have happened ([`RateLimiter::record`]), and for requests not yet known to deserve a
+    /// slot. An address with nothing counted is never refused, and asking never adds it to
+    /// the map.
     pub fn spent(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
         self.window(address, now, false)
     }
@@ -136,22 +177,31 @@ impl RateLimiter {
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !count && !windows.contains_key(&address) {
-            // Nothing counted yet; asking must not take a slot (successful admin logins
-            // only ever ask).
-            return Ok(());
-        }
-        if !windows.contains_key(&address) && windows.len() >= self.capacity {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < period);
-            if windows.len() >= self.capacity {
-                let oldest = windows.values().map(|(start, _)| *start).min();
-                return Err(oldest.map_or(period.as_secs(), retry).max(1));
+        let Some(&(start, _)) = windows.by_address.get(&address) else {
+            if !count {
+                // Nothing counted yet; asking must not take a slot (successful admin logins
+                // and requests not yet known to be valid registrations only ever ask).
+                return Ok(());
             }
+            if windows.len() >= self.capacity {
+                windows.drop_ended(now, period);
+            }
+            while windows.len() >= self.capacity.max(1) {
+                // Full of live windows: forget the oldest rather than refuse a newcomer.
+                windows.evict_oldest();
+            }
+            windows.open(address, now);
+            if let Some(window) = windows.by_address.get_mut(&address) {
+                window.1 = 1;
+            }
+            return Ok(());
+        };
+        if now.saturating_duration_since(start) >= period {
+            windows.open(address, now);
         }
-        let window = windows.entry(address).or_insert((now, 0));
-        if now.duration_since(window.0) >= period {
-            *window = (now, 0);
-        }
+        let Some(window) = windows.by_address.get_mut(&address) else {
+            return Ok(());
+        };
         if window.1 >= self.rule.limit {
             return Err(retry(window.0).max(1));
         }
@@ -364,11 +414,44 @@ mod tests {
         let limiter = RateLimiter::with_capacity(rule, 2);
         let ip = |n: u8| Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)));
         let t0 = Instant::now();
+        let at = |seconds: u64| t0 + Duration::from_secs(seconds);
         assert!(limiter.check(ip(1), t0).is_ok());
-        assert!(limiter.check(ip(2), t0).is_ok());
-        assert_eq!(limiter.check(ip(3), t0 + Duration::from_secs(4)), Err(6));
-        // Once windows end, their slots are reused.
-        assert!(limiter.check(ip(3), t0 + Duration::from_secs(10)).is_ok());
+        assert!(limiter.check(ip(2), at(1)).is_ok());
+        // Full of live windows: a newcomer is let in and the oldest window (ip 1) forgotten.
+        assert!(limiter.check(ip(3), at(4)).is_ok());
+        assert_eq!(limiter.windows.lock().unwrap().len(), 2);
+        assert_eq!(limiter.check(ip(2), at(4)), Err(7));
+        assert_eq!(limiter.check(ip(3), at(4)), Err(10));
+        assert!(limiter.check(ip(1), at(5)).is_ok(), "ip 1 starts afresh");
+        // Ended windows go first, whatever their order.
+        assert!(limiter.check(ip(4), at(12)).is_ok());
+        assert_eq!(limiter.check(ip(1), at(12)), Err(3));
         assert!(limiter.windows.lock().unwrap().len() <= 2);
+    }
+
+    /// Issue 12 item 2: 10,000 addresses (distinct IPv6 /64s) spending one request each
+    /// filled the map, and every new address was then refused for the rest of the window.
+    #[test]
+    fn a_flood_from_many_addresses_never_locks_a_newcomer_out() {
+        let limiter = RateLimiter::new(RateLimit::default());
+        let t0 = Instant::now();
+        let flood = |n: u64| {
+            let bits = 0x2001_0db8_0000_0000_0000_0000_0000_0000_u128 | (u128::from(n) << 64);
+            Some(IpAddr::V6(Ipv6Addr::from(bits)))
+        };
+        for n in 0..(MAX_TRACKED_ADDRESSES as u64 * 3) {
+            assert!(limiter.check(flood(n), t0).is_ok(), "flood address {n}");
+        }
+        assert_eq!(limiter.windows.lock().unwrap().len(), MAX_TRACKED_ADDRESSES);
+        let newcomer = Some("192.0.2.1".parse().unwrap());
+        for _ in 0..20 {
+            assert!(limiter.check(newcomer, t0 + Duration::from_secs(1)).is_ok());
+        }
+        assert_eq!(
+            limiter.check(newcomer, t0 + Duration::from_secs(1)),
+            Err(60)
+        );
+        let windows = limiter.windows.lock().unwrap();
+        assert_eq!(windows.by_start.len(), windows.by_address.len());
     }
 }

@@ -3,15 +3,17 @@
 //!
 //! [`router`] builds the routes and layers from an [`AppState`] and is what tests drive;
 //! [`serve`] runs it on a bound listener until a shutdown future completes, then finishes
-//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes ([`TlsListener`]).
+//! in-flight requests; [`serve_tls`] does the same behind TLS handshakes. Both bound the
+//! connections and request heads they hold (`connections`).
 //!
 //! Database work never runs on the async threads, and no transaction is held across an
 //! `.await`: changes go to one writer thread that commits them in groups (`writer`), reads
 //! to a few reader threads (`readers`), each with its own connection; only Argon2 (an
 //! admin's password, a client secret an admin chose repeated in a `PUT`) uses tokio's
 //! blocking pool, a few at a time (`verifications`), never inside a write transaction.
-//! Layers, outermost first: a trace span per request (method and path only: never headers,
-//! bodies or query strings, where credentials live), the `Host` check, the request deadline
+//! Layers, outermost first: a trace span per request (method, route and path only, anything
+//! shaped like a credential in the path redacted by `redact`: never headers, bodies or query
+//! strings, where credentials live), the `Host` check, the request deadline
 //! (`408`, unless the writer already took the request's change in hand: see `writer`), and
 //! the body size limit.
 
@@ -21,6 +23,7 @@ mod discovery;
 mod error;
 mod limit;
 mod readers;
+mod redact;
 mod register;
 mod state;
 mod tls;
@@ -35,7 +38,7 @@ pub use limit::{
     MAX_CONCURRENT_VERIFICATIONS,
 };
 pub use state::{parse_issuer, parse_prefix, AppState};
-pub use tls::{TlsConfig, TlsListener, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
+pub use tls::{TlsConfig, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 pub use verifications::{Busy, Lane, Turn, Verifications, MAX_WAITING};
 
 use crate::ops::{self, Store};
@@ -122,9 +125,9 @@ pub fn router(state: AppState) -> Router {
                 .make_span_with(|request: &Request<_>| {
                     tracing::info_span!(
                         "request",
-                        method = %request.method(),
+                        method = %redact::method(request.method()),
                         route = tracing::field::Empty,
-                        path = %request.uri().path(),
+                        path = %redact::path(request.uri().path()),
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
@@ -143,7 +146,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let header_read_timeout = state.header_read_timeout;
-    connections::serve(listener, router(state), header_read_timeout, shutdown).await
+    let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
+    connections::serve(
+        listener,
+        None,
+        router(state),
+        limits,
+        header_read_timeout,
+        shutdown,
+    )
+    .await
 }
 
 /// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
@@ -156,9 +168,17 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = TlsListener::new(listener, tls)?;
     let header_read_timeout = state.header_read_timeout;
-    connections::serve(listener, router(state), header_read_timeout, shutdown).await
+    let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
+    connections::serve(
+        listener,
+        Some(tls.acceptor()),
+        router(state),
+        limits,
+        header_read_timeout,
+        shutdown,
+    )
+    .await
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -104,13 +104,17 @@ pub(super) async fn register(
     body: Result<MetadataBody, ApiError>,
 ) -> Result<Response, ApiError> {
     // The credential is judged before the body: a caller without one learns nothing else.
-    if credential.is_none() {
+    // An anonymous caller whose limit is spent is refused here; one that is not is counted
+    // only once its request proves a valid registration, so malformed requests (415, 400,
+    // 413) neither spend its limit nor take a place in the limiter's bounded map.
+    let anonymous = credential.is_none();
+    if anonymous {
         if !state.open_registration {
             return Err(ApiError::MissingCredential);
         }
         state
             .rate_limiter
-            .check(address, Instant::now())
+            .spent(address, Instant::now())
             .map_err(ApiError::TooManyRequests)?;
     }
     let MetadataBody(metadata) = body?;
@@ -126,6 +130,19 @@ pub(super) async fn register(
     } else {
         let registrar = registrar_of(credential.as_ref());
         ops::prepare_registration(metadata, &state.policy, &state.limits, registrar)
+    };
+    let prepared = if anonymous {
+        // Refused at once when invalid (nothing to check first, no slot spent); counted
+        // only when valid, checked and counted at once so concurrent requests cannot all
+        // slip under the limit.
+        let prepared = prepared.checked()?;
+        state
+            .rate_limiter
+            .check(address, Instant::now())
+            .map_err(ApiError::TooManyRequests)?;
+        prepared
+    } else {
+        prepared
     };
     let limits = state.limits.clone();
     let done = state

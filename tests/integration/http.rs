@@ -66,7 +66,47 @@ impl Server {
         Server::launch(env, listen, issuer, "debug", extra, connection)
     }
 
+    /// [`Server::start`] with its limit on open files (`ulimit -n`) lowered to `files`.
+    pub(crate) fn start_with_file_limit(env: &TestEnv, files: u32, extra: &[&str]) -> Server {
+        let client = Client::builder().timeout(WAIT).build().unwrap();
+        Server::start_with_file_limit_as(env, files, extra, ("http", client))
+    }
+
+    /// [`Server::start_with_file_limit`], talking to it with `scheme` and `client`.
+    pub(crate) fn start_with_file_limit_as(
+        env: &TestEnv,
+        files: u32,
+        extra: &[&str],
+        connection: (&str, Client),
+    ) -> Server {
+        let mut command = Command::new("sh");
+        command.args(["-c", "ulimit -n \"$0\" && exec \"$@\"", &files.to_string()]);
+        command.arg(assert_cmd::cargo::cargo_bin("dcrctl"));
+        Server::launch_from(
+            command,
+            env,
+            "127.0.0.1:0",
+            ISSUER,
+            "debug",
+            extra,
+            connection,
+        )
+    }
+
     fn launch(
+        env: &TestEnv,
+        listen: &str,
+        issuer: &str,
+        log_filter: &str,
+        extra: &[&str],
+        connection: (&str, Client),
+    ) -> Server {
+        let command = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"));
+        Server::launch_from(command, env, listen, issuer, log_filter, extra, connection)
+    }
+
+    fn launch_from(
+        mut command: Command,
         env: &TestEnv,
         listen: &str,
         issuer: &str,
@@ -74,7 +114,7 @@ impl Server {
         extra: &[&str],
         (scheme, client): (&str, Client),
     ) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
+        let mut child = command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", env.dir())
@@ -999,6 +1039,112 @@ fn open_registration_is_rate_limited_per_address_but_tokens_are_not() {
         "0/min",
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+/// Issue 12 item 2: requests refused before they are valid registrations (415, 400, 413)
+/// spent an address's open-registration budget like registrations do.
+#[test]
+fn malformed_anonymous_requests_spend_no_rate_limit() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &["--open-registration", "--rate-limit", "2/min"]);
+    let post = || server.client.post(server.url("/register"));
+    for _ in 0..3 {
+        let bodiless = post().send().expect("POST");
+        assert_eq!(bodiless.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let text = post().body("{}").header(header::CONTENT_TYPE, "text/plain");
+        assert_eq!(
+            text.send().unwrap().status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        let broken = post()
+            .body("{")
+            .header(header::CONTENT_TYPE, "application/json");
+        assert_eq!(broken.send().unwrap().status(), StatusCode::BAD_REQUEST);
+        let invalid = post().json(&json!({ "redirect_uris": ["http://evil.example/cb"] }));
+        assert_eq!(invalid.send().unwrap().status(), StatusCode::BAD_REQUEST);
+        let huge = post()
+            .body(vec![b' '; 70_000])
+            .header(header::CONTENT_TYPE, "application/json");
+        assert_eq!(huge.send().unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    for _ in 0..2 {
+        let created = server.register("/register", None, &web_client());
+        assert_eq!(created.status(), StatusCode::CREATED);
+    }
+    let limited = server.register("/register", None, &web_client());
+    assert_error(limited, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    // Once spent, the limit answers first, whatever the body.
+    let bodiless = post().send().expect("POST");
+    assert_eq!(bodiless.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Issue 12 item 2: 10,000 bodiless `POST /register` from distinct addresses (here IPv6 /64s
+/// through `X-Forwarded-For` behind a proxy) filled the limiter's bounded map, after which
+/// every new address got `429`: open registration was closed for everyone.
+#[test]
+fn a_flood_from_many_addresses_does_not_close_open_registration() {
+    use std::io::{Read, Write};
+    let env = TestEnv::new();
+    let server = Server::start(&env, &["--open-registration", "--behind-proxy"]);
+    let address = server.url("").replacen("http://", "", 1);
+    const CONNECTIONS: usize = 4;
+    const PER_CONNECTION: usize = 2_600;
+    // Pipelined on a few connections: a writer thread per connection, a reader counting the
+    // responses, so the 10,400 requests take a second or two.
+    let floods: Vec<_> = (0..CONNECTIONS)
+        .map(|connection| {
+            let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+            stream.set_read_timeout(Some(WAIT)).unwrap();
+            let mut writer = stream.try_clone().unwrap();
+            let sender = std::thread::spawn(move || {
+                let mut requests = Vec::new();
+                for n in 0..PER_CONNECTION {
+                    let net = connection * PER_CONNECTION + n;
+                    requests.extend_from_slice(
+                        format!(
+                            "POST /register HTTP/1.1\r\nHost: x\r\n\
+                             X-Forwarded-For: 2001:db8:{:x}:{:x}::1\r\n\r\n",
+                            net >> 16,
+                            net & 0xffff
+                        )
+                        .as_bytes(),
+                    );
+                }
+                writer.write_all(&requests).expect("write");
+            });
+            std::thread::spawn(move || {
+                // Every response is a 415 (never a 429); count their status lines as they come.
+                let (mut answered, mut tail) = (0, Vec::new());
+                let mut buf = vec![0u8; 64 * 1024];
+                while answered < PER_CONNECTION {
+                    let n = stream.read(&mut buf).expect("read");
+                    assert!(n > 0, "the server closed the connection");
+                    tail.extend_from_slice(&buf[..n]);
+                    let statuses = tail.windows(12).filter(|w| w.starts_with(b"HTTP/1.1 "));
+                    for status in statuses {
+                        assert_eq!(&status[9..], b"415", "after {answered} answers");
+                        answered += 1;
+                    }
+                    tail.drain(..tail.len().saturating_sub(11));
+                }
+                sender.join().unwrap();
+            })
+        })
+        .collect();
+    for flood in floods {
+        flood.join().expect("flood");
+    }
+    // A newcomer, and then one of the flood's own addresses, can still register.
+    for from in ["198.51.100.20", "2001:db8:0:1::9"] {
+        let created = server
+            .client
+            .post(server.url("/register"))
+            .header("X-Forwarded-For", from)
+            .json(&web_client())
+            .send()
+            .expect("POST");
+        assert_eq!(created.status(), StatusCode::CREATED, "{from}");
+    }
 }
 
 #[test]

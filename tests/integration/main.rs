@@ -8,6 +8,7 @@ mod durability;
 mod generated;
 mod hostile_cli;
 mod hostile_cli_output;
+mod hostile_connections;
 mod hostile_http;
 mod hostile_http_heads;
 mod hostile_http_manage;

@@ -391,3 +391,86 @@ fn no_credential_is_written_anywhere_but_its_one_time_response() {
         found.join("\n")
     );
 }
+
+/// Issue 12 item 6: the access log recorded request paths verbatim, so a token sent in a path
+/// (`GET /register/dcrrat_…`, in any encoding) landed in the log at the default level. The
+/// real server is sent tokens in paths, queries and the method; its log must hold none.
+#[test]
+fn tokens_in_request_paths_and_queries_never_reach_the_log() {
+    let env = TestEnv::new();
+    let mut audit = Audit::default();
+    let iat = audit.issuing(&env, &["token", "create", "--max-uses", "5"], "")["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let server = Server::start_logging(&env, ISSUER, "info", &[]);
+    let http = &server.client;
+    let web = json!({ "client_name": "logged", "redirect_uris": [REDIRECT] });
+    let request = http
+        .post(server.url("/register"))
+        .bearer_auth(&iat)
+        .json(&web);
+    let created = audit.http("POST /register", request, StatusCode::CREATED);
+    let (id, rat) = (
+        text(&created, "client_id"),
+        text(&created, "registration_access_token"),
+    );
+    let secret = text(&created, "client_secret");
+    let mut shapes = Vec::new();
+    for token in [&iat, &rat, &secret] {
+        let random = token.split_once('_').expect("a prefix").1;
+        shapes.extend([
+            token.clone(),
+            token.to_uppercase(),
+            format!("%{:02X}{}", token.as_bytes()[0], &token[1..]),
+            format!("x.{token}"),
+            random.to_owned(),
+            standard_base64(token.as_bytes()),
+            standard_base64(token.as_bytes())
+                .replace('+', "-")
+                .replace('/', "_"),
+        ]);
+    }
+    for shape in &shapes {
+        for path in [
+            format!("/register/{shape}"),
+            format!("/register/{shape}/secret"),
+            format!("/{shape}"),
+            format!("/register?access_token={shape}"),
+            format!("/register/{id}?client_secret={shape}"),
+        ] {
+            let response = http.get(server.url(&path)).send().expect("GET");
+            assert!(response.status().is_client_error(), "{path}");
+        }
+    }
+    // A token as an extension method (a valid HTTP token) is answered 405 and not logged.
+    let method = reqwest::Method::from_bytes(rat.as_bytes()).unwrap();
+    let response = http
+        .request(method, server.url("/healthz"))
+        .send()
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // The client's own path stays readable.
+    let response = http
+        .get(server.url(&format!("/register/{id}")))
+        .bearer_auth(&rat);
+    audit.http("GET (RAT)", response, StatusCode::OK);
+
+    let log = stop(server);
+    for (index, shape) in shapes.iter().enumerate() {
+        assert!(
+            !log.contains(shape.as_str()),
+            "the log holds token shape #{index}"
+        );
+    }
+    audit.artifact("the server log (DCRCTL_LOG=info)", log.clone(), &[]);
+    let found = audit.scan();
+    assert!(
+        found.is_empty(),
+        "credentials leaked:\n{}",
+        found.join("\n")
+    );
+    // Requests are still logged, with the client's own path readable.
+    assert!(log.contains(&format!("path=/register/{id}")), "{log}");
+    assert!(log.contains("path=/register/<redacted>/secret"), "{log}");
+}

@@ -454,3 +454,78 @@ fn failed_admin_logins_are_limited_per_address_and_successes_are_not() {
     assert_eq!(code, Some(0), "{log}");
     assert!(!log.contains(ADMIN.1), "a password in the log");
 }
+
+/// Issue 12 item 8: `--tls-cert /dev/zero` (or `--tls-key`) read until memory ran out. Both
+/// files are bounded like `--as-metadata`: an endless one is a usage error, at once.
+#[test]
+fn endless_certificate_or_key_files_are_refused_quickly() {
+    let env = TestEnv::new();
+    let good = TestCert::new(&env, "good");
+    let (cert, key) = (
+        good.cert.display().to_string(),
+        good.key.display().to_string(),
+    );
+    for (cert, key, named) in [
+        ("/dev/zero", key.as_str(), "--tls-cert"),
+        (cert.as_str(), "/dev/zero", "--tls-key"),
+    ] {
+        let mut child = env
+            .std_cmd()
+            .args(["serve", "--listen", "127.0.0.1:0", "--issuer", HTTPS_ISSUER])
+            .args(["--tls-cert", cert, "--tls-key", key])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn dcrctl serve");
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = child.wait_with_output().expect("output");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let status =
+            status.unwrap_or_else(|| panic!("{named} /dev/zero: still reading after 10 s"));
+        assert_eq!(status.code(), Some(2), "{named}: {stderr}");
+        assert_error_line(&stderr, &[named, "/dev/zero", "larger than"]);
+        assert!(output.stdout.is_empty());
+    }
+}
+
+/// Issue 12 item 3 over TLS: under `ulimit -n 128`, 150 connections that never start their
+/// handshake must not keep `/healthz` waiting. They count against the connection limit like
+/// any other and, being idle, the oldest are closed to admit new ones.
+#[test]
+fn silent_connections_do_not_crowd_out_https_health_checks_under_a_low_file_limit() {
+    let env = TestEnv::new();
+    let cert = TestCert::new(&env, "server");
+    let tls = cert.args();
+    let args: Vec<&str> = tls.iter().map(String::as_str).collect();
+    let server = Server::start_with_file_limit_as(&env, 128, &args, ("https", cert.client()));
+    let address = server.url("").replacen("https://", "", 1);
+    let silent: Vec<_> = (0..150)
+        .map(|_| std::net::TcpStream::connect(&address).expect("connect"))
+        .collect();
+    let started = std::time::Instant::now();
+    let health = cert
+        .client()
+        .get(server.url("/healthz"))
+        .send()
+        .expect("GET");
+    let took = started.elapsed();
+    eprintln!("under ulimit -n 128 with 150 silent TLS connections: /healthz in {took:?}");
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "/healthz took {took:?}"
+    );
+    drop(silent);
+}
