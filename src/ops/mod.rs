@@ -11,7 +11,7 @@
 mod admins;
 mod apply;
 mod delete;
-mod dynamic;
+pub mod dynamic;
 mod maintenance;
 mod query;
 mod register;
@@ -22,7 +22,7 @@ mod update;
 pub use admins::*;
 pub use apply::*;
 pub use delete::delete;
-pub use dynamic::*;
+pub use dynamic::{ping, Limits};
 pub use maintenance::*;
 pub use query::{find_by_name, list, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
@@ -30,10 +30,10 @@ pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
-pub use crate::store::{ListFilter, Store};
+pub use crate::store::{ListFilter, Store, Tx};
 
 use crate::model::{Action, Event};
-use crate::store::Tx;
+
 use crate::Result;
 use serde_json::Value;
 

@@ -22,31 +22,13 @@ use super::error::ApiError;
 use super::{blocking, AppState};
 use crate::credentials::{self, Secret};
 use crate::ops;
+use crate::ops::dynamic::Credential;
 use crate::Error;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
-
-/// A credential that was presented (a token, not yet checked) or verified (an admin).
-#[derive(Debug, Clone)]
-pub(super) enum Credential {
-    /// `Authorization: Bearer …`, unchecked.
-    Bearer(Secret),
-    /// `Authorization: Basic …` with this admin's correct password.
-    Admin(String),
-}
-
-impl Credential {
-    /// The credential for managing one client.
-    pub(super) fn for_client(self) -> ops::Credential {
-        match self {
-            Credential::Bearer(token) => ops::Credential::RegistrationToken(token),
-            Credential::Admin(name) => ops::Credential::Admin(name),
-        }
-    }
-}
 
 /// The request's credential, if any. A wrong admin name or password is rejected here
 /// (`401` with a `Basic` challenge).

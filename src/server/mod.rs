@@ -288,7 +288,7 @@ async fn one_host(request: Request<axum::body::Body>, next: axum::middleware::Ne
 
 /// `GET /healthz`.
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    state.readers.read(ops::ping).await?;
+    state.readers.read(|store| store.read(ops::ping)).await?;
     Ok(Json(json!({ "status": "ok" })))
 }
 

@@ -6,12 +6,12 @@
 //! (changes, committed in groups) or a reader thread (reads), and render §4. Every response with client information carries
 //! `Cache-Control: no-store`, `Pragma: no-cache` and an `ETag` from the client's revision.
 
-use super::auth::{Auth, ClientIp, Credential};
+use super::auth::{Auth, ClientIp};
 use super::error::ApiError;
 use super::AppState;
-use crate::ops;
+use crate::ops::dynamic::{self, Credential, Outcome};
+use crate::ops::{self, Tx};
 use crate::registration::{parse_document, ClientInformation, MetadataDoc};
-use crate::store::Tx;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -122,14 +122,14 @@ pub(super) async fn register(
         // An admin may choose a secret, which is hashed with Argon2: off the async threads.
         let (policy, limits) = (state.policy.clone(), state.limits.clone());
         tokio::task::spawn_blocking(move || {
-            let admin = ops::Registrar::Admin("");
-            ops::prepare_registration(metadata, &policy, &limits, admin)
+            // The name is checked in the write transaction; preparing needs only the role.
+            let admin = Credential::Admin(String::new());
+            dynamic::prepare_registration(metadata, &policy, &limits, Some(&admin))
         })
         .await
         .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
     } else {
-        let registrar = registrar_of(credential.as_ref());
-        ops::prepare_registration(metadata, &state.policy, &state.limits, registrar)
+        dynamic::prepare_registration(metadata, &state.policy, &state.limits, credential.as_ref())
     };
     let prepared = if anonymous {
         // Refused at once when invalid (nothing to check first, no slot spent); counted
@@ -147,10 +147,7 @@ pub(super) async fn register(
     let limits = state.limits.clone();
     let done = state
         .writer
-        .write(move |tx| {
-            let registrar = registrar_of(credential.as_ref());
-            ops::insert_registration(tx, &limits, prepared, registrar)
-        })
+        .write(move |tx| dynamic::register(tx, &limits, prepared, credential.as_ref()))
         .await?;
     let mut information = done.information;
     tracing::info!(
@@ -165,14 +162,6 @@ pub(super) async fn register(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
-}
-
-fn registrar_of(credential: Option<&Credential>) -> ops::Registrar<'_> {
-    match credential {
-        None => ops::Registrar::Anonymous,
-        Some(Credential::Bearer(token)) => ops::Registrar::InitialAccessToken(token.expose()),
-        Some(Credential::Admin(name)) => ops::Registrar::Admin(name),
-    }
 }
 
 /// `GET /register?client_name=NAME`: an admin's lookup by exact name (WSO2-style).
@@ -325,14 +314,10 @@ fn revision_of_tag(opaque: &[u8]) -> Option<i64> {
 
 /// §4 for a management response: the `registration_client_uri`, and the registration access
 /// token when the request was made with it (SPEC §4) unless a new one was just issued.
-fn managed_response(
-    state: &AppState,
-    credential: &ops::Credential,
-    done: ops::DynamicRegistration,
-) -> Response {
+fn managed_response(state: &AppState, credential: &Credential, done: Outcome) -> Response {
     let mut information = done.information;
     if information.registration_access_token.is_none() {
-        if let ops::Credential::RegistrationToken(token) = credential {
+        if let Credential::Bearer(token) = credential {
             information.registration_access_token = Some(token.expose().to_owned());
         }
     }
@@ -355,17 +340,12 @@ async fn manage<F>(
     operation: F,
 ) -> Result<Response, ApiError>
 where
-    F: FnOnce(
-            &Tx<'_>,
-            &str,
-            &ops::Credential,
-            Option<&[i64]>,
-        ) -> crate::Result<ops::DynamicRegistration>
+    F: FnOnce(&Tx<'_>, &str, &Credential, Option<&[i64]>) -> crate::Result<Outcome>
         + Send
         + 'static,
 {
     // A caller without a credential learns nothing else, not even that the path is bad.
-    let credential = required(credential)?.for_client();
+    let credential = required(credential)?;
     let client_id = client_id_of(client_id)?;
     let expected = match headers {
         Some(headers) => if_match(headers),
@@ -396,12 +376,13 @@ pub(super) async fn read(
     client_id: ClientPath,
 ) -> Result<Response, ApiError> {
     // A caller without a credential learns nothing else, not even that the path is bad.
-    let credential = required(credential)?.for_client();
+    let credential = required(credential)?;
     let client_id = client_id_of(client_id)?;
     let (done, use_to_record, credential) = state
         .readers
         .read(move |store| {
-            let (done, use_to_record) = ops::read_client(store, &client_id, &credential)?;
+            let (done, use_to_record) =
+                store.read(|tx| dynamic::read(tx, &client_id, &credential))?;
             Ok((done, use_to_record, credential))
         })
         .await?;
@@ -434,9 +415,9 @@ pub(super) async fn replace(
     // The document is checked before the credential only in effect: its verdict is
     // reported once the credential has been accepted.
     let path_id = client_id.as_ref().map_or("", |Path(id)| id.as_str());
-    let mut prepared = ops::prepare_replacement(&document, path_id, &policy);
+    let mut prepared = dynamic::prepare_replacement(&document, path_id, &policy);
     if let Some(credential) = &credential {
-        let client = (credential.clone().for_client(), path_id.to_owned());
+        let client = (credential.clone(), path_id.to_owned());
         prepared = check_secret_first(&state, address, client, prepared).await?;
     }
     manage(
@@ -446,7 +427,7 @@ pub(super) async fn replace(
         Some(&headers),
         Some("client replaced"),
         move |tx, id, credential, expected| {
-            ops::replace_in(tx, &policy, &limits, id, credential, prepared, expected)
+            dynamic::replace(tx, &policy, &limits, id, credential, prepared, expected)
         },
     )
     .await
@@ -462,9 +443,9 @@ pub(super) async fn replace(
 async fn check_secret_first(
     state: &AppState,
     address: Option<std::net::IpAddr>,
-    (credential, client_id): (ops::Credential, String),
-    prepared: ops::PreparedReplacement,
-) -> Result<ops::PreparedReplacement, ApiError> {
+    (credential, client_id): (Credential, String),
+    prepared: dynamic::PreparedReplacement,
+) -> Result<dynamic::PreparedReplacement, ApiError> {
     let presented = prepared.presented_secrets().to_vec();
     if presented.is_empty() {
         return Ok(prepared);
@@ -473,7 +454,7 @@ async fn check_secret_first(
         .readers
         .read(move |store| {
             let check =
-                ops::secret_check_with_credential(store, &client_id, &credential, &presented);
+                store.read(|tx| dynamic::secret_check(tx, &client_id, &credential, &presented));
             Ok(check.ok().flatten())
         })
         .await?;
@@ -516,7 +497,7 @@ pub(super) async fn rotate_secret(
         client_id,
         None,
         Some("secret rotated"),
-        move |tx, id, credential, _| ops::rotate_secret_in(tx, &limits, id, credential),
+        move |tx, id, credential, _| dynamic::rotate_secret(tx, &limits, id, credential),
     )
     .await
 }
@@ -538,7 +519,7 @@ pub(super) async fn rotate_token(
         client_id,
         None,
         Some("registration token rotated"),
-        |tx, id, credential, _| ops::rotate_token_in(tx, id, credential),
+        |tx, id, credential, _| dynamic::rotate_token(tx, id, credential),
     )
     .await
 }
@@ -552,13 +533,13 @@ pub(super) async fn delete(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // A caller without a credential learns nothing else, not even that the path is bad.
-    let credential = required(credential)?.for_client();
+    let credential = required(credential)?;
     let client_id = client_id_of(client_id)?;
     let expected = if_match(&headers);
     let deleted = client_id.clone();
     state
         .writer
-        .write(move |tx| ops::delete_in(tx, &client_id, &credential, expected.as_deref()))
+        .write(move |tx| dynamic::delete(tx, &client_id, &credential, expected.as_deref()))
         .await?;
     tracing::info!(client_id = %deleted, "client deleted");
     Ok((StatusCode::NO_CONTENT, no_store()).into_response())

@@ -19,7 +19,8 @@
 
 use super::error::ApiError;
 use crate::ops::Store;
-use crate::store::{StoreError, Tx};
+use crate::ops::Tx;
+use crate::store::StoreError;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -285,15 +286,15 @@ fn run(db: &Path, queue: &Receiver<Job>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::{self, Limits, Registrar};
+    use crate::ops::dynamic;
+    use crate::ops::{self, Limits};
     use crate::registration::{parse_document, Policy};
 
     fn registration(tx: &Tx<'_>) -> crate::Result<String> {
         let document = parse_document(br#"{"redirect_uris":["https://app.example.com/cb"]}"#)?;
         let limits = Limits::default();
-        let prepared =
-            ops::prepare_registration(document, &Policy::default(), &limits, Registrar::Anonymous);
-        let done = ops::insert_registration(tx, &limits, prepared, Registrar::Anonymous)?;
+        let prepared = dynamic::prepare_registration(document, &Policy::default(), &limits, None);
+        let done = dynamic::register(tx, &limits, prepared, None)?;
         Ok(done.information.client_id)
     }
 
