@@ -18,10 +18,13 @@
 //! the body size limit.
 
 mod auth;
+mod body;
+mod conditional;
 mod connections;
 mod discovery;
 mod error;
 mod limit;
+mod manage;
 mod readers;
 mod redact;
 mod register;
@@ -74,17 +77,14 @@ pub fn router(state: AppState) -> Router {
         .route("/register", post(register::register).get(register::lookup))
         .route(
             "/register/{client_id}",
-            get(register::read)
-                .put(register::replace)
-                .delete(register::delete),
+            get(manage::read)
+                .put(manage::replace)
+                .delete(manage::delete),
         )
-        .route(
-            "/register/{client_id}/secret",
-            post(register::rotate_secret),
-        )
+        .route("/register/{client_id}/secret", post(manage::rotate_secret))
         .route(
             "/register/{client_id}/registration-token",
-            post(register::rotate_token).delete(register::rotate_token),
+            post(manage::rotate_token).delete(manage::rotate_token),
         );
     // axum nests only under a non-empty path; without a prefix the routes sit at the root.
     let app = match &*state.prefix {
