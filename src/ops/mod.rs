@@ -30,6 +30,7 @@ pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
+pub(crate) use crate::store::StoreError;
 pub use crate::store::{ListFilter, Store, Tx};
 
 use crate::model::{Action, Event};

@@ -19,8 +19,8 @@
 
 use super::error::ApiError;
 use crate::ops::Store;
+use crate::ops::StoreError;
 use crate::ops::Tx;
-use crate::store::StoreError;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

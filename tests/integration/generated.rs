@@ -138,6 +138,94 @@ fn the_sql_guard_sees_statements_and_pragmas_but_not_prose_or_headers() {
     assert!(sql_in("// select the clients to update, then set their names").is_empty());
 }
 
+/// The layering of docs/architecture.md: each module uses only the modules below it, so
+/// the library has one core and the faces stay thin.
+#[test]
+fn modules_import_only_what_the_architecture_allows() {
+    let rules: &[(&str, &[&str])] = &[
+        (
+            "registration",
+            &["crate::", "rusqlite", "axum::", "tokio::", "clap::"],
+        ),
+        ("credentials.rs", &["crate::"]),
+        (
+            "store",
+            &[
+                "crate::ops",
+                "crate::cli",
+                "crate::server",
+                "crate::output",
+                "axum::",
+                "clap::",
+                "anyhow",
+            ],
+        ),
+        (
+            "ops",
+            &[
+                "crate::cli",
+                "crate::server",
+                "crate::output",
+                "clap::",
+                "axum::",
+                "tokio::",
+                "dialoguer::",
+                "comfy_table::",
+                "anyhow",
+                "hyper::",
+            ],
+        ),
+        (
+            "output",
+            &[
+                "crate::store",
+                "crate::cli",
+                "crate::server",
+                "axum::",
+                "tokio::",
+                "clap::",
+            ],
+        ),
+        (
+            "server",
+            &[
+                "crate::cli",
+                "crate::store",
+                "crate::output",
+                "clap::",
+                "dialoguer::",
+                "comfy_table::",
+            ],
+        ),
+        ("cli", &["crate::store", "axum::", "hyper::"]),
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    for (module, forbidden) in rules {
+        let root = src.join(module);
+        let mut check = |path: &Path, text: &str| {
+            for needle in *forbidden {
+                if text.contains(needle) {
+                    offenders.push(format!("{}: {needle}", path.display()));
+                }
+            }
+            // Only `serve` starts the server; no other command knows it exists.
+            if *module == "cli" && !path.ends_with("serve.rs") && text.contains("crate::server") {
+                offenders.push(format!("{}: crate::server", path.display()));
+            }
+        };
+        if root.is_dir() {
+            visit(&root, &mut check);
+        } else {
+            check(&root, &std::fs::read_to_string(&root).unwrap());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "imports against docs/architecture.md: {offenders:?}"
+    );
+}
+
 fn visit(dir: &Path, check: &mut dyn FnMut(&Path, &str)) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
