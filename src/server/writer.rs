@@ -192,7 +192,11 @@ fn job<T: Send + 'static>(
     work: impl FnOnce(&Tx<'_>) -> crate::Result<T> + Send + 'static,
 ) -> (Job, oneshot::Receiver<Result<T, ApiError>>) {
     let (reply, answer) = oneshot::channel();
+    // The request's span (method, route) goes with its change to the writer thread, so what
+    // the operation logs there is attributed to the request.
+    let request_span = tracing::Span::current();
     let work: Work = Box::new(move |tx| {
+        let _request = request_span.enter();
         let outcome = match catch_unwind(AssertUnwindSafe(|| work(tx))) {
             Ok(outcome) => outcome.map_err(ApiError::from),
             Err(_) => Err(ApiError::Internal("a change panicked".into())),
@@ -260,6 +264,9 @@ fn run(db: &Path, queue: &Receiver<Job>) {
             },
         };
         let count = batch.len();
+        let group = tracing::debug_span!("group_commit", batch = count);
+        let _group = group.enter();
+        let started = Instant::now();
         let mut finishers = Vec::with_capacity(count);
         let committed = store.write_batch(count, |tx, index| {
             let Some(job) = batch[index].take() else {
@@ -274,8 +281,13 @@ fn run(db: &Path, queue: &Receiver<Job>) {
             finishers.push(finish);
             succeeded
         });
-        if let Err(error) = &committed {
-            tracing::error!(%error, changes = finishers.len(), "group commit failed");
+        match &committed {
+            Err(error) => tracing::error!(%error, changes = finishers.len(), "group commit failed"),
+            Ok(()) => tracing::debug!(
+                changes = finishers.len(),
+                micros = started.elapsed().as_micros() as u64,
+                "group committed"
+            ),
         }
         for finish in finishers {
             finish(committed.as_ref().err());

@@ -45,6 +45,9 @@ fn authorize(
         Err(Error::NotFound { .. }) => return Err(Error::CredentialRejected),
         other => other?,
     };
+    // Named on the operation's span only now: a path that opened no client may hold
+    // anything, a pasted token included.
+    tracing::Span::current().record("client_id", client_id);
     Ok((client, actor))
 }
 
@@ -88,6 +91,7 @@ impl UseToRecord {
 /// # Errors
 /// [`Error::CredentialRejected`] for an unknown client or a wrong credential; storage
 /// failures.
+#[tracing::instrument(name = "read", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn read(
     tx: &Tx<'_>,
     client_id: &str,
@@ -196,6 +200,7 @@ pub fn secret_check(
 /// As [`read`]; [`Error::PreconditionFailed`] when no tag of `if_revision` is current;
 /// `invalid_client_metadata` for a mismatched id or secret, a registry-managed member, or
 /// metadata that fails validation under `policy`.
+#[tracing::instrument(name = "replace", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn replace(
     tx: &Tx<'_>,
     policy: &Policy,
@@ -222,6 +227,7 @@ pub fn replace(
 ///
 /// # Errors
 /// As [`read`]; a usage error for a client without a secret.
+#[tracing::instrument(name = "rotate_secret", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn rotate_secret(
     tx: &Tx<'_>,
     limits: &Limits,
@@ -246,6 +252,7 @@ pub fn rotate_secret(
 ///
 /// # Errors
 /// As [`read`].
+#[tracing::instrument(name = "rotate_token", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn rotate_token(tx: &Tx<'_>, client_id: &str, credential: &Credential) -> Result<Outcome> {
     let (client, actor) = authorize_change(tx, client_id, credential, None)?;
     let information = rotate::rotate_token_of(tx, &actor, &client)?;
@@ -261,6 +268,7 @@ pub fn rotate_token(tx: &Tx<'_>, client_id: &str, credential: &Credential) -> Re
 ///
 /// # Errors
 /// As [`read`]; [`Error::PreconditionFailed`] when no tag of `if_revision` is current.
+#[tracing::instrument(name = "delete", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn delete(
     tx: &Tx<'_>,
     client_id: &str,

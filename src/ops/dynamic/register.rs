@@ -72,6 +72,7 @@ pub fn prepare_registration(
 /// [`ADMIN_ONLY_FIELDS`], and the errors of [`crate::registration::validate`];
 /// [`Error::Conflict`] for an admin-chosen id that exists; [`Error::Forbidden`] when the
 /// registry is full; storage failures.
+#[tracing::instrument(name = "register", level = "debug", skip_all, fields(client_id = tracing::field::Empty))]
 pub fn register(
     tx: &Tx<'_>,
     limits: &Limits,
@@ -99,6 +100,7 @@ pub fn register(
         .client_id
         .clone()
         .unwrap_or_else(credentials::new_client_id);
+    tracing::Span::current().record("client_id", client_id.as_str());
     let information = create(tx, &actor, &client_id, &valid, &request, minted)?;
     Ok(Outcome {
         information,
