@@ -6,7 +6,7 @@ use crate::credentials;
 use crate::model::Action;
 use crate::model::{response_secret_expiry, Client};
 use crate::registration::{
-    merge_changes, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
+    merge_changes, take_identifier, validate, ClientInformation, MetadataDoc, MetadataError, Policy,
 };
 use crate::store::Tx;
 use crate::{time, Error, Result};
@@ -131,28 +131,19 @@ pub(super) fn replacement_document(
     client_id: &str,
 ) -> Result<(MetadataDoc, Vec<String>)> {
     let mut doc = document.clone();
-    for field in ["client_id", "ext_param_client_id"] {
-        match doc.shift_remove(field) {
-            // A null member is an absent one, as everywhere in a metadata document.
-            None | Some(Value::Null) => {}
-            Some(Value::String(id)) if id == client_id => {}
-            Some(_) => {
-                return Err(MetadataError::metadata(
-                    field,
-                    "does not match the client being replaced",
-                )
-                .into())
-            }
+    // One that is absent is taken from the path: some SDKs send none.
+    if let Some(id) = take_identifier(&mut doc, "client_id")? {
+        if id != client_id {
+            return Err(MetadataError::metadata(
+                "client_id",
+                "does not match the client being replaced",
+            )
+            .into());
         }
     }
-    let mut presented = Vec::new();
-    for field in ["client_secret", "ext_param_client_secret"] {
-        match doc.shift_remove(field) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(secret)) => presented.push(secret),
-            Some(_) => return Err(MetadataError::metadata(field, "must be a string").into()),
-        }
-    }
+    let presented = take_identifier(&mut doc, "client_secret")?
+        .into_iter()
+        .collect();
     Ok((doc, presented))
 }
 

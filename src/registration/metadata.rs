@@ -32,6 +32,38 @@ pub const MAX_METADATA_BYTES: usize = MAX_DOCUMENT_BYTES - DOCUMENT_ROOM_BYTES;
 /// limit takes many times its compact size when it nests deep.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Take the string member `name` out of `doc`, spelt plainly or with WSO2's `ext_param_`
+/// prefix (both spellings must then agree): how every face reads a `client_id` or
+/// `client_secret` a document carries. A null member is an absent one, as everywhere in a
+/// metadata document.
+///
+/// # Errors
+/// `invalid_client_metadata` naming the member that is not a string, or that disagrees with
+/// the other spelling.
+pub fn take_identifier(
+    doc: &mut MetadataDoc,
+    name: &str,
+) -> Result<Option<String>, super::MetadataError> {
+    let prefixed = format!("ext_param_{name}");
+    let mut chosen: Option<String> = None;
+    for field in [name, prefixed.as_str()] {
+        match doc.shift_remove(field) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(value)) => {
+                if chosen.as_ref().is_some_and(|earlier| *earlier != value) {
+                    return Err(super::MetadataError::metadata(
+                        field,
+                        format!("disagrees with {name}"),
+                    ));
+                }
+                chosen = Some(value);
+            }
+            Some(_) => return Err(super::MetadataError::metadata(field, "must be a string")),
+        }
+    }
+    Ok(chosen)
+}
+
 /// Response members the registry manages itself; a document may not set them.
 pub const RESERVED_FIELDS: &[&str] = &[
     "client_id",

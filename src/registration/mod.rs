@@ -12,9 +12,9 @@ mod response;
 mod validate;
 
 pub use metadata::{
-    ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, DOCUMENT_ROOM_BYTES, MAX_CONTACTS,
-    MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES, MAX_METADATA_BYTES, MAX_REDIRECT_URIS, MAX_STRING_BYTES,
-    RESERVED_FIELDS,
+    take_identifier, ApplicationType, AuthMethod, MetadataDoc, ValidMetadata, DOCUMENT_ROOM_BYTES,
+    MAX_CONTACTS, MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES, MAX_METADATA_BYTES, MAX_REDIRECT_URIS,
+    MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 pub use parse::parse_document;
 pub use response::ClientInformation;

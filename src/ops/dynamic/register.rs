@@ -7,10 +7,9 @@ use crate::model::RegisteredVia;
 use crate::ops::register::{check_client_id, create, mint, Minted};
 use crate::ops::tokens::consume_initial_access_token;
 use crate::ops::{Actor, Register};
-use crate::registration::{validate, MetadataDoc, MetadataError, Policy};
+use crate::registration::{take_identifier, validate, MetadataDoc, MetadataError, Policy};
 use crate::store::Tx;
 use crate::{time, Error, Result};
-use serde_json::Value;
 
 /// Members only an admin may set in a registration request: a dynamic client gets a
 /// generated id and secret. The `ext_param_` spellings are WSO2's.
@@ -137,32 +136,10 @@ fn prepare(
     Ok((valid, minted, request))
 }
 
-/// Take an admin's chosen id and secret out of the document; each may be spelt plainly or
-/// with WSO2's `ext_param_` prefix, and both spellings must then agree.
+/// Take an admin's chosen id and secret out of the document.
 fn take_admin_choices(metadata: &mut MetadataDoc) -> Result<(Option<String>, Option<Secret>)> {
-    let mut take = |plain: &str, ext: &str| -> Result<Option<String>> {
-        let mut chosen: Option<String> = None;
-        for field in [plain, ext] {
-            match metadata.shift_remove(field) {
-                // A null member is an absent one, as everywhere in a metadata document.
-                None | Some(Value::Null) => {}
-                Some(Value::String(value)) => {
-                    if chosen.as_ref().is_some_and(|earlier| *earlier != value) {
-                        return Err(MetadataError::metadata(
-                            field,
-                            format!("disagrees with {plain}"),
-                        )
-                        .into());
-                    }
-                    chosen = Some(value);
-                }
-                Some(_) => return Err(MetadataError::metadata(field, "must be a string").into()),
-            }
-        }
-        Ok(chosen)
-    };
-    let client_id = take("client_id", "ext_param_client_id")?;
-    let client_secret = take("client_secret", "ext_param_client_secret")?.map(Secret::new);
+    let client_id = take_identifier(metadata, "client_id")?;
+    let client_secret = take_identifier(metadata, "client_secret")?.map(Secret::new);
     Ok((client_id, client_secret))
 }
 
