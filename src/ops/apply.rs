@@ -347,16 +347,20 @@ pub fn apply(
 }
 
 /// Stream every client to `visit` in registration order, as `export` prints them, after
-/// telling `total` how many there are; both come from one read snapshot.
+/// telling `total` how many there are; both come from one read snapshot. As
+/// [`super::list_whole`] does, it refuses a registry with a damaged client row before
+/// visiting any, so an export is never cut short by one.
 ///
 /// # Errors
-/// Storage failures, or whatever `visit` returns.
+/// A storage error naming the first damaged client; storage failures; whatever `visit`
+/// returns.
 pub fn export(
     store: &mut Store,
     total: impl FnOnce(u64),
     visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
     store.read(|tx| {
+        super::query::refuse_damaged(tx, &ListFilter::default())?;
         total(tx.count_clients()?);
         tx.for_each_client(&ListFilter::default(), visit)
     })

@@ -20,7 +20,7 @@ pub use apply::*;
 pub use delete::delete;
 pub use dynamic::*;
 pub use maintenance::*;
-pub use query::{find_by_name, list, show};
+pub use query::{find_by_name, list, list_whole, require_client, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
 pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use update::{replace, update, Patch};

@@ -1,0 +1,178 @@
+//! Issue 12, items 11–15: the command line and storage under a careless operator and a
+//! hostile writer of the public schema. Each test drives the real binary.
+
+use crate::util::{redact, TestEnv};
+use serde_json::{json, Value};
+
+const CB: &str = "https://app.example.com/callback";
+
+/// Issue 12 item 14: a relative `XDG_DATA_HOME` is ignored (XDG Base Directory
+/// Specification), so the default database does not depend on the working directory.
+#[test]
+fn issue_12_a_relative_xdg_data_home_is_ignored() {
+    let env = TestEnv::new();
+    let elsewhere = env.dir().join("cron-cwd");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    for xdg in ["relative/data", "./data", "data"] {
+        let run = env
+            .cmd()
+            .env_remove("DCRCTL_DB")
+            .env("XDG_DATA_HOME", xdg)
+            .current_dir(&elsewhere)
+            .args(["token", "create"])
+            .output()
+            .expect("run dcrctl");
+        assert!(
+            run.status.success(),
+            "{xdg}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            !elsewhere.join(xdg).exists(),
+            "{xdg}: a database was created under the working directory"
+        );
+    }
+    // HOME is the test folder: the fallback is $HOME/.local/share, one database for all.
+    let fallback = env.dir().join(".local/share/dcrctl/clients.db");
+    let conn = rusqlite::Connection::open(&fallback).expect("fallback database");
+    let tokens: i64 = conn
+        .query_row("SELECT count(*) FROM initial_access_tokens", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(tokens, 3);
+}
+
+/// Issue 12 item 13: format characters (Cf) and default-ignorable code points are escaped in
+/// tables, whoever wrote them; JSON keeps the exact value.
+#[test]
+fn issue_12_tables_escape_invisible_characters() {
+    let env = TestEnv::new();
+    let invisible = [
+        '\u{ad}',
+        '\u{34f}',
+        '\u{180e}',
+        '\u{fe0f}',
+        '\u{3164}',
+        '\u{115f}',
+        '\u{2065}',
+        '\u{e0041}',
+    ];
+    let mut ids = Vec::new();
+    let conn = || rusqlite::Connection::open(env.db()).expect("open db");
+    for c in invisible {
+        let id = env.register("plain")["client_id"]
+            .as_str()
+            .expect("client_id")
+            .to_owned();
+        let name = format!("Billing{c}");
+        conn()
+            .execute(
+                "UPDATE clients SET client_name = ?1, \
+                 metadata = json_set(metadata, '$.client_name', ?1) WHERE client_id = ?2",
+                rusqlite::params![name, id],
+            )
+            .expect("write the name");
+        ids.push((id, c));
+    }
+    let listing = env.run(&["list"]).ok().stdout;
+    for (id, c) in &ids {
+        let escaped = format!("Billing\\u{{{:x}}}", u32::from(*c));
+        assert!(listing.contains(&escaped), "list: {escaped} in {listing}");
+        let shown = env.run(&["show", id]).ok().stdout;
+        assert!(shown.contains(&escaped), "show: {escaped} in {shown}");
+        assert!(!shown.contains(*c), "show printed {c:?} raw");
+        let json = env.run(&["-o", "json", "show", id]).ok().json();
+        assert_eq!(json["client_name"], format!("Billing{c}"));
+    }
+    for c in invisible {
+        assert!(!listing.contains(c), "list printed {c:?} raw");
+    }
+}
+
+/// Register `count` clients with one `apply`, each with a 600-byte note so that their JSON
+/// listing is well over the 64 KiB output buffer; returns their ids in registration order.
+fn populate(env: &TestEnv, count: usize) -> Vec<String> {
+    let ids: Vec<String> = (0..count).map(|i| format!("client-{i:04}")).collect();
+    let documents: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"client_id": id, "redirect_uris": [CB], "x_note": "n".repeat(600)}))
+        .collect();
+    env.run_stdin(&["apply", "-"], &Value::Array(documents).to_string())
+        .ok();
+    ids
+}
+
+/// Issue 12 item 15: a client row another program damaged (valid JSON that is not an object,
+/// or with the CHECK constraints off, no JSON at all) is reported by `db check`, and the JSON
+/// listings refuse before printing anything instead of printing half an array.
+#[test]
+fn issue_12_a_damaged_row_is_reported_and_never_half_printed() {
+    let env = TestEnv::new();
+    let ids = populate(&env, 150);
+    let damaged = ids.last().expect("a client").clone();
+    let damage = |sql: &str| {
+        let conn = rusqlite::Connection::open(env.db()).expect("open db");
+        conn.execute_batch("PRAGMA ignore_check_constraints = ON")
+            .expect("pragma");
+        conn.execute(
+            "UPDATE clients SET metadata = ?1 WHERE client_id = ?2",
+            rusqlite::params![sql, damaged],
+        )
+        .expect("damage the row");
+    };
+    for (metadata, what) in [
+        ("[1,2]", "metadata is not a JSON object"),
+        ("\"text\"", "metadata is not a JSON object"),
+        ("{oops}", "metadata is not JSON text"),
+        ("{\"a\":1}{\"b\":2}", "metadata is not JSON text"),
+    ] {
+        damage(metadata);
+        let check = env.run(&["db", "check"]).fails(1);
+        let line = format!("clients row {damaged}: {what}");
+        assert!(check.stdout.contains(&line), "{metadata}: {}", check.stdout);
+        let check = env.run(&["-o", "json", "db", "check"]).fails(1).json();
+        assert_eq!(check["ok"], false);
+        assert_eq!(check["damaged_rows"], json!([line]));
+        for args in [
+            vec!["-o", "json", "list"],
+            vec!["export"],
+            vec!["-o", "json", "export"],
+        ] {
+            let run = env.run(&args).fails(1);
+            assert_eq!(
+                run.stdout,
+                "",
+                "{metadata}: {args:?} printed {} bytes",
+                run.stdout.len()
+            );
+            assert!(
+                run.stderr.contains(&damaged) || run.stderr.contains("malformed JSON"),
+                "{metadata}: {args:?}: {}",
+                redact(&run.stderr)
+            );
+        }
+        // A filter on grant types cannot match a row whose metadata is no object; over
+        // metadata that is no JSON at all, SQLite's own json_each fails first. Either way
+        // stdout holds one complete document or nothing.
+        let run = env.run(&["-o", "json", "list", "--grant-type", "authorization_code"]);
+        if run.code == 0 {
+            assert_eq!(run.json().as_array().map(Vec::len), Some(ids.len() - 1));
+        } else {
+            assert_eq!(run.fails(1).stdout, "", "{metadata}: --grant-type");
+        }
+        // Listings that do not reach the damaged row, and the table (which shows no
+        // metadata), still work.
+        let first = env.run(&["-o", "json", "list", "--limit", "2"]).ok().json();
+        assert_eq!(first[1]["client_id"], ids[1]);
+        let table = env.run(&["list"]).ok().stdout;
+        assert!(table.contains(&damaged));
+    }
+    // Once the damaged client is deleted, everything passes again.
+    env.run(&["--yes", "delete", &damaged]).ok();
+    env.run(&["db", "check"]).ok();
+    let listed = env.run(&["-o", "json", "list"]).ok().json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(ids.len() - 1));
+    let exported = env.run(&["export"]).ok().json();
+    assert_eq!(exported.as_array().map(Vec::len), Some(ids.len() - 1));
+}
