@@ -6,6 +6,7 @@
 //! limit applies to each document; the file may hold up to [`MAX_APPLY_BYTES`].
 
 use super::args::read_at_most;
+use super::deliver::Delivery;
 use super::{progress, prompt, Ctx};
 use crate::ops::{self, ApplyAction, ApplyReport};
 use crate::output::sanitize::sanitize;
@@ -55,7 +56,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     let plan = ops::plan_apply(&mut store, desired, args.prune)?;
     if args.dry_run {
         let report = plan.preview();
-        write_report(ctx, &report)?;
+        let mut stdout = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        write_report(&mut stdout, ctx, &report)?;
+        stdout.flush()?;
         summarize(&report);
         return Ok(());
     }
@@ -67,6 +70,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     } else {
         ProgressBar::hidden()
     };
+    let mut delivery = Delivery::default();
     let report = ops::apply(
         &mut store,
         &ctx.actor,
@@ -74,11 +78,11 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
         &mut |done| bar.set_position(done),
         &mut |report| {
             bar.finish_and_clear();
-            write_report(ctx, report)
+            delivery.show(ctx, |out| write_report(out, ctx, report))
         },
     );
     bar.finish_and_clear();
-    summarize(&report?);
+    summarize(&delivery.finish(report)?);
     Ok(())
 }
 
@@ -181,10 +185,10 @@ fn prune_question(deletions: &[String], file: &str) -> String {
     )
 }
 
-/// Print the per-client results; when `apply` changes something, before its transaction
-/// commits (see [`ops::Deliver`]), as created clients' credentials are among them.
-fn write_report(ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+/// Render the per-client results; when `apply` changes something, for a [`Delivery`] before
+/// its transaction commits (see [`ops::Deliver`]), as created clients' credentials are among
+/// them.
+fn write_report(mut out: &mut dyn Write, ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
     match ctx.format {
         Format::Json => json::write_document(&mut out, &report_json(report))?,
         Format::Table => {
@@ -207,7 +211,7 @@ fn write_report(ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
             }
         }
     }
-    out.flush()
+    Ok(())
 }
 
 /// The stderr lines after the results: the once-only reminder and the counts.

@@ -9,6 +9,7 @@ mod apply;
 mod args;
 mod db;
 mod delete;
+mod deliver;
 mod events;
 mod exit;
 mod export;

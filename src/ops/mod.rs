@@ -35,7 +35,10 @@ use serde_json::Value;
 /// Shows the caller a result that carries a new secret or token before its transaction
 /// commits. When that fails (the reader gone, a full disk), the operation returns
 /// [`crate::Error::Undelivered`] and writes nothing, so a credential is never stored without
-/// having been shown. A caller that shows the result itself once the operation returned (the
+/// having been shown. The command line keeps back the last bytes of what it prints until the
+/// commit succeeded (`cli::deliver`), so that a commit that fails after the result was shown
+/// leaves an incomplete document rather than a credential that looks issued. A caller that
+/// shows the result itself once the operation returned (the
 /// tests, the fuzz target) passes [`after_commit`]. The HTTP server does not use these
 /// operations: its own answer only after their commit, as a `201` must mean the client is on
 /// disk.

@@ -176,3 +176,158 @@ fn issue_12_a_damaged_row_is_reported_and_never_half_printed() {
     let exported = env.run(&["export"]).ok().json();
     assert_eq!(exported.as_array().map(Vec::len), Some(ids.len() - 1));
 }
+
+/// Run `dcrctl ARGS` with `stdin` under a file-size limit of 48 KiB with SIGXFSZ ignored, so
+/// that any write at or past that offset fails with EFBIG, as on a full disk. The database
+/// opens (its files are read, the 32 KiB `-shm` fits) but a commit that appends to a WAL
+/// already larger than the limit fails.
+fn run_on_a_full_disk(env: &TestEnv, args: &[&str], stdin: &str) -> crate::util::Run {
+    let dcrctl = env.std_cmd();
+    let mut cmd = std::process::Command::new("/bin/sh");
+    cmd.env_clear();
+    for (key, value) in dcrctl.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    if let Some(dir) = dcrctl.get_current_dir() {
+        cmd.current_dir(dir);
+    }
+    // POSIX `ulimit -f` counts 512-byte blocks; an ignored signal stays ignored across exec.
+    let output = cmd
+        .args(["-c", "trap '' XFSZ; ulimit -f 96; exec \"$0\" \"$@\""])
+        .arg(dcrctl.get_program())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(stdin.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run dcrctl under sh");
+    crate::util::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Issue 12 item 12: when the commit fails after the credentials were printed (a full disk),
+/// what was printed cannot pass for a success: the JSON document lacks its closing brace (so
+/// no parser accepts it), stderr says nothing was stored, the exit code is 1, and the
+/// database is unchanged.
+#[test]
+fn issue_12_a_failed_commit_leaves_no_complete_credential_document() {
+    let env = TestEnv::new();
+    // A large first client makes the WAL larger than the limit the failing runs get.
+    let pad = json!({"redirect_uris": [CB], "x_pad": "p".repeat(60_000)}).to_string();
+    let web = env
+        .run_stdin(&["-o", "json", "register", "--metadata-file", "-"], &pad)
+        .ok()
+        .json()["client_id"]
+        .as_str()
+        .expect("client_id")
+        .to_owned();
+    let public = env
+        .run(&[
+            "-o",
+            "json",
+            "register",
+            "--redirect-uri",
+            CB,
+            "--token-endpoint-auth-method",
+            "none",
+        ])
+        .ok()
+        .json()["client_id"]
+        .as_str()
+        .expect("client_id")
+        .to_owned();
+    // dcrctl never checkpoints on close, but the last connection of any other program does
+    // (and removes the WAL): this one stays open so that the snapshots `unchanged` takes
+    // are never the last, and the WAL keeps its size.
+    let keeper = rusqlite::Connection::open(env.db()).expect("open db");
+    let _: i64 = keeper
+        .query_row("SELECT count(*) FROM clients", [], |row| row.get(0))
+        .expect("read: the connection now holds the WAL open");
+    let wal = std::fs::metadata(env.db().with_extension("db-wal")).map_or(0, |m| m.len());
+    assert!(wal > 64 * 1024, "the WAL holds {wal} bytes");
+    let apply_file = json!([{"client_id": "provisioned", "redirect_uris": [CB]}]).to_string();
+    let cases: &[(&str, Vec<&str>, &str)] = &[
+        ("register", vec!["register", "--redirect-uri", CB], ""),
+        (
+            "register --upsert",
+            vec![
+                "register",
+                "--upsert",
+                "--client-id",
+                "up",
+                "--redirect-uri",
+                CB,
+            ],
+            "",
+        ),
+        ("rotate-secret", vec!["rotate-secret", &web], ""),
+        ("rotate-token", vec!["rotate-token", &web], ""),
+        (
+            "update that issues a secret",
+            vec![
+                "update",
+                &public,
+                "--token-endpoint-auth-method",
+                "client_secret_basic",
+            ],
+            "",
+        ),
+        ("token create", vec!["token", "create"], ""),
+        ("apply", vec!["apply", "-"], &apply_file),
+    ];
+    for (name, args, stdin) in cases {
+        for json_output in [true, false] {
+            let args: Vec<&str> = if json_output {
+                ["-o", "json"].iter().chain(args).copied().collect()
+            } else {
+                args.clone()
+            };
+            let run = env.unchanged(|| run_on_a_full_disk(&env, &args, stdin));
+            let run = run.fails(1);
+            if json_output {
+                assert!(
+                    serde_json::from_str::<Value>(&run.stdout).is_err(),
+                    "{name}: a complete JSON document for a change that failed"
+                );
+                let closed = format!("{}}}\n", run.stdout);
+                assert!(
+                    serde_json::from_str::<Value>(&closed).is_ok(),
+                    "{name}: only the closing brace is held back"
+                );
+            } else {
+                assert!(!run.stdout.ends_with('\n'), "{name}: table complete");
+            }
+            assert!(
+                run.stderr.contains("nothing was stored"),
+                "{name}: {}",
+                redact(&run.stderr)
+            );
+            assert!(
+                run.stdout.contains("dcrsec_")
+                    || run.stdout.contains("dcrrat_")
+                    || run.stdout.contains("dcriat_"),
+                "{name}: the credentials were shown before the commit: {}",
+                redact(&run.stdout)
+            );
+        }
+    }
+    drop(keeper);
+    env.run(&["db", "check"]).ok();
+    // With room on the disk the same commands print complete documents.
+    let rotated = env.run(&["-o", "json", "rotate-token", &web]).ok().json();
+    assert!(rotated["registration_access_token"].is_string());
+}
