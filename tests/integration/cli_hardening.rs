@@ -331,3 +331,50 @@ fn issue_12_a_failed_commit_leaves_no_complete_credential_document() {
     let rotated = env.run(&["-o", "json", "rotate-token", &web]).ok().json();
     assert!(rotated["registration_access_token"].is_string());
 }
+
+/// Issue 12 item 11: `apply` checks each document as it reads it and keeps only its compact
+/// checked form, so a large file with a bad document is refused at that document, in little
+/// memory, without reading the rest. Before, the whole file was parsed into trees first: a
+/// file of 3 million `{}` needed ~250 MB and, under this 200 MB address-space cap, aborted
+/// with "memory allocation failed".
+#[test]
+fn issue_12_apply_stops_at_the_first_bad_document_in_bounded_memory() {
+    let env = TestEnv::new();
+    let mut text = String::from("[");
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "{{\"client_id\":\"c{i:05}\",\"redirect_uris\":[\"{CB}\"]}},"
+        ));
+    }
+    text.push_str(&"{},".repeat(3_000_000));
+    text.push_str("{}]");
+    let path = env.dir().join("large.json");
+    std::fs::write(&path, &text).expect("write the file");
+    let dcrctl = assert_cmd::cargo::cargo_bin("dcrctl");
+    let script = format!(
+        "ulimit -v 200000; exec '{}' apply '{}'",
+        dcrctl.display(),
+        path.display()
+    );
+    let run = env.unchanged(|| {
+        let output = std::process::Command::new("/bin/sh")
+            .args(["-c", &script])
+            .env("DCRCTL_DB", env.db())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run sh");
+        crate::util::Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    });
+    let run = run.fails(2);
+    assert!(
+        run.stderr
+            .starts_with("error: documents[2000].client_id: is missing"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}
