@@ -21,7 +21,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
-use serde_json::{json, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -349,7 +349,10 @@ fn prune_question(deletions: &[String], file: &str) -> String {
 /// them.
 fn write_report(mut out: &mut dyn Write, ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
     match ctx.format {
-        Format::Json => json::write_document(&mut out, &report_json(report))?,
+        Format::Json => {
+            serde_json::to_writer_pretty(Escaping(&mut out), &ReportJson(report))?;
+            out.write_all(b"\n")?;
+        }
         Format::Table => {
             for client in &report.clients {
                 writeln!(
@@ -396,38 +399,74 @@ fn summarize(report: &ApplyReport) {
     }
 }
 
-/// `{"created": n, …, "dry_run": bool, "clients": [{"client_id", "result", credentials…}]}`.
-fn report_json(report: &ApplyReport) -> Value {
-    let clients: Vec<Value> = report
-        .clients
-        .iter()
-        .map(|client| {
-            let mut entry = json!({
-                "client_id": client.client_id,
-                "result": client.action.as_str(),
-            });
-            if let (Some(issued), Value::Object(entry)) = (&client.issued, &mut entry) {
-                if let Some(secret) = &issued.client_secret {
-                    entry.insert("client_secret".into(), secret.expose().into());
-                }
-                if let Some(token) = &issued.registration_access_token {
-                    entry.insert("registration_access_token".into(), token.expose().into());
-                }
-                if let Some(expires_at) = issued.client_secret_expires_at {
-                    entry.insert("client_secret_expires_at".into(), expires_at.into());
-                }
+/// `{"created": n, …, "dry_run": bool, "clients": [{"client_id", "result", credentials…}]}`,
+/// serialized straight to the output (no JSON tree of the whole report: an apply of 450,000
+/// clients would otherwise build one of several hundred MB).
+struct ReportJson<'a>(&'a ApplyReport);
+
+impl Serialize for ReportJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut map = serializer.serialize_map(Some(6))?;
+        for action in [
+            ApplyAction::Created,
+            ApplyAction::Updated,
+            ApplyAction::Unchanged,
+            ApplyAction::Deleted,
+        ] {
+            map.serialize_entry(action.as_str(), &report.count(action))?;
+        }
+        map.serialize_entry("dry_run", &report.dry_run)?;
+        map.serialize_entry("clients", &ClientsJson(&report.clients))?;
+        map.end()
+    }
+}
+
+struct ClientsJson<'a>(&'a [ops::AppliedClient]);
+
+impl Serialize for ClientsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ClientJson))
+    }
+}
+
+struct ClientJson<'a>(&'a ops::AppliedClient);
+
+impl Serialize for ClientJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let client = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("client_id", &client.client_id)?;
+        map.serialize_entry("result", client.action.as_str())?;
+        if let Some(issued) = &client.issued {
+            if let Some(secret) = &issued.client_secret {
+                map.serialize_entry("client_secret", secret.expose())?;
             }
-            entry
-        })
-        .collect();
-    json!({
-        "created": report.count(ApplyAction::Created),
-        "updated": report.count(ApplyAction::Updated),
-        "unchanged": report.count(ApplyAction::Unchanged),
-        "deleted": report.count(ApplyAction::Deleted),
-        "dry_run": report.dry_run,
-        "clients": clients,
-    })
+            if let Some(token) = &issued.registration_access_token {
+                map.serialize_entry("registration_access_token", token.expose())?;
+            }
+            if let Some(expires_at) = issued.client_secret_expires_at {
+                map.serialize_entry("client_secret_expires_at", &expires_at)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Passes JSON text on through [`json::write_escaped`]. serde_json writes a string in slices
+/// cut at ASCII escapes, so no character (a two-byte C1 control in particular) is ever split
+/// between two writes.
+struct Escaping<W: Write>(W);
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        json::write_escaped(&mut self.0, buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 #[cfg(test)]
@@ -523,6 +562,45 @@ mod tests {
         assert_eq!(read(&spaced), Ok(vec!["a".to_owned()]));
         let error = read_within(&spaced, 1000).unwrap_err();
         assert_eq!(error, "usage: f.json: is larger than 1000 bytes");
+    }
+
+    #[test]
+    fn the_report_streams_as_the_json_tree_printed_it() {
+        use crate::credentials::Secret;
+        use ops::{AppliedClient, IssuedCredentials};
+        let report = ApplyReport {
+            clients: vec![
+                AppliedClient {
+                    client_id: "new".into(),
+                    action: ApplyAction::Created,
+                    issued: Some(IssuedCredentials {
+                        client_secret: Some(Secret::new("dcrsec_x".into())),
+                        registration_access_token: Some(Secret::new("dcrrat_y".into())),
+                        client_secret_expires_at: Some(0),
+                    }),
+                },
+                AppliedClient {
+                    client_id: "old\u{85}".into(),
+                    action: ApplyAction::Unchanged,
+                    issued: None,
+                },
+            ],
+            dry_run: false,
+        };
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(Escaping(&mut out), &ReportJson(&report)).unwrap();
+        let expected = serde_json::json!({
+            "created": 1, "updated": 0, "unchanged": 1, "deleted": 0, "dry_run": false,
+            "clients": [
+                {"client_id": "new", "result": "created", "client_secret": "dcrsec_x",
+                 "registration_access_token": "dcrrat_y", "client_secret_expires_at": 0},
+                {"client_id": "old\u{85}", "result": "unchanged"},
+            ],
+        });
+        let expected = serde_json::to_string_pretty(&expected)
+            .unwrap()
+            .replace('\u{85}', "\\u0085");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 
     #[test]
