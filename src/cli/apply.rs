@@ -5,8 +5,8 @@
 //! metadata rule) and only its compact checked form is kept (see [`ops::DesiredState`]); the
 //! first bad document stops the reading, named by its index. Only once the whole file passed
 //! is it compared with the database, so a bad document anywhere writes nothing. Memory is
-//! what the checked documents take (about the file's size when they are all valid) plus a
-//! small multiple of the largest document, never the parse tree of the whole file. The 64 KiB
+//! what the checked documents take (in proportion to the number of clients read so far) plus
+//! a small multiple of the largest document, never the parse tree of the whole file. The 64 KiB
 //! limit applies to each document, checked while it is read; the file may hold up to
 //! [`MAX_APPLY_BYTES`].
 
