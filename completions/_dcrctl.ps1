@@ -481,7 +481,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity and foreign keys (exit 1 on damage)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -515,7 +515,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;db;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity and foreign keys (exit 1 on damage)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -684,7 +684,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;help;db' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity and foreign keys (exit 1 on damage)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
             break
         }

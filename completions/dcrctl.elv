@@ -445,7 +445,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -476,7 +476,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;db;help'= {
-            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -616,7 +616,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;events'= {
         }
         &'dcrctl;help;db'= {
-            cand check 'Check integrity and foreign keys (exit 1 on damage)'
+            cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
         }
         &'dcrctl;help;db;check'= {

@@ -364,7 +364,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_su
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
@@ -387,7 +387,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free port)' -r
@@ -467,5 +467,5 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subc
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "list" -d 'List accounts (never passwords)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "remove" -d 'Remove an account'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "passwd" -d 'Change an account\'s password'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity and foreign keys (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// `db` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
-    /// Check integrity and foreign keys (exit 1 on damage)
+    /// Check integrity, foreign keys and client rows (exit 1 on damage)
     Check,
     /// Write a consistent copy of the database while others keep using it
     Backup {
@@ -35,6 +35,7 @@ pub(crate) fn run(ctx: &Ctx, command: &DbCommand) -> anyhow::Result<()> {
                         "ok": report.is_ok(),
                         "integrity": report.integrity,
                         "foreign_key_violations": report.foreign_key_violations,
+                        "damaged_rows": report.damaged_rows,
                         "schema_version": report.schema_version,
                     }),
                 )?,
@@ -43,6 +44,7 @@ pub(crate) fn run(ctx: &Ctx, command: &DbCommand) -> anyhow::Result<()> {
                         .integrity
                         .iter()
                         .chain(&report.foreign_key_violations)
+                        .chain(&report.damaged_rows)
                     {
                         writeln!(stdout, "{}", sanitize(line))?;
                     }

@@ -26,9 +26,10 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
         .cloned()
         .collect();
     let mut store = ctx.open_store()?;
-    // Check existence first, so a typo is reported before anyone is asked to confirm.
+    // Check existence first, so a typo is reported before anyone is asked to confirm; without
+    // reading the rows, so that a damaged one (see `db check`) can be deleted.
     for id in &client_ids {
-        ops::show(&mut store, id)?;
+        ops::require_client(&mut store, id)?;
     }
     let names: Vec<String> = client_ids
         .iter()

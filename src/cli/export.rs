@@ -44,7 +44,13 @@ pub(crate) fn run(ctx: &Ctx, _args: &ExportArgs) -> anyhow::Result<()> {
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
-    result?;
+    if let Err(error) = result {
+        // As `list` does: drop what is still buffered rather than flush half an array. A
+        // damaged row fails before the first element (see `ops::export`), so stdout stays
+        // empty.
+        let (_stdout, _unwritten) = writer.abandon().into_parts();
+        return Err(error.into());
+    }
     writer.finish()?;
     Ok(())
 }

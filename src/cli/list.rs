@@ -56,14 +56,16 @@ pub(crate) fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     match ctx.format {
         Format::Json => {
             let mut writer = ArrayWriter::new(stdout)?;
-            let listed = ops::list(&mut store, &filter, |client| {
+            let listed = ops::list_whole(&mut store, &filter, |client| {
                 Ok(writer.push_with(|out| json::write_summary(out, client))?)
             });
             if let Err(error) = listed {
                 // Dropping the BufWriter would flush the half-written array; take the buffer
                 // out unwritten instead, so a listing that fits in the buffer leaves stdout
-                // empty. A longer one has already sent its earlier 64 KiB blocks: a streamed
-                // listing cannot take those back, but it is never closed as if complete.
+                // empty. A damaged row refuses the listing before its first element (see
+                // `ops::list_whole`), so it always leaves stdout empty. What can still fail
+                // after earlier 64 KiB blocks went out (a read or write error) cannot take
+                // those back, but the array is never closed as if complete.
                 let (_stdout, _unwritten) = writer.abandon().into_parts();
                 return Err(error.into());
             }

@@ -9,6 +9,7 @@ mod apply;
 mod args;
 mod db;
 mod delete;
+mod deliver;
 mod events;
 mod exit;
 mod export;
@@ -166,10 +167,16 @@ impl Ctx {
     }
 }
 
+/// `$XDG_DATA_HOME/dcrctl/clients.db`, else `$HOME/.local/share/dcrctl/clients.db`.
+///
+/// An empty or relative `XDG_DATA_HOME` is ignored, as the XDG Base Directory Specification
+/// requires ("If an implementation encounters a relative path in any of these variables it
+/// should consider the path invalid and ignore it"): taken as is, a cron job started in
+/// another working directory would open (and create) another database.
 fn default_db_path() -> anyhow::Result<PathBuf> {
     let data_home = std::env::var_os("XDG_DATA_HOME")
-        .filter(|dir| !dir.is_empty())
         .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
         .context(
             "cannot find a default database path: set --db, DCRCTL_DB, XDG_DATA_HOME or HOME",

@@ -1,6 +1,7 @@
 //! `dcrctl register`
 
 use super::args::{parse_duration, read_metadata_file, read_secret_stdin, MetadataArgs};
+use super::deliver::Delivery;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::model::RegisteredVia;
@@ -79,6 +80,7 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
     };
     let mut store = ctx.open_store()?;
     let policy = Policy::default();
+    let mut delivery = Delivery::default();
     if args.upsert {
         let upserted =
             ops::upsert(
@@ -87,9 +89,12 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
                 &policy,
                 request,
                 &mut |upserted| match upserted {
-                    Upserted::Created(info) | Upserted::Updated(info) => write_issued(ctx, info),
+                    Upserted::Created(info) | Upserted::Updated(info) => {
+                        delivery.show(ctx, |out| write_issued(out, ctx, info))
+                    }
                 },
-            )?;
+            );
+        let upserted = delivery.finish(upserted)?;
         let (done, info) = match upserted {
             Upserted::Created(info) => ("created", info),
             Upserted::Updated(info) => ("updated", info),
@@ -98,8 +103,9 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
         remind_issued(&info);
     } else {
         let info = ops::register(&mut store, &ctx.actor, &policy, request, &mut |info| {
-            write_issued(ctx, info)
-        })?;
+            delivery.show(ctx, |out| write_issued(out, ctx, info))
+        });
+        let info = delivery.finish(info)?;
         remind_issued(&info);
     }
     Ok(())
@@ -131,15 +137,17 @@ fn ask_for_redirect_uris(doc: &mut MetadataDoc) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Print a response that may carry a one-time credential; the operation passes it here
-/// before it commits (see [`ops::Deliver`]).
-pub(crate) fn write_issued(ctx: &Ctx, info: &ClientInformation) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+/// Render a response that may carry a one-time credential; the operation passes it to a
+/// [`Delivery`] before it commits (see [`ops::Deliver`]).
+pub(crate) fn write_issued(
+    mut out: &mut dyn Write,
+    ctx: &Ctx,
+    info: &ClientInformation,
+) -> std::io::Result<()> {
     match ctx.format {
-        Format::Json => json::write_document(&mut stdout, &json::information(info))?,
-        Format::Table => writeln!(stdout, "{}", table::information(info))?,
+        Format::Json => json::write_document(&mut out, &json::information(info)),
+        Format::Table => writeln!(out, "{}", table::information(info)),
     }
-    stdout.flush()
 }
 
 /// Once the operation committed: remind on stderr that what [`write_issued`] showed is shown

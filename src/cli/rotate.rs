@@ -1,6 +1,7 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
 use super::args::{parse_duration, try_read_secret_stdin};
+use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
@@ -48,22 +49,26 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
         grace: args.grace,
         expires_in: args.expires_in,
     };
+    let mut delivery = Delivery::default();
     let info = ops::rotate_secret(
         &mut store,
         &ctx.actor,
         &args.client_id,
         &options,
-        &mut |info| write_issued(ctx, info),
-    )?;
+        &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
+    );
+    let info = delivery.finish(info)?;
     remind_issued(&info);
     Ok(())
 }
 
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    let mut delivery = Delivery::default();
     let info = ops::rotate_token(&mut store, &ctx.actor, &args.client_id, &mut |info| {
-        write_issued(ctx, info)
-    })?;
+        delivery.show(ctx, |out| write_issued(out, ctx, info))
+    });
+    let info = delivery.finish(info)?;
     remind_issued(&info);
     Ok(())
 }

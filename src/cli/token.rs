@@ -5,6 +5,7 @@
 //! use counts but never a token, and `revoke` takes the id `list` shows.
 
 use super::args::parse_duration;
+use super::deliver::Delivery;
 use super::Ctx;
 use crate::ops::{self, CreateToken, InitialAccessToken, IssuedToken};
 use crate::output::sanitize::sanitize;
@@ -61,16 +62,19 @@ pub(crate) fn run(ctx: &Ctx, command: &TokenCommand) -> anyhow::Result<()> {
 
 fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    ops::create_initial_access_token(&mut store, &ctx.actor, request, &mut |issued| {
-        write_token(ctx, issued)
-    })?;
+    let mut delivery = Delivery::default();
+    let created =
+        ops::create_initial_access_token(&mut store, &ctx.actor, request, &mut |issued| {
+            delivery.show(ctx, |out| write_token(out, ctx, issued))
+        });
+    delivery.finish(created)?;
     eprintln!("note: token shown once: store it now, it cannot be shown again");
     Ok(())
 }
 
-/// Print a new token, before its transaction commits (see [`ops::Deliver`]).
-fn write_token(ctx: &Ctx, issued: &IssuedToken) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+/// Render a new token, for a [`Delivery`] before its transaction commits (see
+/// [`ops::Deliver`]).
+fn write_token(mut stdout: &mut dyn Write, ctx: &Ctx, issued: &IssuedToken) -> std::io::Result<()> {
     match ctx.format {
         Format::Json => {
             let mut object = Map::new();

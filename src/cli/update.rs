@@ -1,6 +1,7 @@
 //! `dcrctl update`
 
 use super::args::{read_metadata_file, MetadataArgs};
+use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::Ctx;
 use crate::ops::{self, Patch};
@@ -58,6 +59,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             .into());
         }
         let mut store = ctx.open_store()?;
+        let mut delivery = Delivery::default();
         let info = ops::replace(
             &mut store,
             &ctx.actor,
@@ -65,8 +67,9 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             &args.client_id,
             &doc,
             None,
-            &mut |info| write_issued(ctx, info),
-        )?;
+            &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
+        );
+        let info = delivery.finish(info)?;
         remind_issued(&info);
         return Ok(());
     }
@@ -87,6 +90,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         return Err(Error::usage("nothing to update: give a metadata flag, --metadata-file, --unset or --add/--remove-redirect-uri").into());
     }
     let mut store = ctx.open_store()?;
+    let mut delivery = Delivery::default();
     let info = ops::update(
         &mut store,
         &ctx.actor,
@@ -94,8 +98,9 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         &args.client_id,
         &patch,
         None,
-        &mut |info| write_issued(ctx, info),
-    )?;
+        &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
+    );
+    let info = delivery.finish(info)?;
     remind_issued(&info);
     Ok(())
 }

@@ -3,9 +3,12 @@
 //!
 //! `apply` runs in three steps so that each guarantee has one place:
 //!
-//! 1. [`desired_state`] checks every document (its `client_id`, duplicates, and every metadata
-//!    rule) before anything is read or written, so one bad document in a file of thousands
-//!    changes nothing, and the error names the document, its `client_id` and the field.
+//! 1. [`DesiredState::push`] checks each document (its `client_id`, duplicates, and every
+//!    metadata rule) as it is read, before anything is read from or written to the registry, so
+//!    one bad document in a file of thousands changes nothing, and the error names the
+//!    document, its `client_id` and the field. Only a compact form of each checked document is
+//!    kept (its id and its effective metadata as JSON text), never the parsed tree, so a file
+//!    costs about its own size in memory, however its documents are shaped.
 //! 2. [`plan_apply`] compares the documents with the registry in a read snapshot. That is all
 //!    a `--dry-run` needs, and all an already-applied file needs: with nothing to change, no
 //!    write lock is taken and nothing is written, not even an audit entry.
@@ -33,44 +36,57 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// A checked apply file: one valid document per `client_id`, in file order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct DesiredState {
     clients: Vec<DesiredClient>,
+    /// Each client's index in `clients`.
+    index: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
 struct DesiredClient {
     client_id: String,
-    valid: ValidMetadata,
-    /// The effective document as the store writes it, to compare with stored rows as text.
-    compact: String,
+    /// The effective (validated, defaulted) document as the store writes it: compared with
+    /// stored rows as text, and parsed again only for the clients that change.
+    compact: Box<str>,
+    /// Whether the client's auth method uses a secret, to mint its credentials.
+    uses_secret: bool,
+}
+
+impl DesiredClient {
+    /// The document's metadata, checked again (the check is deterministic and the compact
+    /// form is its own result, so this cannot fail unless the rules changed in between).
+    fn valid(&self) -> Result<ValidMetadata> {
+        let field = || format!("client_id {:?}", self.client_id);
+        let doc: MetadataDoc = serde_json::from_str(&self.compact)
+            .map_err(|e| MetadataError::metadata(field(), e.to_string()))?;
+        validate(&doc, &Policy::default()).map_err(|error| {
+            MetadataError {
+                field: format!("{}: {}", field(), error.field),
+                ..error
+            }
+            .into()
+        })
+    }
 }
 
 impl DesiredState {
-    /// How many client documents the file holds.
-    pub fn len(&self) -> usize {
-        self.clients.len()
+    /// No documents yet.
+    pub fn new() -> Self {
+        DesiredState::default()
     }
 
-    /// Whether the file holds no document.
-    pub fn is_empty(&self) -> bool {
-        self.clients.is_empty()
-    }
-}
-
-/// Check every document of an apply file: each needs a string `client_id` that passes
-/// [`check_client_id`] and appears once, and metadata that passes [`validate`] with the
-/// command line's [`Policy::default`].
-///
-/// # Errors
-/// `invalid_client_metadata` (or `invalid_redirect_uri`) for the first bad document, its field
-/// prefixed with the document's index (from 0) and, once known, its `client_id`:
-/// `documents[3].client_id`, `documents[3] (client_id "billing"): redirect_uris[0]`.
-pub fn desired_state(documents: Vec<MetadataDoc>) -> Result<DesiredState> {
-    let policy = Policy::default();
-    let mut first_seen: HashMap<String, usize> = HashMap::with_capacity(documents.len());
-    let mut clients = Vec::with_capacity(documents.len());
-    for (index, mut doc) in documents.into_iter().enumerate() {
+    /// Check the next document of the file (its index is [`DesiredState::len`]) and keep it.
+    /// The document needs a string `client_id` that passes [`check_client_id`] and appears
+    /// once, and metadata that passes [`validate`] with the command line's
+    /// [`Policy::default`].
+    ///
+    /// # Errors
+    /// `invalid_client_metadata` (or `invalid_redirect_uri`), the field prefixed with the
+    /// document's index (from 0) and, once known, its `client_id`:
+    /// `documents[3].client_id`, `documents[3] (client_id "billing"): redirect_uris[0]`.
+    pub fn push(&mut self, mut doc: MetadataDoc) -> Result<()> {
+        let index = self.clients.len();
         let id_field = format!("documents[{index}].client_id");
         let client_id = match doc.shift_remove("client_id") {
             Some(Value::String(id)) => id,
@@ -87,28 +103,57 @@ pub fn desired_state(documents: Vec<MetadataDoc>) -> Result<DesiredState> {
             field: id_field.clone(),
             ..error
         })?;
-        if let Some(first) = first_seen.insert(client_id.clone(), index) {
+        if let Some(&first) = self.index.get(&client_id) {
             return Err(MetadataError::metadata(
                 id_field,
                 format!("{client_id:?} already appears in documents[{first}]"),
             )
             .into());
         }
-        let valid = validate(&doc, &policy).map_err(|error| MetadataError {
+        let valid = validate(&doc, &Policy::default()).map_err(|error| MetadataError {
             field: format!(
                 "documents[{index}] (client_id {client_id:?}): {}",
                 error.field
             ),
             ..error
         })?;
+        // A map with string keys always encodes.
         let compact = serde_json::to_string(valid.doc()).unwrap_or_default();
-        clients.push(DesiredClient {
+        self.index.insert(client_id.clone(), index);
+        self.clients.push(DesiredClient {
             client_id,
-            valid,
-            compact,
+            compact: compact.into_boxed_str(),
+            uses_secret: valid.auth_method().uses_secret(),
         });
+        Ok(())
     }
-    Ok(DesiredState { clients })
+
+    /// How many client documents the file holds.
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// Whether the file holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    /// The documents' client ids, in file order.
+    pub fn client_ids(&self) -> impl Iterator<Item = &str> {
+        self.clients.iter().map(|client| client.client_id.as_str())
+    }
+}
+
+/// Check every document of an apply file with [`DesiredState::push`], in order.
+///
+/// # Errors
+/// The first bad document's, as [`DesiredState::push`] gives it.
+pub fn desired_state(documents: impl IntoIterator<Item = MetadataDoc>) -> Result<DesiredState> {
+    let mut desired = DesiredState::new();
+    for doc in documents {
+        desired.push(doc)?;
+    }
+    Ok(desired)
 }
 
 /// What happened, or would happen, to one client.
@@ -303,7 +348,8 @@ pub fn apply(
                     let current = tx
                         .client(&client.client_id)?
                         .ok_or_else(|| Error::client_not_found(&client.client_id))?;
-                    let info = change_metadata(tx, actor, &policy, &current, client.valid.doc())?;
+                    let valid = client.valid()?;
+                    let info = change_metadata(tx, actor, &policy, &current, valid.doc())?;
                     let issued = info.client_secret.map(|secret| IssuedCredentials {
                         client_secret: Some(Secret::new(secret)),
                         registration_access_token: None,
@@ -348,16 +394,20 @@ pub fn apply(
 }
 
 /// Stream every client to `visit` in registration order, as `export` prints them, after
-/// telling `total` how many there are; both come from one read snapshot.
+/// telling `total` how many there are; both come from one read snapshot. As
+/// [`super::list_whole`] does, it refuses a registry with a damaged client row before
+/// visiting any, so an export is never cut short by one.
 ///
 /// # Errors
-/// Storage failures, or whatever `visit` returns.
+/// A storage error naming the first damaged client; storage failures; whatever `visit`
+/// returns.
 pub fn export(
     store: &mut Store,
     total: impl FnOnce(u64),
     visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
     store.read(|tx| {
+        super::query::refuse_damaged(tx, &ListFilter::default())?;
         total(tx.count_clients()?);
         tx.for_each_client(&ListFilter::default(), visit)
     })
@@ -389,16 +439,10 @@ fn survey(
         }
         return Ok((stored, Vec::new()));
     }
-    let by_id: HashMap<&str, usize> = desired
-        .clients
-        .iter()
-        .enumerate()
-        .map(|(index, client)| (client.client_id.as_str(), index))
-        .collect();
     let mut stored = vec![Stored::Absent; desired.len()];
     let mut absent = Vec::new();
     tx.for_each_client(&ListFilter::default(), |row| {
-        match by_id.get(row.client_id) {
+        match desired.index.get(row.client_id) {
             Some(&index) => stored[index] = compare(row.metadata_json, &desired.clients[index]),
             None => absent.push(row.client_id.to_owned()),
         }
@@ -411,16 +455,20 @@ fn survey(
 /// `change_metadata` (equal members in the same order); the text comparison is the fast path
 /// for rows this binary wrote.
 fn same_metadata(stored_json: &str, wanted: &DesiredClient) -> bool {
-    if stored_json == wanted.compact {
+    if stored_json == &*wanted.compact {
         return true;
     }
-    let wanted = wanted.valid.doc();
-    serde_json::from_str::<MetadataDoc>(stored_json)
-        .is_ok_and(|stored| &stored == wanted && stored.keys().eq(wanted.keys()))
+    let (Ok(stored), Ok(wanted)) = (
+        serde_json::from_str::<MetadataDoc>(stored_json),
+        serde_json::from_str::<MetadataDoc>(&wanted.compact),
+    ) else {
+        return false;
+    };
+    stored == wanted && stored.keys().eq(wanted.keys())
 }
 
 fn mint(client: &DesiredClient) -> Minted {
-    Minted::generate(client.valid.auth_method().uses_secret())
+    Minted::generate(client.uses_secret)
 }
 
 /// Register one client as `ops::register` does, with `registered_via = apply`.
@@ -441,7 +489,7 @@ fn create(
         tx,
         actor,
         &client.client_id,
-        &client.valid,
+        &client.valid()?,
         &request,
         minted,
     )?;
@@ -469,7 +517,7 @@ mod tests {
     }
 
     fn error_of(documents: Vec<Value>) -> MetadataError {
-        match desired_state(documents.into_iter().map(doc).collect()) {
+        match desired_state(documents.into_iter().map(doc)) {
             Err(Error::InvalidMetadata(error)) => error,
             other => panic!("expected invalid metadata, got {other:?}"),
         }
@@ -483,7 +531,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(desired.len(), 2);
-        assert!(!desired.clients[0].valid.doc().contains_key("client_id"));
+        assert!(!desired.clients[0]
+            .valid()
+            .unwrap()
+            .doc()
+            .contains_key("client_id"));
+        // The compact form is the checked document, and checks again to itself.
+        for client in &desired.clients {
+            assert_eq!(
+                serde_json::to_string(client.valid().unwrap().doc()).unwrap(),
+                &*client.compact
+            );
+        }
+        assert!(desired.clients[0]
+            .compact
+            .contains("\"grant_types\":[\"client_credentials\"]"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use apply::*;
 pub use delete::delete;
 pub use dynamic::{ping, Limits};
 pub use maintenance::*;
-pub use query::{find_by_name, list, show};
+pub use query::{find_by_name, list, list_whole, require_client, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
 pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
 pub use tokens::*;
@@ -41,7 +41,10 @@ use serde_json::Value;
 /// Shows the caller a result that carries a new secret or token before its transaction
 /// commits. When that fails (the reader gone, a full disk), the operation returns
 /// [`crate::Error::Undelivered`] and writes nothing, so a credential is never stored without
-/// having been shown. A caller that shows the result itself once the operation returned (the
+/// having been shown. The command line keeps back the last bytes of what it prints until the
+/// commit succeeded (`cli::deliver`), so that a commit that fails after the result was shown
+/// leaves an incomplete document rather than a credential that looks issued. A caller that
+/// shows the result itself once the operation returned (the
 /// tests, the fuzz target) passes [`after_commit`]. The HTTP server does not use these
 /// operations: its own answer only after their commit, as a `201` must mean the client is on
 /// disk.

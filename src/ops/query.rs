@@ -2,6 +2,7 @@
 
 use super::{ListFilter, Store};
 use crate::model::{Client, ClientSummary};
+use crate::store::{StoreError, Tx};
 use crate::{Error, Result};
 
 /// One client by id.
@@ -12,6 +13,21 @@ pub fn show(store: &mut Store, client_id: &str) -> Result<Client> {
     store.read(|tx| {
         tx.client(client_id)?
             .ok_or_else(|| Error::client_not_found(client_id))
+    })
+}
+
+/// Fail unless the client exists. Unlike [`show`], it does not read the client's row, so a
+/// row another program damaged can still be found (and deleted).
+///
+/// # Errors
+/// [`Error::NotFound`] when there is no such client.
+pub fn require_client(store: &mut Store, client_id: &str) -> Result<()> {
+    store.read(|tx| {
+        if tx.client_exists(client_id)? {
+            Ok(())
+        } else {
+            Err(Error::client_not_found(client_id))
+        }
     })
 }
 
@@ -33,4 +49,35 @@ pub fn list(
     visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
     store.read(|tx| tx.for_each_client(filter, visit))
+}
+
+/// [`list`] for a listing that must come out whole, as one JSON document: first, in the same
+/// snapshot, it checks that no listed row is damaged (metadata another program wrote that is
+/// not a JSON object, a column of the wrong type), so such a row refuses the listing before
+/// `visit` sees any client, instead of cutting the document short halfway.
+///
+/// # Errors
+/// A storage error naming the first damaged client; storage failures; whatever `visit`
+/// returns.
+pub fn list_whole(
+    store: &mut Store,
+    filter: &ListFilter,
+    visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
+) -> Result<()> {
+    store.read(|tx| {
+        refuse_damaged(tx, filter)?;
+        tx.for_each_client(filter, visit)
+    })
+}
+
+/// Fail, naming the first damaged client among those `filter` lists.
+pub(crate) fn refuse_damaged(tx: &Tx<'_>, filter: &ListFilter) -> Result<()> {
+    match tx.first_damaged_client(filter)? {
+        None => Ok(()),
+        Some((client_id, damage)) => Err(StoreError::Corrupt(format!(
+            "client {client_id}: {damage} (`dcrctl db check` lists every damaged row; \
+             `dcrctl delete` removes one)"
+        ))
+        .into()),
+    }
 }

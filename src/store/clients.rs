@@ -17,6 +17,64 @@ const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
 const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
      c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at";
 
+/// The rows of [`ListFilter`] in listing order; parameters as [`filter_params`] binds them.
+const LISTED: &str = "(?1 IS NULL OR c.client_name GLOB ?1) AND \
+     (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.grant_types') g WHERE g.value = ?2)) AND \
+     (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
+     (?4 IS NULL OR c.client_id_issued_at < ?4) AND \
+     (?5 IS NULL OR c.client_id_issued_at > ?5) \
+     ORDER BY c.client_id_issued_at, c.rowid LIMIT ?6 OFFSET ?7";
+
+type FilterParams<'f> = (
+    Option<&'f str>,
+    Option<&'f str>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+fn filter_params(filter: &ListFilter) -> FilterParams<'_> {
+    let limit = filter
+        .limit
+        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+    (
+        filter.name_glob.as_deref(),
+        filter.grant_type.as_deref(),
+        filter.secret_expired_before,
+        filter.created_before,
+        filter.created_after,
+        limit,
+        offset,
+    )
+}
+
+/// A client's id as text whatever another program stored in the column.
+const SHOWN_ID: &str =
+    "CASE WHEN typeof(c.client_id) = 'text' THEN c.client_id ELSE quote(c.client_id) END";
+
+/// What is wrong with a `clients` row `c` that the registry cannot read back as it writes
+/// rows, or NULL when nothing is: SQL, so checking a million rows costs no Rust-side decoding.
+/// Every condition here is one `summary_from_row` or the JSON writers would fail on. The
+/// schema's CHECK constraints keep dcrctl from writing such rows, but the schema is a public
+/// interface: another program can write valid JSON that is not an object, and one that
+/// turned the checks off (`PRAGMA ignore_check_constraints`) anything at all. A CASE tests
+/// its conditions in order, so `json_type` only ever sees valid JSON.
+const DAMAGE: &str = "CASE \
+     WHEN typeof(c.client_id) <> 'text' THEN 'client_id is not text' \
+     WHEN typeof(c.metadata) <> 'text' OR NOT json_valid(c.metadata) THEN 'metadata is not JSON text' \
+     WHEN json_type(c.metadata) <> 'object' THEN 'metadata is not a JSON object' \
+     WHEN typeof(c.client_name) NOT IN ('text', 'null') \
+       OR typeof(c.token_endpoint_auth_method) <> 'text' THEN 'a text column holds another type' \
+     WHEN c.registered_via IS NULL OR c.registered_via NOT IN ('cli', 'apply', 'http') \
+       THEN 'unknown registered_via' \
+     WHEN typeof(c.client_id_issued_at) <> 'integer' OR typeof(c.updated_at) <> 'integer' \
+       OR typeof(c.client_secret_expires_at) NOT IN ('integer', 'null') \
+       OR typeof(c.last_used_at) NOT IN ('integer', 'null') THEN 'a time is not an integer' \
+     END";
+
 /// Which clients `list` returns. All criteria combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
@@ -142,6 +200,16 @@ impl Tx<'_> {
             .transpose()
     }
 
+    /// Whether a client exists, without reading its row (which may be damaged).
+    pub(crate) fn client_exists(&self, client_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM clients WHERE client_id = ?1")?
+            .query_row([client_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     pub(crate) fn clients_named(&self, name: &str) -> Result<Vec<Client>, StoreError> {
         let mut statement = self.tx.prepare_cached(&format!(
             "SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = ?1 ORDER BY c.client_id_issued_at, c.rowid"
@@ -162,36 +230,52 @@ impl Tx<'_> {
         filter: &ListFilter,
         mut visit: impl FnMut(&ClientSummary<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE \
-             (?1 IS NULL OR c.client_name GLOB ?1) AND \
-             (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.grant_types') g WHERE g.value = ?2)) AND \
-             (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
-             (?4 IS NULL OR c.client_id_issued_at < ?4) AND \
-             (?5 IS NULL OR c.client_id_issued_at > ?5) \
-             ORDER BY c.client_id_issued_at, c.rowid LIMIT ?6 OFFSET ?7"
-        );
-        let limit = filter
-            .limit
-            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {LISTED}");
         let mut statement = self.tx.prepare(&sql).map_err(StoreError::from)?;
         let mut rows = statement
-            .query(params![
-                filter.name_glob,
-                filter.grant_type,
-                filter.secret_expired_before,
-                filter.created_before,
-                filter.created_after,
-                limit,
-                offset
-            ])
+            .query(filter_params(filter))
             .map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
             let summary = summary_from_row(row)?;
             visit(&summary)?;
         }
         Ok(())
+    }
+
+    /// The first client [`Tx::for_each_client`] would visit with `filter` whose row is
+    /// damaged (see [`DAMAGE`]), with what is wrong with it. A listing that must be one
+    /// complete document calls this first, in the same snapshot, so that it refuses before
+    /// writing anything rather than stop halfway.
+    pub(crate) fn first_damaged_client(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let sql = format!(
+            "SELECT id, damage FROM (SELECT {SHOWN_ID} AS id, {DAMAGE} AS damage \
+             FROM clients c WHERE {LISTED}) WHERE damage IS NOT NULL LIMIT 1"
+        );
+        Ok(self
+            .tx
+            .prepare(&sql)?
+            .query_row(filter_params(filter), |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?)
+    }
+
+    /// Every damaged client row (see [`DAMAGE`]), described, in registration order; for
+    /// `db check`.
+    pub(crate) fn damaged_clients(&self) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT id, damage FROM (SELECT {SHOWN_ID} AS id, {DAMAGE} AS damage, \
+             c.client_id_issued_at AS issued, c.rowid AS r FROM clients c) \
+             WHERE damage IS NOT NULL ORDER BY issued, r"
+        );
+        let mut statement = self.tx.prepare(&sql)?;
+        let rows = statement.query_map([], |row| {
+            let id: String = row.get(0)?;
+            let damage: String = row.get(1)?;
+            Ok(format!("clients row {id}: {damage}"))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Store new metadata and bump the revision.

@@ -68,6 +68,10 @@ pub struct IntegrityReport {
     pub integrity: Vec<String>,
     /// `PRAGMA foreign_key_check` rows, described.
     pub foreign_key_violations: Vec<String>,
+    /// Client rows that SQLite finds sound but dcrctl cannot read back as it writes them
+    /// (metadata that is not a JSON object, a column of the wrong type), described: what
+    /// another program may have written into the documented schema.
+    pub damaged_rows: Vec<String>,
     /// `PRAGMA user_version`.
     pub schema_version: i64,
 }
@@ -75,7 +79,9 @@ pub struct IntegrityReport {
 impl IntegrityReport {
     /// Whether the file is sound.
     pub fn is_ok(&self) -> bool {
-        self.integrity == ["ok"] && self.foreign_key_violations.is_empty()
+        self.integrity == ["ok"]
+            && self.foreign_key_violations.is_empty()
+            && self.damaged_rows.is_empty()
     }
 }
 
@@ -287,7 +293,8 @@ impl Tx<'_> {
 }
 
 impl Store {
-    /// Run SQLite's integrity and foreign-key checks.
+    /// Run SQLite's integrity and foreign-key checks, then look for client rows dcrctl
+    /// cannot read back (see [`IntegrityReport::damaged_rows`]).
     ///
     /// # Errors
     /// Storage failures that prevent the check itself.
@@ -313,9 +320,11 @@ impl Store {
         let schema_version = self
             .conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let damaged_rows = self.read(|tx| tx.damaged_clients())?;
         Ok(IntegrityReport {
             integrity,
             foreign_key_violations,
+            damaged_rows,
             schema_version,
         })
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cli;
+mod cli_hardening;
 mod contention;
 mod crash;
 mod durability;

@@ -244,7 +244,11 @@ fn malformed_files_and_ids_are_usage_errors_that_write_nothing() {
     let cases: Vec<(&str, String)> = vec![
         ("must be a JSON array", json!({"client_id": "a"}).to_string()),
         ("is not valid JSON", "[{\"client_id\": \"a\"".to_owned()),
-        ("is not valid JSON", "[{\"client_id\": \"a\"},]".to_owned()),
+        // A valid document, so that the reading gets as far as the trailing comma.
+        (
+            "is not valid JSON",
+            "[{\"client_id\": \"a\", \"grant_types\": [\"client_credentials\"]},]".to_owned(),
+        ),
         ("documents[1]: must be a JSON object", json!([{"client_id": "a", "grant_types": cc}, "b"]).to_string()),
         ("documents[0].client_id: is missing", json!([{"grant_types": cc}]).to_string()),
         ("documents[0].client_id: must be a string", json!([{"client_id": 7, "grant_types": cc}]).to_string()),
