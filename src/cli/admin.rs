@@ -7,16 +7,14 @@
 //! ask, so that is a usage error rather than a hang.
 
 use super::args::read_secret_stdin;
-use super::token::write_columns;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops;
 use crate::output::sanitize::sanitize;
-use crate::output::table::timestamp;
-use crate::output::{json, Format};
+use crate::output::{accounts, json, Format};
 use crate::Error;
 use clap::Subcommand;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::Write;
 
 /// `admin` subcommands.
@@ -108,34 +106,7 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let admins = ops::list_admins(&mut store)?;
     let mut stdout = std::io::stdout().lock();
-    match ctx.format {
-        Format::Json => {
-            let array = admins
-                .iter()
-                .map(|admin| {
-                    json!({
-                        "name": admin.name,
-                        "created_at": admin.created_at,
-                        "updated_at": admin.updated_at,
-                    })
-                })
-                .collect();
-            json::write_document(&mut stdout, &Value::Array(array))?;
-        }
-        Format::Table => {
-            let rows: Vec<Vec<String>> = admins
-                .iter()
-                .map(|admin| {
-                    vec![
-                        sanitize(&admin.name).into_owned(),
-                        timestamp(admin.created_at),
-                        timestamp(admin.updated_at),
-                    ]
-                })
-                .collect();
-            write_columns(&mut stdout, Some(&["NAME", "CREATED", "UPDATED"]), &rows)?;
-        }
-    }
+    accounts::write_admins(&mut stdout, ctx.format, &admins)?;
     Ok(stdout.flush()?)
 }
 

@@ -146,20 +146,23 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// Where the database is: `--db` (or `DCRCTL_DB`), else the default under the XDG data
+    /// folder. The one place the location is resolved, and only by commands that use it, so
+    /// `completions` and `man` work without a home folder.
+    pub(crate) fn db_path(&self) -> anyhow::Result<PathBuf> {
+        match &self.db {
+            Some(path) => Ok(path.clone()),
+            None => default_db_path(),
+        }
+    }
+
     pub(crate) fn open_store(&self) -> anyhow::Result<Store> {
-        let path = match &self.db {
-            Some(path) => path.clone(),
-            None => default_db_path()?,
-        };
-        Ok(Store::open(&path)?)
+        Ok(Store::open(&self.db_path()?)?)
     }
 
     /// Open the database only if it exists: maintenance commands never create one.
     pub(crate) fn open_existing_store(&self) -> anyhow::Result<Store> {
-        let path = match &self.db {
-            Some(path) => path.clone(),
-            None => default_db_path()?,
-        };
+        let path = self.db_path()?;
         if !path.exists() {
             anyhow::bail!("{}: no such database", path.display());
         }

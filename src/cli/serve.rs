@@ -230,10 +230,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
         Some((cert, key)) => Some(TlsConfig::load(cert, key).map_err(Error::Usage)?),
         None => None,
     };
-    let db = match &ctx.db {
-        Some(path) => path.clone(),
-        None => super::default_db_path()?,
-    };
+    let db = ctx.db_path()?;
     // Create or migrate the file now, so a bad path fails before the port is taken.
     Store::open(&db)?;
     let policy = Policy {

@@ -4,6 +4,7 @@
 //! document through [`json::write_escaped`], which escapes the controls that serde_json
 //! leaves raw (DEL and C1).
 
+pub mod accounts;
 pub mod json;
 pub mod sanitize;
 pub mod table;
