@@ -7,7 +7,7 @@ use crate::credentials::Secret;
 use crate::model::RegisteredVia;
 use crate::ops::{self, Register, Upserted};
 use crate::output::{json, table, Format};
-use crate::registration::{ClientInformation, MetadataDoc, Policy};
+use crate::registration::{take_identifier, ClientInformation, MetadataDoc, MetadataError, Policy};
 use crate::Error;
 use clap::Args;
 use serde_json::Value;
@@ -56,11 +56,10 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
         Some(path) => read_metadata_file(path)?,
         None => MetadataDoc::new(),
     };
-    let file_client_id = match doc.shift_remove("client_id") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(id)) => Some(id),
-        Some(_) => return Err(Error::usage("--metadata-file: client_id must be a string").into()),
-    };
+    let file_client_id = take_identifier(&mut doc, "client_id").map_err(|error| MetadataError {
+        field: format!("--metadata-file: {}", error.field),
+        ..error
+    })?;
     doc.extend(args.metadata.to_doc()?);
     if !args.upsert && ctx.interactive {
         ask_for_redirect_uris(&mut doc)?;

@@ -29,10 +29,12 @@ use super::{delivered, record, Actor, Deliver, ListFilter, Store};
 use crate::credentials::Secret;
 use crate::model::Action;
 use crate::model::{ClientSummary, RegisteredVia};
-use crate::registration::{validate, MetadataDoc, MetadataError, Policy, ValidMetadata};
+use crate::registration::{
+    take_identifier, validate, MetadataDoc, MetadataError, Policy, ValidMetadata,
+};
 use crate::store::Tx;
 use crate::{time, Error, Result};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// A checked apply file: one valid document per `client_id`, in file order.
@@ -88,16 +90,16 @@ impl DesiredState {
     pub fn push(&mut self, mut doc: MetadataDoc) -> Result<()> {
         let index = self.clients.len();
         let id_field = format!("documents[{index}].client_id");
-        let client_id = match doc.shift_remove("client_id") {
-            Some(Value::String(id)) => id,
-            None | Some(Value::Null) => {
-                return Err(MetadataError::metadata(
-                    id_field,
-                    "is missing: apply identifies each client by its client_id",
-                )
-                .into())
-            }
-            Some(_) => return Err(MetadataError::metadata(id_field, "must be a string").into()),
+        let at_index = |error: MetadataError| MetadataError {
+            field: format!("documents[{index}].{}", error.field),
+            ..error
+        };
+        let Some(client_id) = take_identifier(&mut doc, "client_id").map_err(at_index)? else {
+            return Err(MetadataError::metadata(
+                id_field,
+                "is missing: apply identifies each client by its client_id",
+            )
+            .into());
         };
         check_client_id(&client_id).map_err(|error| MetadataError {
             field: id_field.clone(),
@@ -507,7 +509,7 @@ fn create(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn doc(value: Value) -> MetadataDoc {
         match value {
