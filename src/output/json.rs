@@ -5,7 +5,7 @@
 //! in a member anyone may register would reach the operator's terminal raw.
 
 use crate::model::{Client, ClientSummary};
-use crate::registration::ClientInformation;
+use crate::registration::{ClientInformation, RegistryMembers};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
@@ -21,16 +21,36 @@ pub fn client(client: &Client) -> Value {
         Value::Object(object) => object,
         _ => Map::new(),
     };
-    object.insert(
-        "registered_via".into(),
-        client.registered_via.as_str().into(),
-    );
-    object.insert("has_secret".into(), client.has_secret.into());
-    object.insert("updated_at".into(), client.updated_at.into());
-    if let Some(last_used_at) = client.last_used_at {
-        object.insert("last_used_at".into(), last_used_at.into());
-    }
+    let status = Status {
+        registered_via: client.registered_via.as_str(),
+        has_secret: client.has_secret,
+        updated_at: client.updated_at,
+        last_used_at: client.last_used_at,
+    };
+    status.each(|name, value| {
+        object.insert(name.into(), value);
+    });
     Value::Object(object)
+}
+
+/// What `show` and `list` add after the §4 response.
+struct Status<'a> {
+    registered_via: &'a str,
+    has_secret: bool,
+    updated_at: i64,
+    last_used_at: Option<i64>,
+}
+
+impl Status<'_> {
+    /// Hand each member to `each`, in order: the one place that order is written.
+    fn each(&self, mut each: impl FnMut(&'static str, Value)) {
+        each("registered_via", self.registered_via.into());
+        each("has_secret", self.has_secret.into());
+        each("updated_at", self.updated_at.into());
+        if let Some(last_used_at) = self.last_used_at {
+            each("last_used_at", last_used_at.into());
+        }
+    }
 }
 
 /// The members of the stored metadata object, as JSON text without the braces, ready to be
@@ -80,32 +100,48 @@ pub fn write_export(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Re
 /// [`ArrayWriter`] or [`write_escaped`].
 pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::Result<()> {
     let members = metadata_members(summary)?;
-    out.write_all(b"{\"client_id\":")?;
-    serde_json::to_writer(&mut *out, summary.client_id)?;
-    write!(
-        out,
-        ",\"client_id_issued_at\":{}",
-        summary.client_id_issued_at
-    )?;
-    if let Some(expires_at) = summary.response_secret_expiry() {
-        write!(out, ",\"client_secret_expires_at\":{expires_at}")?;
-    }
+    let head = RegistryMembers {
+        client_id: summary.client_id,
+        client_secret: None,
+        client_id_issued_at: summary.client_id_issued_at,
+        client_secret_expires_at: summary.response_secret_expiry(),
+        registration_access_token: None,
+        registration_client_uri: None,
+    };
+    let mut separator = b"{";
+    head.each(|name, value| {
+        out.write_all(separator)?;
+        separator = b",";
+        write_member(out, name, &value)
+    })?;
     if !members.trim().is_empty() {
         out.write_all(b",")?;
         out.write_all(members.as_bytes())?;
     }
-    out.write_all(b",\"registered_via\":")?;
-    serde_json::to_writer(&mut *out, summary.registered_via.as_str())?;
-    write!(
-        out,
-        ",\"has_secret\":{},\"updated_at\":{}",
-        summary.client_secret_expires_at.is_some(),
-        summary.updated_at
-    )?;
-    if let Some(last_used_at) = summary.last_used_at {
-        write!(out, ",\"last_used_at\":{last_used_at}")?;
-    }
+    let status = Status {
+        registered_via: summary.registered_via.as_str(),
+        has_secret: summary.client_secret_expires_at.is_some(),
+        updated_at: summary.updated_at,
+        last_used_at: summary.last_used_at,
+    };
+    let mut written = Ok(());
+    status.each(|name, value| {
+        if written.is_ok() {
+            written = out
+                .write_all(b",")
+                .and_then(|()| write_member(out, name, &value));
+        }
+    });
+    written?;
     out.write_all(b"}")
+}
+
+/// `"name":value`, compact.
+fn write_member(out: &mut impl Write, name: &str, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, name)?;
+    out.write_all(b":")?;
+    serde_json::to_writer(&mut *out, value)?;
+    Ok(())
 }
 
 /// Write one value as a JSON document followed by a newline.

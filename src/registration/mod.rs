@@ -17,7 +17,7 @@ pub use metadata::{
     MAX_STRING_BYTES, RESERVED_FIELDS,
 };
 pub use parse::parse_document;
-pub use response::ClientInformation;
+pub use response::{ClientInformation, Member, RegistryMembers};
 pub use validate::{merge_changes, validate, Policy, KNOWN_GRANT_TYPES};
 
 /// The RFC 7591 §3.2.2 error code a validation failure maps to.

@@ -54,23 +54,91 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// The value of a member the registry writes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member<'a> {
+    /// A JSON string.
+    Text(&'a str),
+    /// A JSON integer.
+    Number(i64),
+}
+
+impl Serialize for Member<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Member::Text(text) => serializer.serialize_str(text),
+            Member::Number(number) => serializer.serialize_i64(*number),
+        }
+    }
+}
+
+/// The members of a §4 response that come before the metadata, borrowed: what
+/// [`ClientInformation`] serializes, and what a listing writes around stored metadata text.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryMembers<'a> {
+    /// `client_id`.
+    pub client_id: &'a str,
+    /// `client_secret`, only when just issued.
+    pub client_secret: Option<&'a str>,
+    /// `client_id_issued_at`.
+    pub client_id_issued_at: i64,
+    /// `client_secret_expires_at`, absent for public clients.
+    pub client_secret_expires_at: Option<i64>,
+    /// `registration_access_token`, only when just issued or presented.
+    pub registration_access_token: Option<&'a str>,
+    /// `registration_client_uri`, from the server.
+    pub registration_client_uri: Option<&'a str>,
+}
+
+impl RegistryMembers<'_> {
+    /// Hand each present member to `each`, in §4 order: the one place that order is written.
+    ///
+    /// # Errors
+    /// The first error of `each`.
+    pub fn each<E>(
+        &self,
+        mut each: impl FnMut(&'static str, Member<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        each("client_id", Member::Text(self.client_id))?;
+        if let Some(secret) = self.client_secret {
+            each("client_secret", Member::Text(secret))?;
+        }
+        each(
+            "client_id_issued_at",
+            Member::Number(self.client_id_issued_at),
+        )?;
+        if let Some(expires_at) = self.client_secret_expires_at {
+            each("client_secret_expires_at", Member::Number(expires_at))?;
+        }
+        if let Some(token) = self.registration_access_token {
+            each("registration_access_token", Member::Text(token))?;
+        }
+        if let Some(uri) = self.registration_client_uri {
+            each("registration_client_uri", Member::Text(uri))?;
+        }
+        Ok(())
+    }
+}
+
+impl ClientInformation {
+    /// The members before the metadata.
+    pub fn registry_members(&self) -> RegistryMembers<'_> {
+        RegistryMembers {
+            client_id: &self.client_id,
+            client_secret: self.client_secret.as_deref(),
+            client_id_issued_at: self.client_id_issued_at,
+            client_secret_expires_at: self.client_secret_expires_at,
+            registration_access_token: self.registration_access_token.as_deref(),
+            registration_client_uri: self.registration_client_uri.as_deref(),
+        }
+    }
+}
+
 impl Serialize for ClientInformation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("client_id", &self.client_id)?;
-        if let Some(secret) = &self.client_secret {
-            map.serialize_entry("client_secret", secret)?;
-        }
-        map.serialize_entry("client_id_issued_at", &self.client_id_issued_at)?;
-        if let Some(expires_at) = self.client_secret_expires_at {
-            map.serialize_entry("client_secret_expires_at", &expires_at)?;
-        }
-        if let Some(token) = &self.registration_access_token {
-            map.serialize_entry("registration_access_token", token)?;
-        }
-        if let Some(uri) = &self.registration_client_uri {
-            map.serialize_entry("registration_client_uri", uri)?;
-        }
+        self.registry_members()
+            .each(|name, value| map.serialize_entry(name, &value))?;
         for (key, value) in &self.metadata {
             map.serialize_entry(key, value)?;
         }
