@@ -168,17 +168,8 @@ pub fn verify_admin(store: &mut Store, name: &str, password: &Secret) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::test_support::{actor, store};
     use crate::ops::{events, EventFilter};
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("clients.db")).unwrap();
-        (dir, store)
-    }
-
-    fn actor() -> Actor {
-        Actor::cli("tester")
-    }
 
     #[test]
     fn admin_accounts_lifecycle() {

@@ -19,6 +19,25 @@ mod rotate;
 mod tokens;
 mod update;
 
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! What the operations' unit tests share.
+
+    use super::{Actor, Store};
+
+    /// A new registry in a temporary folder, removed when the folder is dropped.
+    pub(crate) fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("clients.db")).unwrap();
+        (dir, store)
+    }
+
+    /// An operator at the command line.
+    pub(crate) fn actor() -> Actor {
+        Actor::cli("tester")
+    }
+}
+
 pub use admins::*;
 pub use apply::*;
 pub use delete::delete;

@@ -296,17 +296,8 @@ fn presented_token(presented: &str) -> Option<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::test_support::{actor, store};
     use crate::ops::{events, EventFilter};
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("clients.db")).unwrap();
-        (dir, store)
-    }
-
-    fn actor() -> Actor {
-        Actor::cli("tester")
-    }
 
     fn consume(store: &mut Store, presented: &str, now: i64) -> Option<String> {
         store

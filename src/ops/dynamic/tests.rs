@@ -3,6 +3,7 @@
 use super::*;
 use crate::credentials::Secret;
 use crate::model::RegisteredVia;
+use crate::ops::test_support::store;
 use crate::ops::{create_initial_access_token, events, show, CreateToken, EventFilter};
 use crate::ops::{Actor, RotateSecret, Store};
 use crate::registration::{MetadataDoc, Policy};
@@ -79,12 +80,6 @@ fn delete_with_credential(
     if_revision: Option<&[i64]>,
 ) -> Result<()> {
     store.write(|tx| delete(tx, id, credential, if_revision))
-}
-
-fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("clients.db")).unwrap();
-    (dir, store)
 }
 
 fn doc(text: &str) -> MetadataDoc {
