@@ -44,7 +44,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
         ),
     };
     prompt::confirm(ctx, &question)?;
-    ops::delete(&mut store, &ctx.actor, &client_ids)?;
+    store.write(|tx| ops::delete(tx, &ctx.actor, &client_ids))?;
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => json::write_document(&mut stdout, &json!({ "deleted": client_ids }))?,

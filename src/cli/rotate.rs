@@ -50,13 +50,11 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
         expires_in: args.expires_in,
     };
     let mut delivery = Delivery::default();
-    let info = ops::rotate_secret(
-        &mut store,
-        &ctx.actor,
-        &args.client_id,
-        &options,
-        &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
-    );
+    let info = store.write(|tx| {
+        ops::rotate_secret(tx, &ctx.actor, &args.client_id, &options, &mut |info| {
+            delivery.show(ctx, |out| write_issued(out, ctx, info))
+        })
+    });
     let info = delivery.finish(info)?;
     remind_issued(&info);
     Ok(())
@@ -65,8 +63,10 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let mut delivery = Delivery::default();
-    let info = ops::rotate_token(&mut store, &ctx.actor, &args.client_id, &mut |info| {
-        delivery.show(ctx, |out| write_issued(out, ctx, info))
+    let info = store.write(|tx| {
+        ops::rotate_token(tx, &ctx.actor, &args.client_id, &mut |info| {
+            delivery.show(ctx, |out| write_issued(out, ctx, info))
+        })
     });
     let info = delivery.finish(info)?;
     remind_issued(&info);

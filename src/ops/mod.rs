@@ -2,11 +2,18 @@
 //! functions and nothing below them.
 //!
 //! A write reads, checks, writes and appends its audit row inside one transaction; when it
-//! returns an error nothing of it was written. The command line runs each in its own
-//! IMMEDIATE transaction (the `Store::write` these functions call); the HTTP server's writer
-//! runs many, each in its own savepoint, inside one group commit, so one `fsync` makes a
-//! whole group durable. Operations take the clock as an argument-free call to
-//! [`crate::time`] and the caller's identity as an [`Actor`].
+//! returns an error nothing of it was written.
+//!
+//! **Who begins the transaction.** An operation that is one transaction takes it (`&Tx`)
+//! and its caller decides where it begins: the command line wraps it in its own
+//! `Store::write` (one `BEGIN IMMEDIATE`), the HTTP server's writer runs many, each in a
+//! savepoint of one group commit, so one `fsync` makes a group durable. `delete`,
+//! `rotate_secret`, `rotate_token` and every operation in [`dynamic`] have this shape. An
+//! operation that must do work outside any write transaction takes the store and begins its
+//! own: Argon2 before the lock (`register` with a chosen secret, `replace` repeating one,
+//! `verify_secret`, `add_admin`), batches sized to keep the lock short (`prune`), or a file
+//! read whole before one transaction (`apply`). Operations take the clock as an
+//! argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
 
 mod admins;
 mod apply;

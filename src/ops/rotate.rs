@@ -19,23 +19,22 @@ pub struct RotateSecret {
     pub expires_in: Option<Duration>,
 }
 
-/// Issue a new client secret; the response carries it, once.
+/// Issue a new client secret in the caller's write transaction; the response carries it,
+/// once.
 ///
 /// # Errors
 /// [`Error::NotFound`]; a usage error for a public client, which has no secret.
 pub fn rotate_secret(
-    store: &mut Store,
+    tx: &Tx<'_>,
     actor: &Actor,
     client_id: &str,
     options: &RotateSecret,
     deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
-    store.write(|tx| {
-        let client = tx
-            .client(client_id)?
-            .ok_or_else(|| Error::client_not_found(client_id))?;
-        delivered(rotate_secret_of(tx, actor, &client, options)?, deliver)
-    })
+    let client = tx
+        .client(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?;
+    delivered(rotate_secret_of(tx, actor, &client, options)?, deliver)
 }
 
 /// [`rotate_secret`] inside the caller's transaction, for a client it has loaded.
@@ -75,22 +74,21 @@ pub(super) fn rotate_secret_of(
     Ok(info)
 }
 
-/// Issue a new registration access token; the previous one stops working at once.
+/// Issue a new registration access token in the caller's write transaction; the previous
+/// one stops working at once.
 ///
 /// # Errors
 /// [`Error::NotFound`].
 pub fn rotate_token(
-    store: &mut Store,
+    tx: &Tx<'_>,
     actor: &Actor,
     client_id: &str,
     deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
-    store.write(|tx| {
-        let client = tx
-            .client(client_id)?
-            .ok_or_else(|| Error::client_not_found(client_id))?;
-        delivered(rotate_token_of(tx, actor, &client)?, deliver)
-    })
+    let client = tx
+        .client(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?;
+    delivered(rotate_token_of(tx, actor, &client)?, deliver)
 }
 
 /// [`rotate_token`] inside the caller's transaction, for a client it has loaded.

@@ -425,17 +425,16 @@ fn replace_rotate_with_credentials() {
     assert_eq!(done.information.metadata["client_name"], "renamed");
     // A secret in its grace period is not the current one.
     let old_secret = a.information.client_secret.clone().unwrap();
-    crate::ops::rotate_secret(
-        &mut store,
-        &Actor::cli("t"),
-        &id,
-        &RotateSecret {
-            grace: Some(Duration::from_secs(3600)),
-            expires_in: None,
-        },
-        &mut crate::ops::after_commit,
-    )
-    .unwrap();
+    let graced = RotateSecret {
+        grace: Some(Duration::from_secs(3600)),
+        expires_in: None,
+    };
+    store
+        .write(|tx| {
+            let actor = Actor::cli("t");
+            crate::ops::rotate_secret(tx, &actor, &id, &graced, &mut crate::ops::after_commit)
+        })
+        .unwrap();
     doc.insert("client_secret".into(), old_secret.into());
     let graced = replace_with_credential(
         &mut store,
