@@ -145,17 +145,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let header_read_timeout = state.header_read_timeout;
-    let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
-    connections::serve(
-        listener,
-        None,
-        router(state),
-        limits,
-        header_read_timeout,
-        shutdown,
-    )
-    .await
+    serve_connections(listener, None, state, shutdown).await
 }
 
 /// [`serve`] over TLS: the same application and shutdown, behind TLS handshakes.
@@ -168,17 +158,19 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_connections(listener, Some(tls.acceptor()), state, shutdown).await
+}
+
+async fn serve_connections(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let header_read_timeout = state.header_read_timeout;
     let limits = connections::ConnectionLimits::for_this_process(state.behind_proxy);
-    connections::serve(
-        listener,
-        Some(tls.acceptor()),
-        router(state),
-        limits,
-        header_read_timeout,
-        shutdown,
-    )
-    .await
+    let app = router(state);
+    connections::serve(listener, tls, app, limits, header_read_timeout, shutdown).await
 }
 
 /// Completes on SIGINT or SIGTERM.
