@@ -426,3 +426,96 @@ impl Tx<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+    use crate::store::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("clients.db")).unwrap();
+        (dir, store)
+    }
+
+    fn insert(tx: &Tx<'_>, client_id: &str, secret: Option<i64>) -> Result<(), StoreError> {
+        let mut metadata = MetadataDoc::new();
+        metadata.insert("client_name".into(), "stored".into());
+        tx.insert_client(&NewClient {
+            client_id,
+            metadata: &metadata,
+            auth_method: AuthMethod::ClientSecretPost,
+            issued_at: 100,
+            secret_expires_at: secret,
+            registration_token_hash: "sha256:rat",
+            registered_via: RegisteredVia::Http,
+        })?;
+        if let Some(expires_at) = secret {
+            tx.insert_secret(client_id, "sha256:first", expires_at, 100)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_client_reads_back_as_written_and_a_second_insert_of_its_id_conflicts() {
+        let (_dir, mut store) = store();
+        let client = store
+            .write(|tx| {
+                insert(tx, "a", Some(0))?;
+                tx.client("a")
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(client.auth_method, AuthMethod::ClientSecretPost);
+        assert_eq!(client.client_name(), Some("stored"));
+        assert_eq!(client.registered_via, RegisteredVia::Http);
+        assert_eq!((client.client_id_issued_at, client.revision), (100, 1));
+        assert!(client.has_secret);
+        let again = store.write(|tx| insert(tx, "a", None));
+        assert!(
+            matches!(&again, Err(StoreError::Conflict { what: Entity::Client, id }) if id == "a"),
+            "{again:?}"
+        );
+        assert_eq!(
+            again.unwrap_err().class(),
+            crate::store::ErrorClass::UniqueViolation
+        );
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_old_secret_for_its_grace_and_revokes_it_without_one() {
+        let (_dir, mut store) = store();
+        store.write(|tx| insert(tx, "a", Some(0))).unwrap();
+        let valid =
+            |store: &mut Store, now| store.read(|tx| tx.valid_secret_hashes("a", now)).unwrap();
+        store
+            .write(|tx| tx.replace_secret("a", "sha256:second", 0, Some(200), 150))
+            .unwrap();
+        assert_eq!(valid(&mut store, 150), ["sha256:second", "sha256:first"]);
+        assert_eq!(valid(&mut store, 200), ["sha256:second"]);
+        store
+            .write(|tx| tx.replace_secret("a", "sha256:third", 500, None, 160))
+            .unwrap();
+        assert_eq!(valid(&mut store, 160), ["sha256:third"]);
+        assert!(valid(&mut store, 500).is_empty(), "expired at 500");
+        let revision = store.read(|tx| tx.client("a")).unwrap().unwrap().revision;
+        assert_eq!(revision, 3);
+    }
+
+    #[test]
+    fn deleting_a_client_takes_its_secrets_and_token_with_it() {
+        let (_dir, mut store) = store();
+        store.write(|tx| insert(tx, "a", Some(0))).unwrap();
+        assert!(store.write(|tx| tx.delete_client("a")).unwrap());
+        assert!(!store.write(|tx| tx.delete_client("a")).unwrap());
+        store
+            .read(|tx| {
+                assert!(tx.client("a")?.is_none());
+                assert!(tx.registration_token_hash("a")?.is_none());
+                assert!(tx.valid_secret_hashes("a", 0)?.is_empty());
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+}
