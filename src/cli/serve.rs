@@ -227,7 +227,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     };
     check_transport(args)?;
     let tls = match pair {
-        Some((cert, key)) => Some(TlsConfig::load(cert, key).map_err(Error::Usage)?),
+        Some((cert, key)) => Some(TlsConfig::load(cert, key)?),
         None => None,
     };
     let db = ctx.db_path()?;

@@ -6,12 +6,17 @@
 //! not what an authorization server comparing strings will see, so they are refused.
 
 use super::metadata::ApplicationType;
+use std::borrow::Cow;
 use url::Url;
 
 const NEVER_SCHEMES: &[&str] = &["javascript", "data", "file", "vbscript"];
 
+/// The rule a URI broke, phrased to complete "field: …"; fixed text but for the scheme
+/// named in one of them.
+pub(super) type BrokenRule = Cow<'static, str>;
+
 /// Check one redirect URI; `Err` holds the rule it broke.
-pub(super) fn check_redirect_uri(raw: &str, app: ApplicationType) -> Result<(), String> {
+pub(super) fn check_redirect_uri(raw: &str, app: ApplicationType) -> Result<(), BrokenRule> {
     let url = parse_absolute(raw)?;
     if raw.contains('#') {
         return Err("must not contain a fragment".into());
@@ -37,7 +42,7 @@ pub(super) fn check_redirect_uri(raw: &str, app: ApplicationType) -> Result<(), 
 }
 
 /// Check an informational URI field: absolute https, or http on loopback.
-pub(super) fn check_https_uri(raw: &str) -> Result<(), String> {
+pub(super) fn check_https_uri(raw: &str) -> Result<(), BrokenRule> {
     let url = parse_absolute(raw)?;
     match url.scheme() {
         "https" => Ok(()),
@@ -46,13 +51,13 @@ pub(super) fn check_https_uri(raw: &str) -> Result<(), String> {
     }
 }
 
-fn parse_absolute(raw: &str) -> Result<Url, String> {
+fn parse_absolute(raw: &str) -> Result<Url, BrokenRule> {
     if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("must not contain whitespace or control characters".into());
     }
-    let url = Url::parse(raw).map_err(|_| "must be an absolute URI".to_owned())?;
+    let url = Url::parse(raw).map_err(|_| Cow::Borrowed("must be an absolute URI"))?;
     if NEVER_SCHEMES.contains(&url.scheme()) {
-        return Err(format!("the {}: scheme is never allowed", url.scheme()));
+        return Err(format!("the {}: scheme is never allowed", url.scheme()).into());
     }
     if !url.username().is_empty() || url.password().is_some() || raw_authority(raw).contains('@') {
         return Err("must not contain userinfo (user@host)".into());

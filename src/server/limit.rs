@@ -12,6 +12,7 @@
 //! are counted: [`RateLimiter::spent`] asks before the expensive work, [`RateLimiter::record`]
 //! counts after it failed.
 
+use crate::Error;
 use std::collections::{BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Mutex;
@@ -43,13 +44,19 @@ impl Default for RateLimit {
 /// `minute`, `h`, `hour`, `d`, `day`, or a duration such as `10m` or `30s`.
 ///
 /// # Errors
-/// A message naming the rule broken.
-pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
-    let rule = || format!("--rate-limit {text:?}: expected N/PERIOD, e.g. 20/min or 100/1h");
+/// [`Error::Usage`] naming the rule broken.
+pub fn parse_rate_limit(text: &str) -> crate::Result<RateLimit> {
+    let rule = || {
+        Error::usage(format!(
+            "--rate-limit {text:?}: expected N/PERIOD, e.g. 20/min or 100/1h"
+        ))
+    };
     let (count, period) = text.split_once('/').ok_or_else(rule)?;
     let limit: u32 = count.trim().parse().map_err(|_| rule())?;
     if limit == 0 {
-        return Err(format!("--rate-limit {text:?}: N must be at least 1"));
+        return Err(Error::usage(format!(
+            "--rate-limit {text:?}: N must be at least 1"
+        )));
     }
     let period = match period.trim() {
         "s" | "sec" | "second" => Duration::from_secs(1),
@@ -59,9 +66,9 @@ pub fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
         other => humantime::parse_duration(other).map_err(|_| rule())?,
     };
     if period < Duration::from_secs(1) || period > Duration::from_secs(86_400 * 366) {
-        return Err(format!(
+        return Err(Error::usage(format!(
             "--rate-limit {text:?}: PERIOD must be between 1 second and a year"
-        ));
+        )));
     }
     Ok(RateLimit { limit, period })
 }

@@ -10,6 +10,7 @@
 //! ([`MAX_HANDSHAKES`]) and in time ([`HANDSHAKE_TIMEOUT`]), and a connection still in its
 //! handshake counts as idle: it may be closed to make room for others.
 
+use crate::Error;
 use rustls::ServerConfig;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -47,10 +48,10 @@ impl TlsConfig {
     /// SEC1) and check that the key is the certificate's.
     ///
     /// # Errors
-    /// A one-line message naming the file (by its flag) and what is wrong with it.
-    pub fn load(cert: &Path, key: &Path) -> Result<TlsConfig, String> {
+    /// [`Error::Usage`], one line naming the file (by its flag) and what is wrong with it.
+    pub fn load(cert: &Path, key: &Path) -> crate::Result<TlsConfig> {
         let flag = |name: &str, path: &Path, what: &dyn std::fmt::Display| {
-            format!("{name} {}: {what}", path.display())
+            Error::usage(format!("{name} {}: {what}", path.display()))
         };
         let cert_pem = read_pem(cert).map_err(|e| flag("--tls-cert", cert, &e))?;
         let chain = CertificateDer::pem_slice_iter(&cert_pem)
@@ -70,7 +71,7 @@ impl TlsConfig {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS setup: {e}"))?
+            .map_err(|e| Error::usage(format!("TLS setup: {e}")))?
             .with_no_client_auth()
             .with_single_cert(chain, private)
             .map_err(|e| {
@@ -80,11 +81,11 @@ impl TlsConfig {
                     }
                     other => other.to_string(),
                 };
-                format!(
+                Error::usage(format!(
                     "--tls-key {} does not fit --tls-cert {}: {why}",
                     key.display(),
                     cert.display()
-                )
+                ))
             })?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(TlsConfig(Arc::new(config)))
