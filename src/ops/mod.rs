@@ -7,9 +7,9 @@
 //! **Who begins the transaction.** An operation that is one transaction takes it (`&Tx`)
 //! and its caller decides where it begins: the command line wraps it in its own
 //! `Store::write` (one write transaction, its lock taken up front), the HTTP server's writer
-//! runs many, each in a savepoint of one group commit, so one `fsync` makes a group durable. `delete`,
-//! `rotate_secret`, `rotate_token` and every operation in [`dynamic`] have this shape. An
-//! operation that must do work outside any write transaction takes the store and begins its
+//! runs many, each in a savepoint of one group commit, so one `fsync` makes a group durable.
+//! `delete`, `rotate_secret`, `rotate_token` and every operation in [`dynamic`] have this
+//! shape. An operation that must do work outside any write transaction takes the store and begins its
 //! own: Argon2 before the lock (`register` with a chosen secret, `replace` repeating one,
 //! `verify_secret`, `add_admin`), batches sized to keep the lock short (`prune`), or a file
 //! read whole before one transaction (`apply`). Operations take the clock as an
