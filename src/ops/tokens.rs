@@ -6,10 +6,10 @@
 //! stored as its SHA-256. Every change is one transaction with its audit row; no token
 //! reaches the log.
 
-use super::{conflict, delivered, Actor, Deliver, Store};
+use super::{delivered, Actor, Deliver, Store};
 use crate::credentials::{self, Secret, INITIAL_ACCESS_TOKEN_PREFIX};
 use crate::model::Action;
-use crate::store::{StoreError, Tx};
+use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::json;
 use std::time::Duration;
@@ -149,21 +149,27 @@ pub fn create_initial_access_token(
             .expires_in
             .map_or(0, |lifetime| time::after(now, lifetime));
         // 59 random bits make a collision practically impossible; a few retries make it
-        // harmless too.
+        // harmless too. A taken id writes nothing, so the retry needs no new transaction.
         let mut attempts = 0;
         let token_id = loop {
             let token_id = new_token_id();
-            match tx.insert_initial_access_token(
+            let inserted = tx.insert_initial_access_token(
                 &token_id,
                 &token_hash,
                 request.note.as_deref(),
                 now,
                 expires_at,
                 stored_max_uses,
-            ) {
-                Ok(()) => break token_id,
-                Err(StoreError::Conflict { .. }) if attempts < 3 => attempts += 1,
-                Err(error) => return Err(conflict(error)),
+            )?;
+            if inserted {
+                break token_id;
+            }
+            attempts += 1;
+            if attempts > 3 {
+                return Err(Error::Conflict {
+                    what: crate::model::Entity::Token,
+                    id: token_id,
+                });
             }
         };
         super::record(

@@ -37,10 +37,12 @@ fn primary_key_violation<T>(result: &rusqlite::Result<T>) -> bool {
 }
 
 impl Tx<'_> {
-    /// Store a new initial access token by its hash.
+    /// Store a new initial access token by its hash; `false` (nothing written) when
+    /// `token_id` is taken. A taken id is not an error, so the transaction stays usable for
+    /// another id on every backend (PostgreSQL aborts a transaction at its first error).
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] (`what: crate::model::Entity::Token`) when `token_id` is taken; storage failures.
+    /// Storage failures.
     pub(crate) fn insert_initial_access_token(
         &self,
         token_id: &str,
@@ -49,25 +51,18 @@ impl Tx<'_> {
         created_at: i64,
         expires_at: i64,
         max_uses: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let result = self
+    ) -> Result<bool, StoreError> {
+        let inserted = self
             .tx
             .prepare_cached(
                 "INSERT INTO initial_access_tokens \
                  (token_id, token_hash, note, created_at, expires_at, max_uses) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (token_id) DO NOTHING",
             )?
             .execute(params![
                 token_id, token_hash, note, created_at, expires_at, max_uses
-            ]);
-        if primary_key_violation(&result) {
-            return Err(StoreError::Conflict {
-                what: crate::model::Entity::Token,
-                id: token_id.to_owned(),
-            });
-        }
-        result?;
-        Ok(())
+            ])?;
+        Ok(inserted == 1)
     }
 
     /// Every initial access token, oldest first.
@@ -236,5 +231,29 @@ impl Tx<'_> {
             .prepare_cached("SELECT password_hash FROM admins WHERE name = ?1")?
             .query_row([name], |row| row.get(0))
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    #[test]
+    fn a_taken_token_id_writes_nothing_and_leaves_the_transaction_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("clients.db")).unwrap();
+        let tokens = store
+            .write(|tx| {
+                let insert = |id: &str, hash: &str| {
+                    tx.insert_initial_access_token(id, hash, None, 1, 0, None)
+                };
+                assert!(insert("iat_a", "sha256:a")?);
+                assert!(!insert("iat_a", "sha256:b")?, "a taken id is reported");
+                assert!(insert("iat_b", "sha256:b")?, "and the transaction goes on");
+                tx.initial_access_tokens()
+            })
+            .unwrap();
+        let ids: Vec<&str> = tokens.iter().map(|t| t.token_id.as_str()).collect();
+        assert_eq!(ids, ["iat_a", "iat_b"]);
     }
 }
