@@ -1,16 +1,17 @@
 //! Cron cleanup (`prune`), the audit log reader (`events`) and database maintenance
 //! (`db check`, `db backup`).
 //!
-//! `prune` finds candidates [`PRUNE_BATCH`] at a time with one forward walk by rowid (each
-//! client read once, constant memory) and deletes them in write transactions sized to take
+//! `prune` finds candidates [`PRUNE_BATCH`] at a time with one forward walk over the clients
+//! (each read once, constant memory) and deletes them in write transactions sized to take
 //! about 40 ms, each one statement plus one audit row for all its clients, so a running
-//! server or another CLI call never waits long for the lock. Readers are never blocked at
-//! all (WAL).
+//! server or another CLI call never waits long for the lock. Readers are never blocked. The
+//! batches run in the store's bulk mode ([`Store::bulk_writes`]): losing the last of them in
+//! a crash only means the next run redoes them.
 
 use super::Store;
 use crate::model::Action;
 use crate::model::Event;
-use crate::store::Tx;
+use crate::store::{PrunePosition, Tx};
 use crate::{time, Error, Result};
 use serde_json::json;
 use std::path::Path;
@@ -28,15 +29,6 @@ const PRUNE_BATCH_TIME: Duration = Duration::from_millis(40);
 
 /// The first and smallest delete transaction, in clients.
 const MIN_CHUNK: usize = 32;
-
-/// SQLite's page cache during a prune, in KiB (its default is 2,000): deletes revisit the
-/// same index pages from one transaction to the next, and re-reading them was a quarter of
-/// prune's time. Well within the 50 MB a prune may use.
-const PRUNE_CACHE_KIB: u32 = 24_000;
-
-/// How far the WAL may grow during a prune before it is checkpointed (see
-/// [`Store::set_wal_budget`]); each checkpoint copies the pages of many transactions at once.
-const PRUNE_WAL_BUDGET: u64 = 128 * 1024 * 1024;
 
 /// What `prune` should remove.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -86,18 +78,10 @@ pub fn prune(
     let mut pruned = Pruned::default();
     let now = time::now();
     if prunes_clients {
-        // A prune batch lost in a crash is redone by the next run, so batches commit
-        // without an fsync each, and one fsync at the end makes them all durable.
-        store.set_wal_budget(PRUNE_WAL_BUDGET);
-        store.defer_durability()?;
-        store.set_cache_kib(PRUNE_CACHE_KIB);
-        let result = prune_clients(store, actor, request, now, &mut pruned, progress);
-        let durable = store.make_durable();
-        store.set_cache_kib(Store::DEFAULT_CACHE_KIB);
-        store.set_wal_budget(Store::DEFAULT_WAL_BUDGET);
-        store.checkpoint_if_large();
-        result?;
-        durable?;
+        // A prune batch lost in a crash is redone by the next run.
+        store.bulk_writes(|store| {
+            prune_clients(store, actor, request, now, &mut pruned, progress)
+        })?;
     }
     pruned.initial_access_tokens = if request.dry_run {
         store.read(|tx| Ok::<_, Error>(tx.count_dead_initial_access_tokens(now)?))?
@@ -144,7 +128,7 @@ pub fn prune(
     Ok(pruned)
 }
 
-/// Delete the clients `request` selects, batch by batch, resuming by rowid.
+/// Delete the clients `request` selects, batch by batch, resuming where the walk stopped.
 fn prune_clients(
     store: &mut Store,
     actor: &super::Actor,
@@ -154,7 +138,7 @@ fn prune_clients(
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
     let criteria = &request.criteria;
-    let mut after = 0;
+    let mut after = PrunePosition::default();
     let mut chunk = MIN_CHUNK;
     loop {
         // One forward walk: each read continues where the last one stopped, so the table is
@@ -162,7 +146,7 @@ fn prune_clients(
         let found = store
             .read(|tx| Ok::<_, Error>(tx.prune_candidates(criteria, after, PRUNE_BATCH)?))?;
         let Some(last) = found.last() else { break };
-        after = last.rowid;
+        after = last.position;
         if request.dry_run {
             for candidate in &found {
                 count(pruned, candidate.reason);
@@ -173,8 +157,9 @@ fn prune_clients(
                 .extend(found.into_iter().map(|c| (c.client_id, c.reason)));
             continue;
         }
-        let rowids: Vec<i64> = found.iter().map(|candidate| candidate.rowid).collect();
-        let mut pending = rowids.as_slice();
+        let positions: Vec<PrunePosition> =
+            found.iter().map(|candidate| candidate.position).collect();
+        let mut pending = positions.as_slice();
         while !pending.is_empty() {
             let take = chunk.min(pending.len());
             let started = Instant::now();

@@ -41,11 +41,6 @@ const GATHER_TIME: Duration = Duration::from_micros(500);
 /// The group size from which the writer gathers before committing the next group.
 const GATHER_AFTER: usize = 4;
 
-/// WAL size past which the writer folds the WAL back into the database. Larger than a CLI
-/// process's budget: group commits write many pages at once, and this connection stays open,
-/// so SQLite keeps track of what was already copied.
-const WAL_BUDGET_BYTES: u64 = 16 * 1024 * 1024;
-
 /// Called once the group's commit is over, with its failure if it failed.
 type Finish = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 /// What one request's change does: runs in its savepoint, says whether it succeeded, and
@@ -253,7 +248,7 @@ fn run(db: &Path, queue: &Receiver<Job>) {
             Some(store) => store,
             None => match Store::open(db) {
                 Ok(mut opened) => {
-                    opened.set_wal_budget(WAL_BUDGET_BYTES);
+                    opened.serve_continuous_writes();
                     store.insert(opened)
                 }
                 Err(error) => {

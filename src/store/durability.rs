@@ -7,16 +7,65 @@ use super::{Store, StoreError};
 use std::io::ErrorKind as IoErrorKind;
 use std::time::Duration;
 
+/// SQLite's page cache during bulk writes, in KiB (its default is 2,000): a prune's deletes
+/// revisit the same index pages from one transaction to the next, and re-reading them was a
+/// quarter of its time. Well within the 50 MB a prune may use.
+const BULK_CACHE_KIB: u32 = 24_000;
+
+/// How far the WAL may grow during bulk writes before it is checkpointed; each checkpoint
+/// then copies the pages of many transactions at once.
+const BULK_WAL_BUDGET: u64 = 128 * 1024 * 1024;
+
+/// WAL size past which a long-lived writer checkpoints (see
+/// [`Store::serve_continuous_writes`]). Larger than a CLI process's budget: group commits
+/// write many pages at once, and the connection stays open, so SQLite keeps track of what was
+/// already copied.
+const CONTINUOUS_WAL_BUDGET: u64 = 16 * 1024 * 1024;
+
 /// WAL size past which a writer checkpoints. Every process replays the WAL when it opens the
 /// file, so it is kept small: 1 MiB is about 20 registrations.
 const WAL_CHECKPOINT_BYTES: u64 = 1024 * 1024;
 
 impl Store {
+    /// Tune this connection for what a server's one writer does: commit continuously for as
+    /// long as it runs.
+    pub(crate) fn serve_continuous_writes(&mut self) {
+        self.set_wal_budget(CONTINUOUS_WAL_BUDGET);
+    }
+
+    /// Run `work`, many short write transactions whose last ones may be lost in a crash and
+    /// redone (a prune's batches), in bulk mode: they commit without waiting for the disk,
+    /// with a larger page cache and WAL, and one `fsync` at the end makes them all durable.
+    /// Commits of other connections keep their own durability. The connection is back to
+    /// normal when this returns, whatever `work` returned.
+    ///
+    /// # Errors
+    /// The error of `work`, else a failure to make its writes durable.
+    pub(crate) fn bulk_writes<T, E: From<StoreError>>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.set_wal_budget(BULK_WAL_BUDGET);
+        let deferred = self.defer_durability();
+        self.set_cache_kib(BULK_CACHE_KIB);
+        let outcome = match deferred {
+            Ok(()) => work(self),
+            Err(error) => Err(error.into()),
+        };
+        let durable = self.make_durable();
+        self.set_cache_kib(Store::DEFAULT_CACHE_KIB);
+        self.set_wal_budget(Store::DEFAULT_WAL_BUDGET);
+        self.checkpoint_if_large();
+        let value = outcome?;
+        durable?;
+        Ok(value)
+    }
+
     /// Let the WAL grow to `bytes` before a writer checkpoints it. Long runs of many write
     /// transactions on one connection (prune) raise it: this connection keeps SQLite's record
     /// of what was checkpointed, and each checkpoint then copies many transactions' pages at
     /// once. Such runs restore the default and call [`Store::checkpoint_if_large`] at the end.
-    pub(crate) fn set_wal_budget(&mut self, bytes: u64) {
+    fn set_wal_budget(&mut self, bytes: u64) {
         self.wal_budget = bytes;
     }
 
@@ -24,13 +73,13 @@ impl Store {
     /// [`Store::make_durable`]. Only for work that is safe to lose and redo, like a prune: a
     /// crash can then undo its last transactions, never tear one, and never touch another
     /// process's commits, which still reach the disk with their own `fsync`.
-    pub(crate) fn defer_durability(&mut self) -> Result<(), StoreError> {
+    fn defer_durability(&mut self) -> Result<(), StoreError> {
         Ok(self.conn.execute_batch("PRAGMA synchronous = NORMAL")?)
     }
 
     /// Make every commit of this connection durable (one `fsync` of the WAL) and commit
     /// durably again from now on.
-    pub(crate) fn make_durable(&mut self) -> Result<(), StoreError> {
+    fn make_durable(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("PRAGMA synchronous = FULL")?;
         match std::fs::File::open(&self.wal_path) {
             Ok(wal) => wal.sync_all().map_err(|source| StoreError::Io {
@@ -47,17 +96,17 @@ impl Store {
     }
 
     /// SQLite's default page cache, in KiB.
-    pub(crate) const DEFAULT_CACHE_KIB: u32 = 2000;
+    const DEFAULT_CACHE_KIB: u32 = 2000;
 
     /// Let SQLite cache up to `kib` KiB of pages for this connection.
-    pub(crate) fn set_cache_kib(&mut self, kib: u32) {
+    fn set_cache_kib(&mut self, kib: u32) {
         let _ = self
             .conn
             .execute_batch(&format!("PRAGMA cache_size = -{kib}"));
     }
 
     /// The default WAL budget.
-    pub(crate) const DEFAULT_WAL_BUDGET: u64 = WAL_CHECKPOINT_BYTES;
+    pub(super) const DEFAULT_WAL_BUDGET: u64 = WAL_CHECKPOINT_BYTES;
 
     /// Fold the WAL back into the database once it outgrows its budget
     /// ([`WAL_CHECKPOINT_BYTES`] unless [`Store::set_wal_budget`] changed it).
@@ -73,7 +122,7 @@ impl Store {
     /// would hold them off while it copies, which for the large WAL of a prune or a busy server
     /// is far longer than a writer should wait. Only once everything is copied is the WAL
     /// truncated, which then takes a moment.
-    pub(crate) fn checkpoint_if_large(&self) {
+    pub(super) fn checkpoint_if_large(&self) {
         let wal_bytes = std::fs::metadata(&self.wal_path).map_or(0, |meta| meta.len());
         if wal_bytes <= self.wal_budget {
             return;
@@ -95,5 +144,37 @@ impl Store {
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn bulk_writes_restore_durable_commits_whatever_the_work_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("clients.db")).unwrap();
+        let full = synchronous(&store);
+        let inside = store
+            .bulk_writes(|store| Ok::<_, StoreError>(synchronous(store)))
+            .unwrap();
+        assert!(
+            inside < full,
+            "bulk writes commit without waiting for the disk"
+        );
+        assert_eq!(synchronous(&store), full);
+        let failed: Result<(), StoreError> =
+            store.bulk_writes(|_| Err(StoreError::other("the work failed")));
+        assert!(failed.is_err());
+        assert_eq!(synchronous(&store), full);
+        assert_eq!(store.wal_budget, Store::DEFAULT_WAL_BUDGET);
     }
 }

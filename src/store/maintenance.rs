@@ -42,10 +42,16 @@ impl PruneReason {
     }
 }
 
-/// A client `prune` selected, and where the walk resumes.
+/// Where a client sits in the walk `prune` makes over the clients: opaque to callers, who
+/// only hand it back to resume the walk after it or to delete the client it marks. (In
+/// SQLite, the row's rowid: the walk reads the table in its own order.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct PrunePosition(i64);
+
+/// A client `prune` selected, and its place in the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PruneCandidate {
-    pub(crate) rowid: i64,
+    pub(crate) position: PrunePosition,
     pub(crate) client_id: String,
     pub(crate) reason: PruneReason,
 }
@@ -95,11 +101,12 @@ const PRUNE_WHERE: &str =
          AND (?4 OR c.registered_via = 'http')))";
 
 impl Tx<'_> {
-    /// Up to `limit` clients matching `criteria` with a rowid above `after`, in rowid order.
+    /// Up to `limit` clients matching `criteria` after `after` in the walk (from the start
+    /// with the default position), in walk order.
     pub(crate) fn prune_candidates(
         &self,
         criteria: &PruneCriteria,
-        after: i64,
+        after: PrunePosition,
         limit: usize,
     ) -> Result<Vec<PruneCandidate>, StoreError> {
         let sql = format!(
@@ -111,7 +118,7 @@ impl Tx<'_> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = statement.query_map(
             params![
-                after,
+                after.0,
                 criteria.expired_before,
                 criteria.unused_since,
                 criteria.include_provisioned,
@@ -120,7 +127,7 @@ impl Tx<'_> {
             |row| {
                 let expired: bool = row.get(2)?;
                 Ok(PruneCandidate {
-                    rowid: row.get(0)?,
+                    position: PrunePosition(row.get(0)?),
                     client_id: row.get(1)?,
                     reason: if expired {
                         PruneReason::Expired
@@ -133,12 +140,12 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Delete those of the clients with `rowids` that still match `criteria` (they may have
+    /// Delete those of the clients at `positions` that still match `criteria` (they may have
     /// been renewed or used since they were found), with one audit entry for all of them.
     /// Returns the deleted clients and why each was pruned.
     pub(crate) fn delete_prunable(
         &self,
-        rowids: &[i64],
+        positions: &[PrunePosition],
         criteria: &PruneCriteria,
         actor: &str,
         at: i64,
@@ -149,7 +156,8 @@ impl Tx<'_> {
              AND {PRUNE_WHERE} RETURNING client_id, \
              (?2 IS NOT NULL AND client_secret_expires_at > 0 AND client_secret_expires_at <= ?2)"
         );
-        let rowids = serde_json::to_string(rowids)
+        let rowids: Vec<i64> = positions.iter().map(|position| position.0).collect();
+        let rowids = serde_json::to_string(&rowids)
             .map_err(|e| StoreError::other(format!("rowid list: {e}")))?;
         let mut statement = self.tx.prepare_cached(&sql)?;
         let deleted = statement

@@ -27,6 +27,7 @@ mod transactions;
 pub use clients::ListFilter;
 pub(crate) use clients::NewClient;
 pub(crate) use error::{ErrorClass, StoreError};
+pub(crate) use maintenance::PrunePosition;
 pub use maintenance::{EventFilter, IntegrityReport, PruneCriteria, PruneReason};
 
 use rusqlite::Connection;
