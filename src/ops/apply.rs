@@ -330,6 +330,8 @@ pub fn apply(
         desired, deletions, ..
     } = plan;
     store.write(|tx| {
+        // What the registry holds decides every create, update and delete below.
+        tx.lock_registry()?;
         let (stored, _) = survey(tx, &desired, false)?;
         let now = time::now();
         let policy = Policy::default();

@@ -260,6 +260,9 @@ fn upsert_in(
         Some((None, hash)) => Some(hash.clone()),
         _ => None,
     };
+    // Whether the id is free decides between insert and update: no other writer may decide
+    // the same meanwhile.
+    tx.lock_registry()?;
     match tx.client(client_id)? {
         None => {
             let valid = create_valid?;

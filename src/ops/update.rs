@@ -32,6 +32,24 @@ pub(super) fn load(tx: &Tx<'_>, client_id: &str, if_revision: Option<&[i64]>) ->
     let client = tx
         .client(client_id)?
         .ok_or_else(|| Error::client_not_found(client_id))?;
+    check_revision(client, if_revision)
+}
+
+/// [`load`] for a change: the client is locked until the transaction ends, so what was
+/// checked (its revision, its secret) is what the change applies to, on every backend.
+pub(super) fn load_for_update(
+    tx: &Tx<'_>,
+    client_id: &str,
+    if_revision: Option<&[i64]>,
+) -> Result<Client> {
+    let client = tx
+        .client_for_update(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?;
+    check_revision(client, if_revision)
+}
+
+/// `client`, unless `if_revision` names revisions and none is its own.
+pub(super) fn check_revision(client: Client, if_revision: Option<&[i64]>) -> Result<Client> {
     match if_revision {
         Some(accepted) if !accepted.contains(&client.revision) => Err(Error::PreconditionFailed),
         _ => Ok(client),
@@ -53,7 +71,7 @@ pub fn update(
     deliver: Deliver<'_, ClientInformation>,
 ) -> Result<ClientInformation> {
     store.write(|tx| {
-        let client = load(tx, client_id, if_revision)?;
+        let client = load_for_update(tx, client_id, if_revision)?;
         let doc = patched(&client.metadata, patch)?;
         delivered(change_metadata(tx, actor, policy, &client, &doc)?, deliver)
     })
@@ -118,7 +136,7 @@ pub fn replace(
     let check = store.read(|tx| secret_check(tx, &load(tx, client_id, None)?, &presented))?;
     let verdict = check.map(SecretCheck::verify);
     store.write(|tx| {
-        let client = load(tx, client_id, if_revision)?;
+        let client = load_for_update(tx, client_id, if_revision)?;
         check_current_secret(tx, &client, &presented, verdict.as_ref())?;
         delivered(change_metadata(tx, actor, policy, &client, &doc)?, deliver)
     })

@@ -200,6 +200,23 @@ impl Tx<'_> {
             .transpose()
     }
 
+    /// The client, locked against other writers until this transaction ends: what a write
+    /// that decides on what it read (a credential, a revision, a secret) loads. SQLite's
+    /// write transactions already exclude every other writer, so this is [`Tx::client`];
+    /// a backend with row locks takes the row's.
+    pub(crate) fn client_for_update(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        self.client(client_id)
+    }
+
+    /// Serialize this transaction with every other that takes this lock, until it ends: for
+    /// a decision about the registry as a whole (how many clients it holds, whether an id is
+    /// still free) that a write then acts on. SQLite's write transactions already hold the
+    /// database's only write lock, so this takes nothing more; a backend with concurrent
+    /// writers takes a registry-wide lock.
+    pub(crate) fn lock_registry(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Whether a client exists, without reading its row (which may be damaged).
     pub(crate) fn client_exists(&self, client_id: &str) -> Result<bool, StoreError> {
         Ok(self

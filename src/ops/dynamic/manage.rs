@@ -5,8 +5,8 @@ use super::{admin_actor, revision_of, Credential, Limits, Outcome};
 use crate::credentials;
 use crate::model::{Action, Client};
 use crate::ops::update::{
-    self, change_metadata_issuing, check_current_secret, load, replacement_document, SecretCheck,
-    SecretVerdict,
+    self, change_metadata_issuing, check_current_secret, check_revision, replacement_document,
+    SecretCheck, SecretVerdict,
 };
 use crate::ops::{record, rotate, Actor, RotateSecret};
 use crate::registration::{validate, MetadataDoc, Policy};
@@ -20,15 +20,29 @@ use serde_json::json;
 /// resolution loses nothing.
 pub const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
+/// What a caller does with the client it is authorized for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Change,
+}
+
 /// Check `credential` for `client_id` inside the caller's transaction and load the client,
 /// checked against `if_revision`. A registration access token opens only its own client. An
-/// unknown client is the same answer as a wrong token.
+/// unknown client is the same answer as a wrong token. For a change the client is locked
+/// before the credential is checked, so a rotation or deletion on another connection cannot
+/// come between the check and the change.
 fn authorize(
     tx: &Tx<'_>,
     client_id: &str,
     credential: &Credential,
     if_revision: Option<&[i64]>,
+    access: Access,
 ) -> Result<(Client, Actor)> {
+    let locked = match access {
+        Access::Change => Some(tx.client_for_update(client_id)?),
+        Access::Read => None,
+    };
     let actor = match credential {
         Credential::Bearer(token) => {
             let accepted = tx
@@ -41,10 +55,12 @@ fn authorize(
         }
         Credential::Admin(name) => admin_actor(tx, name)?,
     };
-    let client = match load(tx, client_id, if_revision) {
-        Err(Error::NotFound { .. }) => return Err(Error::CredentialRejected),
-        other => other?,
-    };
+    let client = match locked {
+        Some(client) => client,
+        None => tx.client(client_id)?,
+    }
+    .ok_or(Error::CredentialRejected)?;
+    let client = check_revision(client, if_revision)?;
     // Named on the operation's span only now: a path that opened no client may hold
     // anything, a pasted token included.
     tracing::Span::current().record("client_id", client_id);
@@ -58,7 +74,7 @@ fn authorize_change(
     credential: &Credential,
     if_revision: Option<&[i64]>,
 ) -> Result<(Client, Actor)> {
-    let authorized = authorize(tx, client_id, credential, if_revision)?;
+    let authorized = authorize(tx, client_id, credential, if_revision, Access::Change)?;
     if let Credential::Bearer(_) = credential {
         tx.touch_last_used(client_id, time::now())?;
     }
@@ -97,7 +113,7 @@ pub fn read(
     client_id: &str,
     credential: &Credential,
 ) -> Result<(Outcome, Option<UseToRecord>)> {
-    let (client, actor) = authorize(tx, client_id, credential, None)?;
+    let (client, actor) = authorize(tx, client_id, credential, None, Access::Read)?;
     let now = time::now();
     let due = matches!(credential, Credential::Bearer(_))
         && client
@@ -186,7 +202,7 @@ pub fn secret_check(
     if presented.is_empty() {
         return Ok(None);
     }
-    let (client, _) = authorize(tx, client_id, credential, None)?;
+    let (client, _) = authorize(tx, client_id, credential, None, Access::Read)?;
     update::secret_check(tx, &client, presented)
 }
 
@@ -275,7 +291,7 @@ pub fn delete(
     credential: &Credential,
     if_revision: Option<&[i64]>,
 ) -> Result<()> {
-    let (_, actor) = authorize(tx, client_id, credential, if_revision)?;
+    let (_, actor) = authorize(tx, client_id, credential, if_revision, Access::Change)?;
     if !tx.delete_client(client_id)? {
         return Err(Error::CredentialRejected);
     }

@@ -89,6 +89,9 @@ pub fn register(
     };
     let (valid, minted, request) = prepared.0?;
     if let Some(max) = limits.max_clients {
+        // The count decides whether this insert may happen: no other registration may count
+        // meanwhile, or two could each see room for one.
+        tx.lock_registry()?;
         if tx.count_clients()? >= max {
             return Err(Error::Forbidden(format!(
                 "the registry is full: it holds its maximum of {max} clients"
