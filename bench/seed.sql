@@ -3,7 +3,7 @@
 --   PRAGMA temp_store = MEMORY;           -- must precede: changing it drops temp tables
 --   CREATE TEMP TABLE bench_params(n INTEGER, random_ids INTEGER);
 --   INSERT INTO temp.bench_params VALUES (<N>, <0|1>);
--- Rows mimic what `dcrctl register` writes (see src/store/clients.rs, src/ops/register.rs):
+-- Rows mimic what `dcrctl register` writes (see src/store/sqlite/clients.rs, src/ops/register.rs):
 --   70% web confidential (client_secret_basic, code + refresh_token, one secret row),
 --   20% native public   (none, loopback + private-use redirect, no secret),
 --   10% service         (client_secret_post, client_credentials, no redirect_uris, one secret).

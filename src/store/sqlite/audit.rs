@@ -6,7 +6,7 @@
 //! details map each pruned client to its reason, and readers see it expanded back into one
 //! event per client ([`prune_events`]).
 
-use super::maintenance::PruneReason;
+use super::PruneReason;
 use super::{StoreError, Tx};
 use crate::model::Event;
 use rusqlite::params;

@@ -6,29 +6,8 @@
 //! revoked, not expired, uses left) and the count are one atomic step: a token with one use
 //! left admits exactly one registration however many requests race for it.
 
-use super::{StoreError, Tx};
+use super::{AdminRow, StoreError, TokenRow, Tx};
 use rusqlite::{params, OptionalExtension};
-
-/// An `initial_access_tokens` row, as `token list` shows it (never the hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TokenRow {
-    pub(crate) token_id: String,
-    pub(crate) note: Option<String>,
-    pub(crate) created_at: i64,
-    /// Unix seconds; 0 = never.
-    pub(crate) expires_at: i64,
-    pub(crate) max_uses: Option<i64>,
-    pub(crate) uses: i64,
-    pub(crate) revoked_at: Option<i64>,
-}
-
-/// An `admins` row without its password hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AdminRow {
-    pub(crate) name: String,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-}
 
 /// Whether `result` failed on the table's primary key.
 fn primary_key_violation<T>(result: &rusqlite::Result<T>) -> bool {

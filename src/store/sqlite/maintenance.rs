@@ -5,91 +5,15 @@
 //! waits long and a client renewed after it was seen is spared.
 
 use super::audit::{prune_events, PRUNE_ACTION};
-use super::{Store, StoreError, Tx};
+use super::{
+    EventFilter, IntegrityReport, PruneCandidate, PruneCriteria, PrunePosition, PruneReason, Store,
+    StoreError, Tx,
+};
 use crate::model::Event;
 use rusqlite::params;
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
-
-/// Which clients `prune` removes; `None` criteria are off.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PruneCriteria {
-    /// Clients whose secret expired at or before this Unix time.
-    pub expired_before: Option<i64>,
-    /// Clients not used (or, never used, not registered) since this Unix time.
-    pub unused_since: Option<i64>,
-    /// Whether `unused_since` also applies to clients registered with the CLI or apply.
-    pub include_provisioned: bool,
-}
-
-/// Why a client is pruned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PruneReason {
-    /// Its secret expired long enough ago.
-    Expired,
-    /// Nobody used it for long enough.
-    Unused,
-}
-
-impl PruneReason {
-    /// The name used in output and the audit log.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PruneReason::Expired => "expired",
-            PruneReason::Unused => "unused",
-        }
-    }
-}
-
-/// Where a client sits in the walk `prune` makes over the clients: opaque to callers, who
-/// only hand it back to resume the walk after it or to delete the client it marks. (In
-/// SQLite, the row's rowid: the walk reads the table in its own order.)
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct PrunePosition(i64);
-
-/// A client `prune` selected, and its place in the walk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PruneCandidate {
-    pub(crate) position: PrunePosition,
-    pub(crate) client_id: String,
-    pub(crate) reason: PruneReason,
-}
-
-/// Filters of `events`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EventFilter {
-    /// Only events about this client.
-    pub client_id: Option<String>,
-    /// Only events at or after this Unix time.
-    pub since: Option<i64>,
-    /// At most this many.
-    pub limit: Option<u64>,
-}
-
-/// What `db check` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntegrityReport {
-    /// `PRAGMA integrity_check` lines; `["ok"]` when sound.
-    pub integrity: Vec<String>,
-    /// `PRAGMA foreign_key_check` rows, described.
-    pub foreign_key_violations: Vec<String>,
-    /// Client rows that SQLite finds sound but dcrctl cannot read back as it writes them
-    /// (metadata that is not a JSON object, a column of the wrong type), described: what
-    /// another program may have written into the documented schema.
-    pub damaged_rows: Vec<String>,
-    /// `PRAGMA user_version`.
-    pub schema_version: i64,
-}
-
-impl IntegrityReport {
-    /// Whether the file is sound.
-    pub fn is_ok(&self) -> bool {
-        self.integrity == ["ok"]
-            && self.foreign_key_violations.is_empty()
-            && self.damaged_rows.is_empty()
-    }
-}
 
 /// How many events a stored audit row holds; `?3` is [`PRUNE_ACTION`].
 const EVENTS_IN_ROW: &str = "CASE WHEN client_id IS NULL AND action = ?3 \

@@ -1,6 +1,6 @@
 //! Clients, their secrets and registration access tokens.
 
-use super::{StoreError, Tx};
+use super::{ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
 use rusqlite::{params, OptionalExtension, Row};
@@ -74,36 +74,6 @@ const DAMAGE: &str = "CASE \
        OR typeof(c.client_secret_expires_at) NOT IN ('integer', 'null') \
        OR typeof(c.last_used_at) NOT IN ('integer', 'null') THEN 'a time is not an integer' \
      END";
-
-/// Which clients `list` returns. All criteria combine with AND.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    /// SQLite GLOB pattern on `client_name` (`*`, `?`, `[…]`; case-sensitive).
-    pub name_glob: Option<String>,
-    /// Clients whose `grant_types` contains this value.
-    pub grant_type: Option<String>,
-    /// Only clients whose current secret expired before this Unix time.
-    pub secret_expired_before: Option<i64>,
-    /// Registered strictly before this Unix time.
-    pub created_before: Option<i64>,
-    /// Registered strictly after this Unix time.
-    pub created_after: Option<i64>,
-    /// At most this many.
-    pub limit: Option<u64>,
-    /// Skip this many first.
-    pub offset: u64,
-}
-
-/// A row to insert into `clients`.
-pub(crate) struct NewClient<'a> {
-    pub(crate) client_id: &'a str,
-    pub(crate) metadata: &'a MetadataDoc,
-    pub(crate) auth_method: AuthMethod,
-    pub(crate) issued_at: i64,
-    pub(crate) secret_expires_at: Option<i64>,
-    pub(crate) registration_token_hash: &'a str,
-    pub(crate) registered_via: RegisteredVia,
-}
 
 fn client_name(metadata: &MetadataDoc) -> Option<&str> {
     metadata
