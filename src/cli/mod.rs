@@ -27,8 +27,9 @@ mod update;
 
 pub use exit::{exit_code, ExitStatus};
 
-use crate::ops::{Actor, Store};
+use crate::ops::{Actor, Location, Store};
 use crate::output::Format;
+use crate::Error;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::{OsStr, OsString};
@@ -149,10 +150,24 @@ impl Ctx {
     /// Where the database is: `--db` (or `DCRCTL_DB`), else the default under the XDG data
     /// folder. The one place the location is resolved, and only by commands that use it, so
     /// `completions` and `man` work without a home folder.
-    pub(crate) fn db_path(&self) -> anyhow::Result<PathBuf> {
+    pub(crate) fn location(&self) -> anyhow::Result<Location> {
         match &self.db {
-            Some(path) => Ok(path.clone()),
-            None => default_db_path(),
+            Some(given) => Ok(Location::parse(given.as_os_str())),
+            None => Ok(Location::Sqlite(default_db_path()?)),
+        }
+    }
+
+    /// The SQLite file of the registry. A PostgreSQL URL is refused (exit 2) naming the
+    /// location without its password: this build has no PostgreSQL backend yet, and taking
+    /// the URL for a file name would create folders named after it.
+    pub(crate) fn db_path(&self) -> anyhow::Result<PathBuf> {
+        match self.location()? {
+            Location::Sqlite(path) => Ok(path),
+            postgres @ Location::Postgres(_) => Err(Error::usage(format!(
+                "--db {postgres}: PostgreSQL is not supported by this build of dcrctl yet; \
+                 give the path of a SQLite file"
+            ))
+            .into()),
         }
     }
 

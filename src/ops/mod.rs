@@ -57,7 +57,7 @@ pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
 pub(crate) use crate::store::StoreError;
-pub use crate::store::{ListFilter, Store, Tx};
+pub use crate::store::{ListFilter, Location, Store, Tx};
 
 use crate::model::{Action, Event};
 

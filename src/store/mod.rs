@@ -12,10 +12,12 @@
 //! per backend holds its SQL, its migrations and its tuning: `sqlite` today.
 
 mod error;
+mod location;
 mod sqlite;
 mod types;
 
 pub(crate) use error::{ErrorClass, StoreError};
+pub use location::Location;
 pub use sqlite::{Store, Tx};
 pub use types::{EventFilter, IntegrityReport, ListFilter, PruneCriteria, PruneReason};
 pub(crate) use types::{NewClient, PrunePosition};

@@ -362,3 +362,55 @@ fn wal_stays_bounded_across_many_processes() {
         .unwrap();
     assert_eq!(count, 60);
 }
+
+/// SPEC §6: a `postgres://` location is a PostgreSQL database, never a file name. Until this
+/// build has that backend it is refused (exit 2) before anything is created or connected to,
+/// and the message names the location without its password.
+#[test]
+fn a_postgres_url_is_refused_without_showing_its_password_or_creating_files() {
+    let env = TestEnv::new();
+    let url = "postgres://app:s3cret-pw@127.0.0.1:9/registry?sslmode=require";
+    for args in [
+        vec!["--db", url, "list"],
+        vec![
+            "--db",
+            url,
+            "register",
+            "--client-name",
+            "x",
+            "--grant-type",
+            "client_credentials",
+        ],
+        vec!["--db", url, "serve", "--issuer", "http://127.0.0.1"],
+    ] {
+        let run = env.run(&args).fails(2);
+        assert!(
+            run.stderr
+                .contains("postgres://app:***@127.0.0.1:9/registry?sslmode=require"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("s3cret"), "the password is shown");
+    }
+    let via_env = env
+        .cmd()
+        .env(
+            "DCRCTL_DB",
+            "postgresql://app:s3cret-pw@127.0.0.1:9/registry",
+        )
+        .arg("export")
+        .output()
+        .unwrap();
+    assert_eq!(via_env.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&via_env.stderr).contains("s3cret"));
+    let created: Vec<_> = std::fs::read_dir(env.dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert!(
+        !created
+            .iter()
+            .any(|name| name.to_string_lossy().starts_with("postgres")),
+        "{created:?}"
+    );
+}
