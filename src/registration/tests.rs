@@ -1222,6 +1222,8 @@ proptest! {
         if grants.is_empty() {
             grants.push("client_credentials");
         }
+        // A public client with the client-credentials grant breaks a rule of its own.
+        prop_assume!(!(method == "none" && grants.contains(&"client_credentials")));
         let mut responses = implied_responses(&grants);
         if with_id_token && grants.contains(&"implicit") {
             responses.push("id_token");
@@ -1261,4 +1263,29 @@ proptest! {
 /// A valid `client_secret_post` client, shared by examples.
 fn valid_post() -> ValidMetadata {
     valid(json!({"redirect_uris": [CB], "token_endpoint_auth_method": "client_secret_post"}))
+}
+
+/// RFC 6749 §4.4: the client-credentials grant is for confidential clients only (issue 17,
+/// item 11).
+#[test]
+fn issue_17_a_public_client_cannot_use_the_client_credentials_grant() {
+    let public = as_doc(json!({
+        "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "none",
+    }));
+    let error = validate(&public, &Policy::default()).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidClientMetadata);
+    assert_eq!(error.field, "grant_types");
+    assert!(error.rule.contains("RFC 6749 §4.4"), "{error}");
+    for method in ["client_secret_basic", "private_key_jwt"] {
+        let confidential = as_doc(json!({
+            "grant_types": ["client_credentials"],
+            "token_endpoint_auth_method": method,
+            "jwks_uri": "https://keys.example.com/jwks.json",
+        }));
+        assert!(
+            validate(&confidential, &Policy::default()).is_ok(),
+            "{method}"
+        );
+    }
 }

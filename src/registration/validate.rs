@@ -110,6 +110,15 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
     let response_types = response_types(&doc, &grant_types, policy)?;
     let redirect_uris = redirect_uris(&doc, &grant_types, application_type)?;
 
+    // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential
+    // clients"; a public client has nothing to authenticate with.
+    if auth_method == AuthMethod::None && grant_types.iter().any(|g| g == "client_credentials") {
+        return Err(MetadataError::metadata(
+            "grant_types",
+            "client_credentials needs a confidential client (RFC 6749 §4.4), not \
+             token_endpoint_auth_method none",
+        ));
+    }
     if doc.contains_key("jwks") && doc.contains_key("jwks_uri") {
         return Err(MetadataError::metadata(
             "jwks",

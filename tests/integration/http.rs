@@ -1319,3 +1319,22 @@ fn rotation_bodies_are_empty_or_json() {
         }
     }
 }
+
+/// Issue 17, item 11: RFC 6749 §4.4 allows the client-credentials grant only for
+/// confidential clients; a public one is `400 invalid_client_metadata` and nothing is stored.
+#[test]
+fn issue_17_a_public_client_credentials_client_is_refused_over_http() {
+    let env = TestEnv::new();
+    let server = Server::start(&env, &["--open-registration"]);
+    let public =
+        json!({ "grant_types": ["client_credentials"], "token_endpoint_auth_method": "none" });
+    let body = env.unchanged(|| {
+        assert_error(
+            server.register("/register", None, &public),
+            StatusCode::BAD_REQUEST,
+            "invalid_client_metadata",
+        )
+    });
+    let description = body["error_description"].as_str().unwrap_or_default();
+    assert!(description.contains("RFC 6749 §4.4"), "{body}");
+}

@@ -1874,3 +1874,24 @@ fn refusals_on_a_fresh_database_write_nothing() {
         assert_eq!(list, json!([]));
     }
 }
+
+/// Issue 17, item 11: the command line refuses a public client with the client-credentials
+/// grant (RFC 6749 §4.4) with exit 2, naming the field and the rule, and stores nothing.
+#[test]
+fn issue_17_a_public_client_credentials_client_is_refused_on_the_command_line() {
+    let env = TestEnv::new();
+    let run = env.unchanged(|| {
+        env.run(&[
+            "register",
+            "--client-name",
+            "cron",
+            "--grant-type",
+            "client_credentials",
+            "--token-endpoint-auth-method",
+            "none",
+        ])
+        .fails(2)
+    });
+    assert!(run.stderr.contains("grant_types"), "{}", run.stderr);
+    assert!(run.stderr.contains("RFC 6749 §4.4"), "{}", run.stderr);
+}
