@@ -73,16 +73,10 @@ async fn verify_admin(
         .failures
         .spent(address, Instant::now())
         .map_err(refused)?;
-    let lane = guard.lane(address, Instant::now());
-    let turn = guard.verifications.turn(lane).await.map_err(|_| {
-        tracing::info!(
-            ?address,
-            ?lane,
-            "admin authentication refused: too many waiting"
-        );
-        guard.suspect(address, Instant::now());
-        ApiError::TooManyVerifications
-    })?;
+    let turn = guard
+        .turn(address)
+        .await
+        .map_err(|_| ApiError::TooManyVerifications)?;
     // Failures recorded while this request waited count too, so a burst from one address
     // cannot run more verifications than the limit plus the turns.
     guard

@@ -230,7 +230,7 @@ pub const DEFAULT_ADMIN_FAILURE_LIMIT: RateLimit = RateLimit {
 /// ([`super::verifications`]).
 pub const MAX_CONCURRENT_VERIFICATIONS: usize = 2;
 
-use super::verifications::{Lane, Verifications};
+use super::verifications::{Busy, Lane, Turn, Verifications};
 
 /// How long an address an admin logged in from is served first ([`Lane::Trusted`]).
 const TRUSTED_FOR: Duration = Duration::from_secs(86_400);
@@ -276,6 +276,22 @@ impl AdminGuard {
         } else {
             Lane::Unknown
         }
+    }
+
+    /// A turn to run one verification for `address`, in its lane ([`AdminGuard::lane`]).
+    ///
+    /// # Errors
+    /// [`Busy`] when the lane is full; the address then waits in the suspect lane next time.
+    pub async fn turn(&self, address: Option<IpAddr>) -> Result<Turn, Busy> {
+        let lane = self.lane(address, Instant::now());
+        self.verifications.turn(lane).await.inspect_err(|_| {
+            tracing::info!(
+                ?address,
+                ?lane,
+                "password verification refused: too many waiting"
+            );
+            self.suspect(address, Instant::now());
+        })
     }
 
     /// Count a failed authentication from `address` at `now`.

@@ -10,7 +10,7 @@ use super::auth::{Auth, ClientIp};
 use super::body::{MetadataBody, RotationBody};
 use super::conditional::{client_response, if_match, no_store};
 use super::error::ApiError;
-use super::AppState;
+use super::{off_thread, AppState};
 use crate::ops::dynamic::{self, Credential, Outcome};
 use crate::ops::Tx;
 use axum::extract::{Path, State};
@@ -182,17 +182,15 @@ async fn check_secret_first(
         return Ok(prepared);
     };
     let guard = state.admin_guard.clone();
-    let lane = guard.lane(address, Instant::now());
-    let turn = guard.verifications.turn(lane).await.map_err(|_| {
-        guard.suspect(address, Instant::now());
-        ApiError::TooManyVerifications
-    })?;
-    let verdict = tokio::task::spawn_blocking(move || {
+    let turn = guard
+        .turn(address)
+        .await
+        .map_err(|_| ApiError::TooManyVerifications)?;
+    let verdict = off_thread(move || {
         let _turn = turn;
         check.verify()
     })
-    .await
-    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
+    .await?;
     if !verdict.matches() {
         guard.suspect(address, Instant::now());
     }

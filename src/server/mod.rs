@@ -202,15 +202,24 @@ thread_local! {
     static CONNECTION: RefCell<Option<(Arc<PathBuf>, Store)>> = const { RefCell::new(None) };
 }
 
-/// Run `work` (an admin's password check: Argon2, tens of milliseconds) on a blocking thread
-/// with that thread's connection to the database (opened on first use). Transactions never outlive `work`: a failed one is rolled back before the
-/// connection is used again.
+/// Run `work` (Argon2: tens of milliseconds) on tokio's blocking pool, off the async threads.
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))
+}
+
+/// [`off_thread`] with that thread's connection to the database (opened on first use), for
+/// an admin's password check. Transactions never outlive `work`: a failed one is rolled back
+/// before the connection is used again.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let db = state.db.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
+    let outcome = off_thread(move || {
         CONNECTION.with(|cell| {
             let mut slot = cell.borrow_mut();
             let store = match &mut *slot {
@@ -223,8 +232,7 @@ async fn blocking<T: Send + 'static>(
             work(store)
         })
     })
-    .await
-    .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
+    .await?;
     Ok(outcome?)
 }
 

@@ -8,7 +8,7 @@ use super::auth::{Auth, ClientIp};
 use super::body::MetadataBody;
 use super::conditional::{client_response, list_etag, no_store};
 use super::error::ApiError;
-use super::AppState;
+use super::{off_thread, AppState};
 use crate::ops;
 use crate::ops::dynamic::{self, Credential};
 use crate::registration::ClientInformation;
@@ -44,13 +44,12 @@ pub(super) async fn register(
     let prepared = if let Some(Credential::Admin(_)) = &credential {
         // An admin may choose a secret, which is hashed with Argon2: off the async threads.
         let (policy, limits) = (state.policy.clone(), state.limits.clone());
-        tokio::task::spawn_blocking(move || {
+        off_thread(move || {
             // The name is checked in the write transaction; preparing needs only the role.
             let admin = Credential::Admin(String::new());
             dynamic::prepare_registration(metadata, &policy, &limits, Some(&admin))
         })
-        .await
-        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?
+        .await?
     } else {
         dynamic::prepare_registration(metadata, &state.policy, &state.limits, credential.as_ref())
     };
