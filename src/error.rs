@@ -100,6 +100,7 @@ impl Error {
             Error::PreconditionFailed => ErrorKind::PreconditionFailed,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
+            Error::Store(StoreError::Unsupported(_)) => ErrorKind::Usage,
             Error::Store(_) | Error::Io(_) | Error::Undelivered(_) => ErrorKind::Internal,
         }
     }

@@ -29,7 +29,6 @@ pub use exit::{exit_code, ExitStatus};
 
 use crate::ops::{Actor, Location, Store};
 use crate::output::Format;
-use crate::Error;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::{OsStr, OsString};
@@ -157,32 +156,29 @@ impl Ctx {
         }
     }
 
-    /// The SQLite file of the registry. A PostgreSQL URL is refused (exit 2) naming the
-    /// location without its password: this build has no PostgreSQL backend yet, and taking
-    /// the URL for a file name would create folders named after it.
-    pub(crate) fn db_path(&self) -> anyhow::Result<PathBuf> {
-        match self.location()? {
-            Location::Sqlite(path) => Ok(path),
-            postgres @ Location::Postgres(_) => Err(Error::usage(format!(
-                "--db {postgres}: PostgreSQL is not supported by this build of dcrctl yet; \
-                 give the path of a SQLite file"
-            ))
-            .into()),
-        }
-    }
-
     pub(crate) fn open_store(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(&self.db_path()?)?)
+        open(self.location()?)
     }
 
     /// Open the database only if it exists: maintenance commands never create one.
     pub(crate) fn open_existing_store(&self) -> anyhow::Result<Store> {
-        let path = self.db_path()?;
-        if !path.exists() {
-            anyhow::bail!("{}: no such database", path.display());
+        let location = self.location()?;
+        if let Location::Sqlite(path) = &location {
+            if !path.exists() {
+                anyhow::bail!("{}: no such database", path.display());
+            }
         }
-        Ok(Store::open(&path)?)
+        open(location)
     }
+}
+
+/// Open the registry at `location`; a failure to reach a server names the location (its
+/// password masked), as a file's errors name the file.
+pub(crate) fn open(location: Location) -> anyhow::Result<Store> {
+    Store::open(&location).map_err(|error| match location {
+        Location::Postgres(_) => anyhow::Error::new(error).context(location.to_string()),
+        Location::Sqlite(_) => error.into(),
+    })
 }
 
 /// `$XDG_DATA_HOME/dcrctl/clients.db`, else `$HOME/.local/share/dcrctl/clients.db`.

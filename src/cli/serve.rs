@@ -14,7 +14,7 @@
 
 use super::args::{parse_duration, read_at_most};
 use super::Ctx;
-use crate::ops::{Limits, Store};
+use crate::ops::Limits;
 use crate::registration::Policy;
 use crate::server::{
     self, parse_issuer, parse_prefix, parse_rate_limit, AppState, RateLimit, TlsConfig,
@@ -230,9 +230,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
         Some((cert, key)) => Some(TlsConfig::load(cert, key)?),
         None => None,
     };
-    let db = ctx.db_path()?;
-    // Create or migrate the file now, so a bad path fails before the port is taken.
-    Store::open(&db)?;
+    let db = ctx.location()?;
+    // Create or migrate the database now, so a bad location fails before the port is taken.
+    super::open(db.clone())?;
     let policy = Policy {
         allowed_grant_types: args.allowed_grant_types.clone(),
         allowed_response_types: args.allowed_response_types.clone(),

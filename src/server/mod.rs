@@ -44,6 +44,7 @@ pub use state::{parse_issuer, parse_prefix, AppState};
 pub use tls::{TlsConfig, HANDSHAKE_TIMEOUT, MAX_HANDSHAKES};
 pub use verifications::{Busy, Lane, Turn, Verifications, MAX_WAITING};
 
+use crate::ops::Location;
 use crate::ops::{self, Store};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
@@ -53,7 +54,6 @@ use axum::{Json, Router};
 use serde_json::json;
 use std::cell::RefCell;
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -199,7 +199,7 @@ thread_local! {
     /// The connection of this blocking worker thread, with the database it is for. Opening
     /// one (the file, its pragmas, the schema check) costs more than most requests, and
     /// tokio keeps its blocking threads alive between tasks, so each reuses its own.
-    static CONNECTION: RefCell<Option<(Arc<PathBuf>, Store)>> = const { RefCell::new(None) };
+    static CONNECTION: RefCell<Option<(Arc<Location>, Store)>> = const { RefCell::new(None) };
 }
 
 /// Run `work` (Argon2: tens of milliseconds) on tokio's blocking pool, off the async threads.
@@ -225,7 +225,7 @@ async fn blocking<T: Send + 'static>(
             let store = match &mut *slot {
                 Some((path, store)) if *path == db => store,
                 _ => {
-                    let store = Store::open(&db)?;
+                    let store = Store::open(&*db)?;
                     &mut slot.insert((db, store)).1
                 }
             };

@@ -8,9 +8,9 @@
 //! Reads never block the writer or each other (WAL snapshots).
 
 use super::error::ApiError;
+use crate::ops::Location;
 use crate::ops::Store;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
@@ -27,7 +27,7 @@ pub(super) struct Readers {
 impl Readers {
     /// Start `count` reader threads for the database `db`; each opens its connection on its
     /// first read, and all end when every handle is dropped.
-    pub(super) fn start(db: &Arc<PathBuf>, count: usize) -> Readers {
+    pub(super) fn start(db: &Arc<Location>, count: usize) -> Readers {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         for index in 0..count.max(1) {
@@ -65,7 +65,7 @@ impl Readers {
     }
 }
 
-fn run(db: &Path, queue: &Mutex<Receiver<Job>>) {
+fn run(db: &Location, queue: &Mutex<Receiver<Job>>) {
     let mut store: Option<Store> = None;
     loop {
         // One reader waits on the queue, the others on the lock; a poisoned lock cannot

@@ -7,10 +7,10 @@ use super::limit::{AdminGuard, RateLimit, RateLimiter, DEFAULT_ADMIN_FAILURE_LIM
 use super::readers::Readers;
 use super::writer::Writer;
 use crate::ops::Limits;
+use crate::ops::Location;
 use crate::registration::Policy;
 use crate::Error;
 use serde_json::{Map, Value};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -19,7 +19,7 @@ use url::Url;
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database file; each blocking task opens its own connection to it.
-    pub db: Arc<PathBuf>,
+    pub db: Arc<Location>,
     /// The public base URL, without a trailing slash.
     pub issuer: Arc<str>,
     /// The path prefix of the `/register` routes: empty, or `/seg[/seg…]`.
@@ -57,7 +57,7 @@ impl AppState {
     /// [`Error::Usage`] saying what is wrong with the issuer or prefix (see [`parse_issuer`] and
     /// [`parse_prefix`]).
     pub fn new(
-        db: PathBuf,
+        db: Location,
         issuer: &str,
         prefix: &str,
         open_registration: bool,
@@ -293,7 +293,7 @@ mod tests {
     #[test]
     fn urls() {
         let state = AppState::new(
-            "db".into(),
+            Location::Sqlite("db".into()),
             "https://as.example.com/t",
             "/oauth",
             false,
@@ -309,7 +309,14 @@ mod tests {
             "https://as.example.com/t/oauth/register/abc"
         );
         assert_eq!(state.issuer_path(), "/t");
-        let root = AppState::new("db".into(), "http://h:1", "", false, Policy::default()).unwrap();
+        let root = AppState::new(
+            Location::Sqlite("db".into()),
+            "http://h:1",
+            "",
+            false,
+            Policy::default(),
+        )
+        .unwrap();
         assert_eq!(root.issuer_path(), "");
         assert_eq!(root.registration_endpoint(), "http://h:1/register");
     }

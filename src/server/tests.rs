@@ -11,7 +11,7 @@ fn app(dir: &tempfile::TempDir, open: bool) -> Router {
     let db = dir.path().join("clients.db");
     Store::open(&db).unwrap();
     let state = AppState::new(
-        db,
+        Location::Sqlite(db),
         "https://as.example.com",
         "/dcr",
         open,
@@ -85,7 +85,14 @@ async fn a_broken_database_is_a_500_that_tells_nothing() {
     // A folder where the database file should be.
     let db = dir.path().join("secret-folder-name");
     std::fs::create_dir(&db).unwrap();
-    let state = AppState::new(db, "https://as.example.com", "", true, Policy::default()).unwrap();
+    let state = AppState::new(
+        Location::Sqlite(db),
+        "https://as.example.com",
+        "",
+        true,
+        Policy::default(),
+    )
+    .unwrap();
     let request = axum::http::Request::builder()
         .header(header::HOST, "as.example.com")
         .uri("/healthz")

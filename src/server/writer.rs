@@ -18,12 +18,12 @@
 //! for the real outcome instead of answering `408`. See [`RequestWrites`].
 
 use super::error::ApiError;
+use crate::ops::Location;
 use crate::ops::Store;
 use crate::ops::StoreError;
 use crate::ops::Tx;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -147,7 +147,7 @@ pub(super) struct Writer {
 impl Writer {
     /// Start the writer thread for the database `db`. It opens its connection on the first
     /// change and ends when every handle is dropped.
-    pub(super) fn start(db: Arc<PathBuf>) -> Writer {
+    pub(super) fn start(db: Arc<Location>) -> Writer {
         let (jobs, queue) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("dcrctl-writer".into())
@@ -220,7 +220,7 @@ fn job<T: Send + 'static>(
 /// The writer thread: take every change that is waiting (at least one), run them in one
 /// transaction, commit, answer them all. A change whose request gave up is dropped, before
 /// the transaction when it is known by then, else when its turn comes inside it.
-fn run(db: &Path, queue: &Receiver<Job>) {
+fn run(db: &Location, queue: &Receiver<Job>) {
     let mut store: Option<Store> = None;
     let mut last_batch = 0;
     while let Ok(first) = queue.recv() {
@@ -321,7 +321,7 @@ mod tests {
         sender.send(kept).unwrap();
         drop(sender);
 
-        run(&db, &queue);
+        run(&Location::Sqlite(db.clone()), &queue);
 
         assert!(never.blocking_recv().is_err(), "an abandoned change ran");
         let id = answer.blocking_recv().unwrap().unwrap();
@@ -364,7 +364,7 @@ mod tests {
         drop(sender);
 
         // Everything was queued before the writer ran: one batch, one commit.
-        run(&db, &queue);
+        run(&Location::Sqlite(db.clone()), &queue);
 
         let mut committed: Vec<String> = answers
             .into_iter()

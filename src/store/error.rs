@@ -52,6 +52,9 @@ pub enum StoreError {
     /// Stored data could not be read back (a damaged or hand-edited row).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// What this backend does not do, and what to use instead.
+    #[error("{0}")]
+    Unsupported(String),
     /// Any other database failure, with the backend's error.
     // The backend error is in the message and not a `#[source]`: the faces print errors
     // with their chain (`{:#}`), which would say it twice. `class()` reads it instead.

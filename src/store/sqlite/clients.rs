@@ -426,7 +426,11 @@ mod tests {
         (dir, store)
     }
 
-    fn insert(tx: &Tx<'_>, client_id: &str, secret: Option<i64>) -> Result<(), StoreError> {
+    fn insert(
+        tx: &crate::store::Tx<'_>,
+        client_id: &str,
+        secret: Option<i64>,
+    ) -> Result<(), StoreError> {
         let mut metadata = MetadataDoc::new();
         metadata.insert("client_name".into(), "stored".into());
         tx.insert_client(&NewClient {

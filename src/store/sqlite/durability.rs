@@ -33,32 +33,24 @@ impl Store {
         self.set_wal_budget(CONTINUOUS_WAL_BUDGET);
     }
 
-    /// Run `work`, many short write transactions whose last ones may be lost in a crash and
-    /// redone (a prune's batches), in bulk mode: they commit without waiting for the disk,
-    /// with a larger page cache and WAL, and one `fsync` at the end makes them all durable.
-    /// Commits of other connections keep their own durability. The connection is back to
-    /// normal when this returns, whatever `work` returned.
-    ///
-    /// # Errors
-    /// The error of `work`, else a failure to make its writes durable.
-    pub(crate) fn bulk_writes<T, E: From<StoreError>>(
-        &mut self,
-        work: impl FnOnce(&mut Store) -> Result<T, E>,
-    ) -> Result<T, E> {
+    /// Enter bulk mode, for many short write transactions whose last ones may be lost in a
+    /// crash and redone (a prune's batches): they commit without waiting for the disk, with a
+    /// larger page cache and WAL. Commits of other connections keep their own durability.
+    /// [`Store::leave_bulk_mode`] makes them all durable with one `fsync`.
+    pub(crate) fn enter_bulk_mode(&mut self) -> Result<(), StoreError> {
         self.set_wal_budget(BULK_WAL_BUDGET);
-        let deferred = self.defer_durability();
         self.set_cache_kib(BULK_CACHE_KIB);
-        let outcome = match deferred {
-            Ok(()) => work(self),
-            Err(error) => Err(error.into()),
-        };
+        self.defer_durability()
+    }
+
+    /// Make the writes since [`Store::enter_bulk_mode`] durable and put the connection back
+    /// to normal (the latter even when the former fails).
+    pub(crate) fn leave_bulk_mode(&mut self) -> Result<(), StoreError> {
         let durable = self.make_durable();
         self.set_cache_kib(Store::DEFAULT_CACHE_KIB);
         self.set_wal_budget(Store::DEFAULT_WAL_BUDGET);
         self.checkpoint_if_large();
-        let value = outcome?;
-        durable?;
-        Ok(value)
+        durable
     }
 
     /// Let the WAL grow to `bytes` before a writer checkpoints it. Long runs of many write
@@ -159,21 +151,16 @@ mod tests {
     }
 
     #[test]
-    fn bulk_writes_restore_durable_commits_whatever_the_work_returned() {
+    fn bulk_mode_ends_with_durable_commits_and_the_default_budget() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("clients.db")).unwrap();
         let full = synchronous(&store);
-        let inside = store
-            .bulk_writes(|store| Ok::<_, StoreError>(synchronous(store)))
-            .unwrap();
+        store.enter_bulk_mode().unwrap();
         assert!(
-            inside < full,
+            synchronous(&store) < full,
             "bulk writes commit without waiting for the disk"
         );
-        assert_eq!(synchronous(&store), full);
-        let failed: Result<(), StoreError> =
-            store.bulk_writes(|_| Err(StoreError::other("the work failed")));
-        assert!(failed.is_err());
+        store.leave_bulk_mode().unwrap();
         assert_eq!(synchronous(&store), full);
         assert_eq!(store.wal_budget, Store::DEFAULT_WAL_BUDGET);
     }

@@ -4,12 +4,12 @@
 //! short write transactions whose DELETE re-checks the criteria, so a concurrent writer never
 //! waits long and a client renewed after it was seen is spared.
 
-use super::audit::{prune_events, PRUNE_ACTION};
 use super::{
     EventFilter, IntegrityReport, PruneCandidate, PruneCriteria, PrunePosition, PruneReason, Store,
     StoreError, Tx,
 };
 use crate::model::Event;
+use crate::store::audit::{prune_events, PRUNE_ACTION};
 use rusqlite::params;
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -230,7 +230,7 @@ impl Store {
     ///
     /// # Errors
     /// Storage failures that prevent the check itself.
-    pub fn check_integrity(&mut self) -> Result<IntegrityReport, StoreError> {
+    pub(crate) fn check_integrity(&mut self) -> Result<IntegrityReport, StoreError> {
         let integrity = self
             .conn
             .prepare("PRAGMA integrity_check")?
@@ -267,7 +267,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Conflict`] when `destination` exists; I/O and storage failures.
-    pub fn backup_to(&mut self, destination: &Path) -> Result<(), StoreError> {
+    pub(crate) fn backup_to(&mut self, destination: &Path) -> Result<(), StoreError> {
         let io = |source| StoreError::Io {
             path: destination.to_owned(),
             source,

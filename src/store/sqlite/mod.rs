@@ -21,7 +21,7 @@ use rusqlite::Connection;
 use std::path::PathBuf;
 
 /// An open registry database.
-pub struct Store {
+pub(crate) struct Store {
     conn: Connection,
     wal_path: PathBuf,
     wal_budget: u64,
@@ -34,6 +34,6 @@ impl std::fmt::Debug for Store {
 }
 
 /// A transaction on the store. Its methods are the only queries there are.
-pub struct Tx<'s> {
+pub(crate) struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
 }

@@ -22,7 +22,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Io`] when the file or folder cannot be created, [`StoreError::NotADatabase`]
     /// for a file that is not a dcrctl database, [`StoreError::TooNew`] for a newer schema.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
         create_private_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;

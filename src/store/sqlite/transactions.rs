@@ -10,7 +10,7 @@ impl Store {
     ///
     /// # Errors
     /// Whatever `work` returns, or a storage failure.
-    pub fn write<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    pub(crate) fn write<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -36,7 +36,7 @@ impl Store {
     /// # Errors
     /// A storage failure taking the lock, in a savepoint, or committing; the whole group is
     /// then rolled back, whatever the jobs reported.
-    pub fn write_batch(
+    pub(crate) fn write_batch(
         &mut self,
         count: usize,
         mut job: impl FnMut(&Tx<'_>, usize) -> bool,
@@ -64,7 +64,7 @@ impl Store {
     ///
     /// # Errors
     /// Whatever `work` returns, or a storage failure.
-    pub fn read<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    pub(crate) fn read<T, E>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {

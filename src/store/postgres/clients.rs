@@ -1,0 +1,496 @@
+//! Clients, their secrets and registration access tokens.
+
+use super::{bigint, ListFilter, NewClient, StoreError, Tx};
+use crate::model::{Client, ClientSummary, RegisteredVia};
+use crate::registration::{AuthMethod, MetadataDoc};
+use postgres::Row;
+
+/// Columns of [`Client`], in the order `client_from_row` reads them.
+const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
+     c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, c.revision, \
+     c.client_secret_expires_at IS NOT NULL, c.token_endpoint_auth_method";
+
+/// Columns of [`ClientSummary`], in the order `summary_from_row` reads them, then the
+/// listing's position.
+const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
+     c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, \
+     c.seq";
+
+/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them.
+const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
+     ($2::text IS NULL OR (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text)) AND \
+     ($3::bigint IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $3)) AND \
+     ($4::bigint IS NULL OR c.client_id_issued_at < $4) AND \
+     ($5::bigint IS NULL OR c.client_id_issued_at > $5)";
+
+/// Listing order: registration time, then insertion order (as SQLite's rowid gives it).
+const ORDER: &str = "ORDER BY c.client_id_issued_at, c.seq";
+
+/// What is wrong with a `clients` row `c` that the registry cannot read back as it writes
+/// rows, or NULL when nothing is. PostgreSQL enforces the column types and the JSON check;
+/// what another program can still write is valid JSON that is not an object, or an unknown
+/// `registered_via` once the check constraint is dropped.
+const DAMAGE: &str = "CASE \
+     WHEN jsonb_typeof(c.metadata::jsonb) <> 'object' THEN 'metadata is not a JSON object' \
+     WHEN c.registered_via IS NULL OR c.registered_via NOT IN ('cli', 'apply', 'http') \
+       THEN 'unknown registered_via' \
+     END";
+
+/// How many rows a listing fetches at a time; the snapshot keeps pages consistent.
+const PAGE: i64 = 1000;
+
+/// A [`ListFilter`] in the shapes its SQL binds.
+struct Filter {
+    name_regex: Option<String>,
+    grant_type: Option<String>,
+    secret_expired_before: Option<i64>,
+    created_before: Option<i64>,
+    created_after: Option<i64>,
+}
+
+impl Filter {
+    fn new(filter: &ListFilter) -> Filter {
+        Filter {
+            name_regex: filter.name_glob.as_deref().map(glob_to_regex),
+            grant_type: filter.grant_type.clone(),
+            secret_expired_before: filter.secret_expired_before,
+            created_before: filter.created_before,
+            created_after: filter.created_after,
+        }
+    }
+}
+
+/// A SQLite GLOB pattern (`*`, `?`, `[…]` with `^` negating; case-sensitive; no escapes) as
+/// an anchored PostgreSQL regular expression that matches the same strings.
+pub(super) fn glob_to_regex(glob: &str) -> String {
+    let mut regex = String::from("^");
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            '[' => match class_end(&chars, i) {
+                Some(end) => {
+                    regex.push('[');
+                    let mut j = i + 1;
+                    if chars.get(j) == Some(&'^') {
+                        regex.push('^');
+                        j += 1;
+                    }
+                    for &c in &chars[j..end] {
+                        if matches!(c, '\\' | '[' | ']') {
+                            regex.push('\\');
+                        }
+                        regex.push(c);
+                    }
+                    regex.push(']');
+                    i = end;
+                }
+                None => regex.push_str("\\["),
+            },
+            c => {
+                if !c.is_alphanumeric() && c != ' ' {
+                    regex.push('\\');
+                }
+                regex.push(c);
+            }
+        }
+        i += 1;
+    }
+    regex.push('$');
+    regex
+}
+
+/// Where the class opening at `start` closes: a `]` right after `[` or `[^` is a member.
+fn class_end(chars: &[char], start: usize) -> Option<usize> {
+    let mut j = start + 1;
+    if chars.get(j) == Some(&'^') {
+        j += 1;
+    }
+    if chars.get(j) == Some(&']') {
+        j += 1;
+    }
+    (j..chars.len()).find(|&k| chars[k] == ']')
+}
+
+fn client_name(metadata: &MetadataDoc) -> Option<&str> {
+    metadata
+        .get("client_name")
+        .and_then(serde_json::Value::as_str)
+}
+
+fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
+    serde_json::to_string(metadata).map_err(|e| StoreError::other(e.to_string()))
+}
+
+fn summary_from_row(row: &Row) -> Result<ClientSummary<'_>, StoreError> {
+    let client_id: &str = row.try_get(0)?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("client {client_id}: {what}"));
+    Ok(ClientSummary {
+        client_id,
+        client_name: row.try_get(1)?,
+        token_endpoint_auth_method: AuthMethod::parse(row.try_get(2)?)
+            .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,
+        metadata_json: row.try_get(3)?,
+        client_id_issued_at: row.try_get(4)?,
+        client_secret_expires_at: row.try_get(5)?,
+        registered_via: RegisteredVia::parse(row.try_get(6)?)
+            .ok_or_else(|| corrupt("unknown registered_via"))?,
+        updated_at: row.try_get(7)?,
+        last_used_at: row.try_get(8)?,
+    })
+}
+
+fn client_from_row(row: &Row) -> Result<Client, StoreError> {
+    let client_id: String = row.try_get(0)?;
+    let metadata: &str = row.try_get(1)?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("client {client_id}: {what}"));
+    Ok(Client {
+        metadata: serde_json::from_str(metadata)
+            .map_err(|_| corrupt("metadata is not a JSON object"))?,
+        registered_via: RegisteredVia::parse(row.try_get(4)?)
+            .ok_or_else(|| corrupt("unknown registered_via"))?,
+        client_id_issued_at: row.try_get(2)?,
+        client_secret_expires_at: row.try_get(3)?,
+        updated_at: row.try_get(5)?,
+        last_used_at: row.try_get(6)?,
+        revision: row.try_get(7)?,
+        has_secret: row.try_get(8)?,
+        auth_method: AuthMethod::parse(row.try_get(9)?)
+            .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,
+        client_id,
+    })
+}
+
+impl Tx<'_> {
+    pub(crate) fn insert_client(&self, new: &NewClient<'_>) -> Result<(), StoreError> {
+        let inserted = self.execute(
+            "INSERT INTO clients (client_id, client_name, metadata, token_endpoint_auth_method, \
+             client_id_issued_at, client_secret_expires_at, registration_token_hash, registered_via, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5) ON CONFLICT (client_id) DO NOTHING",
+            &[
+                &new.client_id,
+                &client_name(new.metadata),
+                &metadata_json(new.metadata)?,
+                &new.auth_method.as_str(),
+                &new.issued_at,
+                &new.secret_expires_at,
+                &new.registration_token_hash,
+                &new.registered_via.as_str(),
+            ],
+        )?;
+        if inserted == 0 {
+            return Err(StoreError::Conflict {
+                what: crate::model::Entity::Client,
+                id: new.client_id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn client(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        self.query_opt(
+            &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_id = $1"),
+            &[&client_id],
+        )?
+        .map(|row| client_from_row(&row))
+        .transpose()
+    }
+
+    pub(crate) fn client_for_update(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        self.query_opt(
+            &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_id = $1 FOR UPDATE"),
+            &[&client_id],
+        )?
+        .map(|row| client_from_row(&row))
+        .transpose()
+    }
+
+    /// A transaction-scoped advisory lock, one per schema: every transaction that decides on
+    /// the registry as a whole takes it, and it ends with the transaction.
+    pub(crate) fn lock_registry(&self) -> Result<(), StoreError> {
+        self.query(
+            "SELECT pg_advisory_xact_lock(hashtext('dcrctl registry ' || current_schema()))",
+            &[],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn client_exists(&self, client_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .query_opt("SELECT 1 FROM clients WHERE client_id = $1", &[&client_id])?
+            .is_some())
+    }
+
+    pub(crate) fn clients_named(&self, name: &str) -> Result<Vec<Client>, StoreError> {
+        self.query(
+            &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = $1 {ORDER}"),
+            &[&name],
+        )?
+        .iter()
+        .map(client_from_row)
+        .collect()
+    }
+
+    /// Visit every client matching `filter` in registration order, a page at a time: each
+    /// page resumes after the last row of the one before, in the same snapshot.
+    pub(crate) fn for_each_client<E: From<StoreError>>(
+        &self,
+        filter: &ListFilter,
+        mut visit: impl FnMut(&ClientSummary<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {LISTED} \
+             AND (c.client_id_issued_at, c.seq) > ($6, $7) {ORDER} LIMIT $8 OFFSET $9"
+        );
+        let bound = Filter::new(filter);
+        let mut left = filter.limit.map_or(i64::MAX, bigint);
+        let mut offset = bigint(filter.offset);
+        let mut after = (i64::MIN, i64::MIN);
+        while left > 0 {
+            let page = left.min(PAGE);
+            let rows = self.query(
+                &sql,
+                &[
+                    &bound.name_regex,
+                    &bound.grant_type,
+                    &bound.secret_expired_before,
+                    &bound.created_before,
+                    &bound.created_after,
+                    &after.0,
+                    &after.1,
+                    &page,
+                    &offset,
+                ],
+            )?;
+            for row in &rows {
+                visit(&summary_from_row(row)?)?;
+            }
+            let Some(last) = rows.last() else { break };
+            after = (
+                last.try_get(4).map_err(StoreError::from)?,
+                last.try_get(9).map_err(StoreError::from)?,
+            );
+            offset = 0;
+            left -= bigint(rows.len());
+            if bigint(rows.len()) < page {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn first_damaged_client(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let sql = format!(
+            "SELECT id, damage FROM (SELECT c.client_id AS id, {DAMAGE} AS damage FROM clients c \
+             WHERE {LISTED} {ORDER} LIMIT $6 OFFSET $7) listed WHERE damage IS NOT NULL LIMIT 1"
+        );
+        let bound = Filter::new(filter);
+        let limit = filter.limit.map(bigint);
+        let offset = bigint(filter.offset);
+        let row = self.query_opt(
+            &sql,
+            &[
+                &bound.name_regex,
+                &bound.grant_type,
+                &bound.secret_expired_before,
+                &bound.created_before,
+                &bound.created_after,
+                &limit,
+                &offset,
+            ],
+        )?;
+        row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .transpose()
+    }
+
+    pub(crate) fn damaged_clients(&self) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT id, damage FROM (SELECT c.client_id AS id, {DAMAGE} AS damage, \
+             c.client_id_issued_at AS issued, c.seq AS seq FROM clients c) rows \
+             WHERE damage IS NOT NULL ORDER BY issued, seq"
+        );
+        self.query(&sql, &[])?
+            .iter()
+            .map(|row| {
+                let id: &str = row.try_get(0)?;
+                let damage: &str = row.try_get(1)?;
+                Ok(format!("clients row {id}: {damage}"))
+            })
+            .collect()
+    }
+
+    pub(crate) fn update_metadata(
+        &self,
+        client_id: &str,
+        metadata: &MetadataDoc,
+        auth_method: AuthMethod,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE clients SET client_name = $2, metadata = $3, token_endpoint_auth_method = $4, \
+             updated_at = $5, revision = revision + 1 WHERE client_id = $1",
+            &[
+                &client_id,
+                &client_name(metadata),
+                &metadata_json(metadata)?,
+                &auth_method.as_str(),
+                &now,
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        Ok(self.execute("DELETE FROM clients WHERE client_id = $1", &[&client_id])? > 0)
+    }
+
+    pub(crate) fn set_registration_token(
+        &self,
+        client_id: &str,
+        hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE clients SET registration_token_hash = $2, updated_at = $3, revision = revision + 1 \
+             WHERE client_id = $1",
+            &[&client_id, &hash, &now],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn registration_token_hash(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT registration_token_hash FROM clients WHERE client_id = $1",
+                &[&client_id],
+            )?
+            .map(|row| row.try_get::<_, Option<String>>(0))
+            .transpose()?
+            .flatten())
+    }
+
+    pub(crate) fn replace_secret(
+        &self,
+        client_id: &str,
+        hash: &str,
+        expires_at: i64,
+        previous_valid_until: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match previous_valid_until {
+            Some(until) => {
+                self.execute(
+                    "UPDATE client_secrets SET superseded_at = coalesce(superseded_at, $2), \
+                     expires_at = CASE WHEN expires_at = 0 OR expires_at > $3 THEN $3 ELSE expires_at END \
+                     WHERE client_id = $1",
+                    &[&client_id, &now, &until],
+                )?;
+                self.execute(
+                    "DELETE FROM client_secrets WHERE client_id = $1 AND expires_at <= $2 AND expires_at <> 0",
+                    &[&client_id, &now],
+                )?;
+            }
+            None => {
+                self.execute(
+                    "DELETE FROM client_secrets WHERE client_id = $1",
+                    &[&client_id],
+                )?;
+            }
+        }
+        self.insert_secret(client_id, hash, expires_at, now)?;
+        self.execute(
+            "UPDATE clients SET client_secret_expires_at = $2, updated_at = $3, revision = revision + 1 \
+             WHERE client_id = $1",
+            &[&client_id, &expires_at, &now],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn insert_secret(
+        &self,
+        client_id: &str,
+        hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO client_secrets (client_id, secret_hash, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+            &[&client_id, &hash, &expires_at, &now],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn remove_secrets(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
+        self.execute(
+            "DELETE FROM client_secrets WHERE client_id = $1",
+            &[&client_id],
+        )?;
+        self.execute(
+            "UPDATE clients SET client_secret_expires_at = NULL, updated_at = $2, revision = revision + 1 \
+             WHERE client_id = $1",
+            &[&client_id, &now],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn valid_secret_hashes(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        self.query(
+            "SELECT secret_hash FROM client_secrets WHERE client_id = $1 AND (expires_at = 0 OR expires_at > $2) \
+             ORDER BY superseded_at IS NOT NULL, created_at DESC",
+            &[&client_id, &now],
+        )?
+        .iter()
+        .map(|row| Ok(row.try_get(0)?))
+        .collect()
+    }
+
+    pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE clients SET last_used_at = $2 WHERE client_id = $1",
+            &[&client_id, &now],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn count_clients(&self) -> Result<u64, StoreError> {
+        let count: i64 = self
+            .query_one("SELECT count(*) FROM clients", &[])?
+            .try_get(0)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    pub(crate) fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError> {
+        self.query_opt(
+            "SELECT metadata FROM clients WHERE client_id = $1",
+            &[&client_id],
+        )?
+        .map(|row| Ok(row.try_get(0)?))
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_to_regex;
+
+    #[test]
+    fn a_glob_becomes_an_anchored_regex_with_its_classes() {
+        assert_eq!(glob_to_regex("web*"), "^web.*$");
+        assert_eq!(glob_to_regex("a?c.d"), "^a.c\\.d$");
+        assert_eq!(glob_to_regex("[^cdB]*"), "^[^cdB].*$");
+        assert_eq!(glob_to_regex("[]a]"), "^[\\]a]$");
+        assert_eq!(glob_to_regex("x[y"), "^x\\[y$");
+    }
+}
