@@ -359,7 +359,7 @@ fn issue_12_apply_stops_at_the_first_bad_document_in_bounded_memory() {
     let run = env.unchanged(|| {
         let output = std::process::Command::new("/bin/sh")
             .args(["-c", &script])
-            .env("DCRCTL_DB", env.db())
+            .env("DCRCTL_DB", env.location())
             .env("NO_COLOR", "1")
             .output()
             .expect("run sh");

@@ -130,7 +130,7 @@ fn run_capped(env: &TestEnv, args: &str) -> Run {
     let script = format!("ulimit -v 2000000; exec '{}' {args}", dcrctl.display());
     let out = std::process::Command::new("sh")
         .args(["-c", &script])
-        .env("DCRCTL_DB", env.db())
+        .env("DCRCTL_DB", env.location())
         .env("NO_COLOR", "1")
         .output()
         .expect("run sh");

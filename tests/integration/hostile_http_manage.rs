@@ -456,7 +456,7 @@ fn serve_keeps_answering_when_its_log_reader_goes_away() {
     let env = TestEnv::new();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
         .env_clear()
-        .env("DCRCTL_DB", env.db())
+        .env("DCRCTL_DB", env.location())
         .env("HOME", env.dir())
         .env("NO_COLOR", "1")
         .current_dir(env.dir())

@@ -119,7 +119,7 @@ impl Server {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", env.dir())
             .env("XDG_DATA_HOME", env.dir().join("xdg"))
-            .env("DCRCTL_DB", env.db())
+            .env("DCRCTL_DB", env.location())
             .env("USER", "tester")
             .env("NO_COLOR", "1")
             .env("DCRCTL_LOG", log_filter)

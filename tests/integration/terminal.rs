@@ -42,7 +42,7 @@ fn dialogue(
     let mut command = Command::new("script");
     command
         .args(["-qec", &command_line, "/dev/null"])
-        .env("DCRCTL_DB", env.db())
+        .env("DCRCTL_DB", env.location())
         .env("HOME", env.dir())
         .env("USER", "tester")
         .env("TERM", "xterm")

@@ -5,9 +5,57 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// A temp folder with a database path and a way to run `dcrctl` against it.
+/// A temp folder with a database and a way to run `dcrctl` against it. The database is a
+/// SQLite file in the folder, or, with `DCRCTL_TEST_BACKEND=postgres`, a fresh schema on the
+/// server `DCRCTL_TEST_POSTGRES` names: the same tests then run on PostgreSQL.
 pub(crate) struct TestEnv {
     dir: TempDir,
+    postgres: Option<PgSchema>,
+}
+
+/// A schema of its own on the test server, dropped with the env.
+pub(crate) struct PgSchema {
+    base: String,
+    name: String,
+    url: String,
+}
+
+impl PgSchema {
+    fn create() -> PgSchema {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let base = std::env::var("DCRCTL_TEST_POSTGRES").expect(
+            "DCRCTL_TEST_BACKEND=postgres needs DCRCTL_TEST_POSTGRES: eval \"$(scripts/postgres.sh start)\"",
+        );
+        let name = format!(
+            "it_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("reach PostgreSQL");
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .expect("create schema");
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-csearch_path%3D{name}");
+        PgSchema { base, name, url }
+    }
+
+    pub(crate) fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("reach PostgreSQL")
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}
+
+/// Whether this run puts every env's database on PostgreSQL.
+pub(crate) fn on_postgres() -> bool {
+    std::env::var("DCRCTL_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
 }
 
 /// What a finished `dcrctl` run produced.
@@ -57,7 +105,21 @@ impl TestEnv {
     pub(crate) fn new() -> Self {
         TestEnv {
             dir: tempfile::tempdir().expect("temp dir"),
+            postgres: on_postgres().then(PgSchema::create),
         }
+    }
+
+    /// The database as `--db` and `DCRCTL_DB` take it.
+    pub(crate) fn location(&self) -> std::ffi::OsString {
+        match &self.postgres {
+            Some(schema) => schema.url.clone().into(),
+            None => self.db().into_os_string(),
+        }
+    }
+
+    /// The PostgreSQL schema of this env, when the run is on PostgreSQL.
+    pub(crate) fn postgres(&self) -> Option<&PgSchema> {
+        self.postgres.as_ref()
     }
 
     pub(crate) fn dir(&self) -> &Path {
@@ -80,7 +142,7 @@ impl TestEnv {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
-            .env("DCRCTL_DB", self.db())
+            .env("DCRCTL_DB", self.location())
             .env("USER", "tester")
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path());
@@ -134,6 +196,9 @@ impl TestEnv {
 
     /// Every row of every table, as text: what "the database is unchanged" compares.
     pub(crate) fn snapshot(&self) -> String {
+        if let Some(schema) = &self.postgres {
+            return postgres_snapshot(schema);
+        }
         if !self.db().exists() {
             return String::new();
         }
@@ -175,6 +240,30 @@ impl TestEnv {
         assert_eq!(before, self.snapshot(), "the database changed");
         result
     }
+}
+
+/// Every row of every table of `schema`, as text, in a stable order.
+fn postgres_snapshot(schema: &PgSchema) -> String {
+    let mut client = schema.client();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let mut out = String::new();
+    for table in tables {
+        let rows = client
+            .query(&format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"), &[])
+            .unwrap();
+        for row in rows {
+            out.push_str(&format!("{table}: {}\n", row.get::<_, String>(0)));
+        }
+    }
+    out
 }
 
 /// `text` with every secret and token (by their scanner-friendly prefixes) blanked, so a
