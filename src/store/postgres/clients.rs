@@ -60,8 +60,12 @@ impl Filter {
     }
 }
 
+/// A regular expression no string matches: a character before the start of the string.
+const MATCHES_NOTHING: &str = ".^";
+
 /// A SQLite GLOB pattern (`*`, `?`, `[…]` with `^` negating; case-sensitive; no escapes) as
-/// an anchored PostgreSQL regular expression that matches the same strings.
+/// an anchored PostgreSQL regular expression that matches the same strings. A `[` that no
+/// `]` closes makes SQLite's GLOB match nothing at all (not a literal `[`), and so here.
 pub(super) fn glob_to_regex(glob: &str) -> String {
     let mut regex = String::from("^");
     let chars: Vec<char> = glob.chars().collect();
@@ -87,7 +91,7 @@ pub(super) fn glob_to_regex(glob: &str) -> String {
                     regex.push(']');
                     i = end;
                 }
-                None => regex.push_str("\\["),
+                None => return MATCHES_NOTHING.to_owned(),
             },
             c => {
                 if !c.is_alphanumeric() && c != ' ' {
@@ -491,6 +495,11 @@ mod tests {
         assert_eq!(glob_to_regex("a?c.d"), "^a.c\\.d$");
         assert_eq!(glob_to_regex("[^cdB]*"), "^[^cdB].*$");
         assert_eq!(glob_to_regex("[]a]"), "^[\\]a]$");
-        assert_eq!(glob_to_regex("x[y"), "^x\\[y$");
+        assert_eq!(glob_to_regex("x[[]y"), "^x[\\[]y$");
+        assert_eq!(
+            glob_to_regex("x[y"),
+            ".^",
+            "an unclosed class matches nothing"
+        );
     }
 }
