@@ -221,6 +221,36 @@ fn the_other_filters_select_the_same_clients(store: &mut Store) {
     }
 }
 
+fn a_grant_type_is_matched_in_whatever_shape_it_was_stored(store: &mut Store) {
+    // The store does not validate metadata; rows from elsewhere can hold any JSON.
+    let shapes = [
+        ("array", json!(["implicit", "client_credentials"])),
+        ("nested", json!([["client_credentials"]])),
+        ("string", json!("client_credentials")),
+        ("object", json!({"kind": "client_credentials"})),
+        ("number", json!(5)),
+        ("null", json!(null)),
+    ];
+    write(store, |tx| {
+        for (i, (id, grant_types)) in shapes.iter().enumerate() {
+            let doc = metadata(json!({ "grant_types": grant_types }));
+            let at = i64::try_from(i).unwrap();
+            insert(tx, id, &doc, at, None, RegisteredVia::Http);
+        }
+        Ok(())
+    });
+    let grant = |grant_type: &str| ListFilter {
+        grant_type: Some(grant_type.into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(
+        listed(store, &grant("client_credentials")),
+        ["array", "string", "object"]
+    );
+    assert!(listed(store, &grant("5")).is_empty());
+    assert!(listed(store, &grant("null")).is_empty());
+}
+
 fn a_summary_carries_every_column(store: &mut Store) {
     write(store, |tx| {
         add_client(tx, "c1", "Web", 100);
@@ -432,6 +462,7 @@ fn damaged_rows_are_found_before_a_listing_trips_on_them(db: &Db) {
 conformance_tests! {
     name_globs_match_as_sqlite_globs_do,
     the_other_filters_select_the_same_clients,
+    a_grant_type_is_matched_in_whatever_shape_it_was_stored,
     a_summary_carries_every_column,
     listings_page_through_thousands_of_clients,
     damaged_rows_are_found_before_a_listing_trips_on_them,

@@ -16,9 +16,15 @@ const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth
      c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, \
      c.seq";
 
-/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them.
+/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them. `grant_types`
+/// is matched as SQLite's `json_each` reads it: the elements of an array, the members of an
+/// object, or a single value itself (metadata that skipped validation can hold any of them).
 const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
-     ($2::text IS NULL OR (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text)) AND \
+     ($2::text IS NULL OR CASE jsonb_typeof(c.metadata::jsonb -> 'grant_types') \
+        WHEN 'array' THEN (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text) \
+        WHEN 'object' THEN EXISTS (SELECT 1 FROM jsonb_each(c.metadata::jsonb -> 'grant_types') g \
+                                   WHERE g.value = to_jsonb($2::text)) \
+        ELSE (c.metadata::jsonb -> 'grant_types') = to_jsonb($2::text) END) AND \
      ($3::bigint IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $3)) AND \
      ($4::bigint IS NULL OR c.client_id_issued_at < $4) AND \
      ($5::bigint IS NULL OR c.client_id_issued_at > $5)";
