@@ -13,6 +13,8 @@
 //! tuning in its own module; this file only routes each call to the backend in use.
 
 mod audit;
+#[cfg(test)]
+mod conformance;
 mod error;
 mod location;
 mod postgres;
@@ -21,6 +23,8 @@ mod types;
 
 pub(crate) use error::{ErrorClass, StoreError};
 pub use location::Location;
+#[cfg(test)]
+pub(crate) use postgres::testing::ScratchSchema;
 pub(crate) use types::{AdminRow, NewClient, PruneCandidate, PrunePosition, TokenRow};
 pub use types::{EventFilter, IntegrityReport, ListFilter, PruneCriteria, PruneReason};
 

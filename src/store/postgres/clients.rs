@@ -16,9 +16,15 @@ const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth
      c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, \
      c.seq";
 
-/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them.
+/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them. `grant_types`
+/// is matched as SQLite's `json_each` reads it: the elements of an array, the members of an
+/// object, or a single value itself (metadata that skipped validation can hold any of them).
 const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
-     ($2::text IS NULL OR (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text)) AND \
+     ($2::text IS NULL OR CASE jsonb_typeof(c.metadata::jsonb -> 'grant_types') \
+        WHEN 'array' THEN (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text) \
+        WHEN 'object' THEN EXISTS (SELECT 1 FROM jsonb_each(c.metadata::jsonb -> 'grant_types') g \
+                                   WHERE g.value = to_jsonb($2::text)) \
+        ELSE (c.metadata::jsonb -> 'grant_types') = to_jsonb($2::text) END) AND \
      ($3::bigint IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $3)) AND \
      ($4::bigint IS NULL OR c.client_id_issued_at < $4) AND \
      ($5::bigint IS NULL OR c.client_id_issued_at > $5)";
@@ -60,8 +66,12 @@ impl Filter {
     }
 }
 
+/// A regular expression no string matches: a character before the start of the string.
+const MATCHES_NOTHING: &str = ".^";
+
 /// A SQLite GLOB pattern (`*`, `?`, `[…]` with `^` negating; case-sensitive; no escapes) as
-/// an anchored PostgreSQL regular expression that matches the same strings.
+/// an anchored PostgreSQL regular expression that matches the same strings. A `[` that no
+/// `]` closes makes SQLite's GLOB match nothing at all (not a literal `[`), and so here.
 pub(super) fn glob_to_regex(glob: &str) -> String {
     let mut regex = String::from("^");
     let chars: Vec<char> = glob.chars().collect();
@@ -87,7 +97,7 @@ pub(super) fn glob_to_regex(glob: &str) -> String {
                     regex.push(']');
                     i = end;
                 }
-                None => regex.push_str("\\["),
+                None => return MATCHES_NOTHING.to_owned(),
             },
             c => {
                 if !c.is_alphanumeric() && c != ' ' {
@@ -491,6 +501,11 @@ mod tests {
         assert_eq!(glob_to_regex("a?c.d"), "^a.c\\.d$");
         assert_eq!(glob_to_regex("[^cdB]*"), "^[^cdB].*$");
         assert_eq!(glob_to_regex("[]a]"), "^[\\]a]$");
-        assert_eq!(glob_to_regex("x[y"), "^x\\[y$");
+        assert_eq!(glob_to_regex("x[[]y"), "^x[\\[]y$");
+        assert_eq!(
+            glob_to_regex("x[y"),
+            ".^",
+            "an unclosed class matches nothing"
+        );
     }
 }

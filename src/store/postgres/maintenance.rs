@@ -53,9 +53,11 @@ impl Tx<'_> {
         after: PrunePosition,
         limit: usize,
     ) -> Result<Vec<PruneCandidate>, StoreError> {
+        // The reason column: a client without a secret (NULL expiry) did not expire, and the
+        // column must read as false, not NULL, when it was selected as unused.
         let sql = format!(
             "SELECT c.seq, c.client_id, \
-             ($2::bigint IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $2) \
+             ($2::bigint IS NOT NULL AND coalesce(c.client_secret_expires_at, 0) > 0 AND c.client_secret_expires_at <= $2) \
              FROM clients c WHERE c.seq > $1 AND {PRUNE_WHERE} ORDER BY c.seq LIMIT $5"
         );
         self.query(
@@ -86,9 +88,15 @@ impl Tx<'_> {
         actor: &str,
         at: i64,
     ) -> Result<Vec<(String, PruneReason)>, StoreError> {
+        // RETURNING gives rows in the order the table happens to store them, which updates
+        // change; sorted by `seq`, they come back in walk order, as SQLite returns them, and
+        // the audit entry lists them in that order.
         let sql = format!(
-            "DELETE FROM clients AS c WHERE c.seq = ANY($1) AND {PRUNE_WHERE} RETURNING c.client_id, \
-             ($2::bigint IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $2)"
+            "WITH pruned AS (DELETE FROM clients AS c WHERE c.seq = ANY($1) AND {PRUNE_WHERE} \
+             RETURNING c.seq, c.client_id, \
+             ($2::bigint IS NOT NULL AND coalesce(c.client_secret_expires_at, 0) > 0 \
+              AND c.client_secret_expires_at <= $2) AS expired) \
+             SELECT client_id, expired FROM pruned ORDER BY seq"
         );
         let seqs: Vec<i64> = positions.iter().map(|position| position.0).collect();
         let deleted = self

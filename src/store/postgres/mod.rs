@@ -13,6 +13,8 @@ mod connect;
 mod error;
 mod maintenance;
 mod migrations;
+#[cfg(test)]
+pub(crate) mod testing;
 mod transactions;
 
 // What the files of this backend share from the store.

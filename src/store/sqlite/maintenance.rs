@@ -33,9 +33,11 @@ impl Tx<'_> {
         after: PrunePosition,
         limit: usize,
     ) -> Result<Vec<PruneCandidate>, StoreError> {
+        // The reason column: a client without a secret (NULL expiry) did not expire, and the
+        // column must read as false, not NULL, when it was selected as unused.
         let sql = format!(
             "SELECT c.rowid, c.client_id, \
-             (?2 IS NOT NULL AND c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?2) \
+             (?2 IS NOT NULL AND coalesce(c.client_secret_expires_at, 0) > 0 AND c.client_secret_expires_at <= ?2) \
              FROM clients c WHERE c.rowid > ?1 AND {PRUNE_WHERE} ORDER BY c.rowid LIMIT ?5"
         );
         let mut statement = self.tx.prepare_cached(&sql)?;
@@ -78,7 +80,7 @@ impl Tx<'_> {
         let sql = format!(
             "DELETE FROM clients AS c WHERE c.rowid IN (SELECT value FROM json_each(?5)) \
              AND {PRUNE_WHERE} RETURNING client_id, \
-             (?2 IS NOT NULL AND client_secret_expires_at > 0 AND client_secret_expires_at <= ?2)"
+             (?2 IS NOT NULL AND coalesce(client_secret_expires_at, 0) > 0 AND client_secret_expires_at <= ?2)"
         );
         let rowids: Vec<i64> = positions.iter().map(|position| position.0).collect();
         let rowids = serde_json::to_string(&rowids)
