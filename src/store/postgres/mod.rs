@@ -13,6 +13,7 @@ mod connect;
 mod error;
 mod maintenance;
 mod migrations;
+mod tls;
 mod transactions;
 
 // What the files of this backend share from the store.
