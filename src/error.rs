@@ -100,7 +100,9 @@ impl Error {
             Error::PreconditionFailed => ErrorKind::PreconditionFailed,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,
-            Error::Store(StoreError::Unsupported(_)) => ErrorKind::Usage,
+            Error::Store(StoreError::Unsupported(_) | StoreError::InvalidLocation(_)) => {
+                ErrorKind::Usage
+            }
             Error::Store(_) | Error::Io(_) | Error::Undelivered(_) => ErrorKind::Internal,
         }
     }

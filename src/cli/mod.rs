@@ -173,11 +173,15 @@ impl Ctx {
 }
 
 /// Open the registry at `location`; a failure to reach a server names the location (its
-/// password masked), as a file's errors name the file.
+/// password masked), as a file's errors name the file. The error goes out as a library error
+/// so that a location unusable as written exits 2, not 1.
 pub(crate) fn open(location: Location) -> anyhow::Result<Store> {
-    Store::open(&location).map_err(|error| match location {
-        Location::Postgres(_) => anyhow::Error::new(error).context(location.to_string()),
-        Location::Sqlite(_) => error.into(),
+    Store::open(&location).map_err(|error| {
+        let error = anyhow::Error::new(crate::Error::from(error));
+        match location {
+            Location::Postgres(_) => error.context(location.to_string()),
+            Location::Sqlite(_) => error,
+        }
     })
 }
 

@@ -52,6 +52,10 @@ pub enum StoreError {
     /// Stored data could not be read back (a damaged or hand-edited row).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The location cannot be used as written (a malformed URL, an unknown setting, a root
+    /// certificate file that cannot be read); nothing was opened.
+    #[error("{0}")]
+    InvalidLocation(String),
     /// What this backend does not do, and what to use instead.
     #[error("{0}")]
     Unsupported(String),

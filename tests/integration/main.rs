@@ -18,6 +18,7 @@ mod http;
 mod logging;
 mod maintenance;
 mod openapi;
+mod postgres_tls;
 mod provisioning;
 mod secrets;
 mod storage;

@@ -1,20 +1,20 @@
 //! Connecting as libpq users expect: the URL's parameters, then `PGHOST`, `PGPORT`,
 //! `PGUSER`, `PGPASSWORD` and the password file (`PGPASSFILE`, else `~/.pgpass`) for what the
-//! URL leaves out.
+//! URL leaves out; TLS as `sslmode` and `sslrootcert` say (see `tls`).
 
 use super::{Connection, Store, StoreError};
 use postgres::config::Host;
 use postgres::Config;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 impl Store {
     /// Connect to the database `url` names and bring its schema up to date.
     pub(crate) fn open(url: &str) -> Result<Store, StoreError> {
-        let config = config(url)?;
-        let client = config.connect(postgres::NoTls)?;
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let client = client(url, home.as_deref())?;
         let mut conn = Connection {
             client,
             statements: HashMap::new(),
@@ -26,13 +26,31 @@ impl Store {
     }
 }
 
-/// The connection settings of `url`, completed from the environment.
-fn config(url: &str) -> Result<Config, StoreError> {
+/// A client connected to the database `url` names, `home` being where libpq's
+/// `~/.postgresql/root.crt` is looked for.
+pub(super) fn client(url: &str, home: Option<&Path>) -> Result<postgres::Client, StoreError> {
+    let (rest, tls) = super::tls::split_url(url)?;
+    let mut config = config(&rest, url)?;
+    // With a `hostaddr` the connection is TCP whatever `host` says.
+    let unix_only = config.get_hostaddrs().is_empty()
+        && config
+            .get_hosts()
+            .iter()
+            .all(|host| matches!(host, Host::Unix(_)));
+    let (mode, connector) = super::tls::connector(&tls.or_env()?, home, unix_only)?;
+    config.ssl_mode(mode);
+    Ok(config.connect(connector)?)
+}
+
+/// The connection settings of `rest` (`url` without its TLS parameters), completed from the
+/// environment.
+fn config(rest: &str, url: &str) -> Result<Config, StoreError> {
     // The parser's message can quote the URL; the password must not reach any output.
-    let mut config = Config::from_str(url).map_err(|error| {
-        StoreError::other(format!(
+    let mut config = Config::from_str(rest).map_err(|error| {
+        let message = super::error::without_url(&error.to_string(), url);
+        StoreError::InvalidLocation(format!(
             "invalid PostgreSQL connection URL: {}",
-            super::error::without_url(&error.to_string(), url)
+            super::error::without_url(&message, rest)
         ))
     })?;
     if config.get_hosts().is_empty() {

@@ -15,6 +15,7 @@ mod maintenance;
 mod migrations;
 #[cfg(test)]
 pub(crate) mod testing;
+mod tls;
 mod transactions;
 
 // What the files of this backend share from the store.
