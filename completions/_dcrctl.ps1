@@ -46,7 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create, update (and with --prune delete) clients to match a JSON file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every client as the JSON that apply reads (never a secret)')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the audit log, newest first')
-            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Check or back up the database file')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Check, back up or copy the registry database')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page as roff, or write one page per command')
@@ -483,6 +483,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a whole registry into an empty database, on either backend')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -514,9 +515,24 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'dcrctl;db;copy' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'dcrctl;db;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a whole registry into an empty database, on either backend')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -524,6 +540,9 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;db;help;backup' {
+            break
+        }
+        'dcrctl;db;help;copy' {
             break
         }
         'dcrctl;db;help;help' {
@@ -606,7 +625,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Create, update (and with --prune delete) clients to match a JSON file')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every client as the JSON that apply reads (never a secret)')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Show the audit log, newest first')
-            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Check or back up the database file')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Check, back up or copy the registry database')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page as roff, or write one page per command')
@@ -686,12 +705,16 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         'dcrctl;help;db' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check integrity, foreign keys and client rows (exit 1 on damage)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database while others keep using it')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy a whole registry into an empty database, on either backend')
             break
         }
         'dcrctl;help;db;check' {
             break
         }
         'dcrctl;help;db;backup' {
+            break
+        }
+        'dcrctl;help;db;copy' {
             break
         }
         'dcrctl;help;serve' {

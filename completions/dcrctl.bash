@@ -109,6 +109,9 @@ _dcrctl() {
             dcrctl__subcmd__db,check)
                 cmd="dcrctl__subcmd__db__subcmd__check"
                 ;;
+            dcrctl__subcmd__db,copy)
+                cmd="dcrctl__subcmd__db__subcmd__copy"
+                ;;
             dcrctl__subcmd__db,help)
                 cmd="dcrctl__subcmd__db__subcmd__help"
                 ;;
@@ -117,6 +120,9 @@ _dcrctl() {
                 ;;
             dcrctl__subcmd__db__subcmd__help,check)
                 cmd="dcrctl__subcmd__db__subcmd__help__subcmd__check"
+                ;;
+            dcrctl__subcmd__db__subcmd__help,copy)
+                cmd="dcrctl__subcmd__db__subcmd__help__subcmd__copy"
                 ;;
             dcrctl__subcmd__db__subcmd__help,help)
                 cmd="dcrctl__subcmd__db__subcmd__help__subcmd__help"
@@ -195,6 +201,9 @@ _dcrctl() {
                 ;;
             dcrctl__subcmd__help__subcmd__db,check)
                 cmd="dcrctl__subcmd__help__subcmd__db__subcmd__check"
+                ;;
+            dcrctl__subcmd__help__subcmd__db,copy)
+                cmd="dcrctl__subcmd__help__subcmd__db__subcmd__copy"
                 ;;
             dcrctl__subcmd__help__subcmd__token,create)
                 cmd="dcrctl__subcmd__help__subcmd__token__subcmd__create"
@@ -560,7 +569,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version check backup help"
+            opts="-o -y -h -V --db --output --yes --no-input --color --help --version check backup copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,8 +658,38 @@ _dcrctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dcrctl__subcmd__db__subcmd__copy)
+            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dcrctl__subcmd__db__subcmd__help)
-            opts="check backup help"
+            opts="check backup copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,6 +717,20 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcrctl__subcmd__db__subcmd__help__subcmd__copy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -920,7 +973,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__help__subcmd__db)
-            opts="check backup"
+            opts="check backup copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,6 +1001,20 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__help__subcmd__db__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcrctl__subcmd__help__subcmd__db__subcmd__copy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -43,7 +43,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
             cand export 'Print every client as the JSON that apply reads (never a secret)'
             cand events 'Show the audit log, newest first'
-            cand db 'Check or back up the database file'
+            cand db 'Check, back up or copy the registry database'
             cand serve 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
@@ -447,6 +447,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
             cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
+            cand copy 'Copy a whole registry into an empty database, on either backend'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dcrctl;db;check'= {
@@ -475,14 +476,30 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'dcrctl;db;copy'= {
+            cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colors (NO_COLOR is honoured)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'dcrctl;db;help'= {
             cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
+            cand copy 'Copy a whole registry into an empty database, on either backend'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dcrctl;db;help;check'= {
         }
         &'dcrctl;db;help;backup'= {
+        }
+        &'dcrctl;db;help;copy'= {
         }
         &'dcrctl;db;help;help'= {
         }
@@ -560,7 +577,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand apply 'Create, update (and with --prune delete) clients to match a JSON file'
             cand export 'Print every client as the JSON that apply reads (never a secret)'
             cand events 'Show the audit log, newest first'
-            cand db 'Check or back up the database file'
+            cand db 'Check, back up or copy the registry database'
             cand serve 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page as roff, or write one page per command'
@@ -618,10 +635,13 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;db'= {
             cand check 'Check integrity, foreign keys and client rows (exit 1 on damage)'
             cand backup 'Write a consistent copy of the database while others keep using it'
+            cand copy 'Copy a whole registry into an empty database, on either backend'
         }
         &'dcrctl;help;db;check'= {
         }
         &'dcrctl;help;db;backup'= {
+        }
+        &'dcrctl;help;db;copy'= {
         }
         &'dcrctl;help;serve'= {
         }

@@ -48,7 +48,7 @@ complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "prune" -d 'Delete exp
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "events" -d 'Show the audit log, newest first'
-complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "db" -d 'Check or back up the database file'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "db" -d 'Check, back up or copy the registry database'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "serve" -d 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "man" -d 'Print the man page as roff, or write one page per command'
@@ -354,19 +354,20 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s y -l yes -d 'An
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -f -a "copy" -d 'Copy a whole registry into an empty database, on either backend'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
@@ -387,8 +388,19 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
+json\t'Exactly one JSON document on stdout'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy a whole registry into an empty database, on either backend'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key' -r -F
@@ -455,7 +467,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "apply" -d 'Create, update (and with --prune delete) clients to match a JSON file'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "export" -d 'Print every client as the JSON that apply reads (never a secret)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "events" -d 'Show the audit log, newest first'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "db" -d 'Check or back up the database file'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "db" -d 'Check, back up or copy the registry database'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "serve" -d 'Serve the registration API (RFC 7591 / RFC 7592) over HTTP'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_subcommand_from register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help" -f -a "man" -d 'Print the man page as roff, or write one page per command'
@@ -469,3 +481,4 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subc
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "passwd" -d 'Change an account\'s password'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "copy" -d 'Copy a whole registry into an empty database, on either backend'

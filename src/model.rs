@@ -65,6 +65,8 @@ pub enum Action {
     AdminRemove,
     /// An admin account's password changed.
     AdminPasswd,
+    /// The registry was copied here from another database (`db copy`).
+    Copy,
 }
 
 impl Action {
@@ -84,6 +86,7 @@ impl Action {
             Action::AdminAdd => "admin-add",
             Action::AdminRemove => "admin-remove",
             Action::AdminPasswd => "admin-passwd",
+            Action::Copy => "copy",
         }
     }
 }
@@ -101,6 +104,8 @@ pub enum Entity {
     Account,
     /// A file (a backup destination).
     File,
+    /// A whole registry that is not empty (a copy's destination).
+    Registry,
 }
 
 impl std::fmt::Display for Entity {
@@ -111,6 +116,7 @@ impl std::fmt::Display for Entity {
             Entity::Token => "token",
             Entity::Account => "account",
             Entity::File => "file",
+            Entity::Registry => "non-empty registry",
         })
     }
 }

@@ -125,7 +125,7 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Show the audit log, newest first
     Events(events::EventsArgs),
-    /// Check or back up the database file
+    /// Check, back up or copy the registry database
     #[command(subcommand)]
     Db(db::DbCommand),
     /// Serve the registration API (RFC 7591 / RFC 7592) over HTTP

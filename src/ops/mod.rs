@@ -17,6 +17,7 @@
 
 mod admins;
 mod apply;
+mod copy;
 mod delete;
 pub mod dynamic;
 mod maintenance;
@@ -47,6 +48,7 @@ pub(crate) mod test_support {
 
 pub use admins::*;
 pub use apply::*;
+pub use copy::{copy, CopyProgress, COPY_BATCH};
 pub use delete::delete;
 pub use dynamic::{ping, Limits};
 pub use maintenance::*;
@@ -57,7 +59,7 @@ pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
 pub(crate) use crate::store::StoreError;
-pub use crate::store::{ListFilter, Location, Store, Tx};
+pub use crate::store::{ListFilter, Location, RegistryCounts, Store, Tx};
 
 use crate::model::{Action, Event};
 

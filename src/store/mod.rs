@@ -26,7 +26,10 @@ pub use location::Location;
 #[cfg(test)]
 pub(crate) use postgres::testing::ScratchSchema;
 pub(crate) use types::{AdminRow, NewClient, PruneCandidate, PrunePosition, TokenRow};
-pub use types::{EventFilter, IntegrityReport, ListFilter, PruneCriteria, PruneReason};
+pub(crate) use types::{CopiedAdmin, CopiedClient, CopiedEvent, CopiedSecret, CopiedToken};
+pub use types::{
+    EventFilter, IntegrityReport, ListFilter, PruneCriteria, PruneReason, RegistryCounts,
+};
 
 use crate::model::{Client, ClientSummary, Event};
 use crate::registration::{AuthMethod, MetadataDoc};
@@ -281,6 +284,29 @@ route! {
     fn delete_events_before(&self, before: i64, limit: usize) -> Result<Option<u64>, StoreError>;
     /// How many audit events are older than `before`.
     fn count_events_before(&self, before: i64) -> Result<u64, StoreError>;
+
+    // `db copy`: every row as stored, read in pages of at most `max` after a position, and
+    // inserted unchanged (positions and event ids included) into an empty registry.
+    /// How many rows each table holds.
+    fn registry_counts(&self) -> Result<RegistryCounts, StoreError>;
+    /// Clients after `after` in insertion order.
+    fn copied_clients(&self, after: i64, max: usize) -> Result<Vec<CopiedClient>, StoreError>;
+    /// The secrets of the clients whose position is in `after + 1 ..= through`.
+    fn copied_secrets(&self, after: i64, through: i64) -> Result<Vec<CopiedSecret>, StoreError>;
+    /// Initial access tokens after `after` in insertion order.
+    fn copied_tokens(&self, after: i64, max: usize) -> Result<Vec<CopiedToken>, StoreError>;
+    /// Admins named after `after` in byte order (from the first with `None`).
+    fn copied_admins(&self, after: Option<&str>, max: usize) -> Result<Vec<CopiedAdmin>, StoreError>;
+    /// Audit rows with an id above `after`, in id order.
+    fn copied_events(&self, after: i64, max: usize) -> Result<Vec<CopiedEvent>, StoreError>;
+    fn insert_copied_clients(&self, rows: &[CopiedClient]) -> Result<(), StoreError>;
+    fn insert_copied_secrets(&self, rows: &[CopiedSecret]) -> Result<(), StoreError>;
+    fn insert_copied_tokens(&self, rows: &[CopiedToken]) -> Result<(), StoreError>;
+    fn insert_copied_admins(&self, rows: &[CopiedAdmin]) -> Result<(), StoreError>;
+    fn insert_copied_events(&self, rows: &[CopiedEvent]) -> Result<(), StoreError>;
+    /// After copied rows with explicit positions and ids: make the next ones the database
+    /// assigns come after them.
+    fn advance_sequences(&self) -> Result<(), StoreError>;
 }
 
 impl Tx<'_> {

@@ -133,3 +133,97 @@ impl IntegrityReport {
             && self.damaged_rows.is_empty()
     }
 }
+
+/// How many rows each table of a registry holds: what `db copy` checks is zero in its
+/// destination and reports it copied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RegistryCounts {
+    /// `clients` rows.
+    pub clients: u64,
+    /// `client_secrets` rows: current secrets and previous ones, in grace or not.
+    pub client_secrets: u64,
+    /// `initial_access_tokens` rows, revoked and used up included.
+    pub initial_access_tokens: u64,
+    /// `admins` rows.
+    pub admins: u64,
+    /// Stored audit rows (a prune row, which stands for many events, counts once).
+    pub events: u64,
+}
+
+impl RegistryCounts {
+    /// Whether every table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+
+    /// Rows in all tables together.
+    pub fn total(&self) -> u64 {
+        self.clients + self.client_secrets + self.initial_access_tokens + self.admins + self.events
+    }
+}
+
+// The `Copied*` rows carry every column exactly as stored, hashes and JSON text included, so
+// a copy is the same registry on another backend: nothing is re-serialized or re-derived.
+// `position` is the row's place in insertion order (SQLite's rowid, PostgreSQL's `seq`); it
+// is copied too, so ties in listing order and prune walks stay as they were.
+
+/// A `clients` row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopiedClient {
+    pub(crate) position: i64,
+    pub(crate) client_id: String,
+    pub(crate) client_name: Option<String>,
+    pub(crate) metadata: String,
+    pub(crate) token_endpoint_auth_method: String,
+    pub(crate) client_id_issued_at: i64,
+    pub(crate) client_secret_expires_at: Option<i64>,
+    pub(crate) registration_token_hash: Option<String>,
+    pub(crate) registered_via: String,
+    pub(crate) updated_at: i64,
+    pub(crate) last_used_at: Option<i64>,
+    pub(crate) revision: i64,
+}
+
+/// A `client_secrets` row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopiedSecret {
+    pub(crate) client_id: String,
+    pub(crate) secret_hash: String,
+    pub(crate) expires_at: i64,
+    pub(crate) created_at: i64,
+    pub(crate) superseded_at: Option<i64>,
+}
+
+/// An `initial_access_tokens` row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopiedToken {
+    pub(crate) position: i64,
+    pub(crate) token_id: String,
+    pub(crate) token_hash: String,
+    pub(crate) note: Option<String>,
+    pub(crate) created_at: i64,
+    pub(crate) expires_at: i64,
+    pub(crate) max_uses: Option<i64>,
+    pub(crate) uses: i64,
+    pub(crate) revoked_at: Option<i64>,
+}
+
+/// An `admins` row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopiedAdmin {
+    pub(crate) name: String,
+    pub(crate) password_hash: String,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+/// An `events` row as stored, its id kept (the log's order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CopiedEvent {
+    pub(crate) event_id: i64,
+    pub(crate) at: i64,
+    pub(crate) actor: String,
+    pub(crate) action: String,
+    pub(crate) client_id: Option<String>,
+    pub(crate) details: String,
+}

@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod cli_hardening;
 mod contention;
+mod copy;
 mod crash;
 mod durability;
 mod generated;

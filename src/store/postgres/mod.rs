@@ -10,6 +10,7 @@
 mod accounts;
 mod clients;
 mod connect;
+mod copy;
 mod error;
 mod maintenance;
 mod migrations;

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod audit;
 mod clients;
+mod copy;
 mod durability;
 mod error;
 mod maintenance;
