@@ -4,15 +4,18 @@
 use crate::util::TestEnv;
 use serde_json::{json, Value};
 
-fn query<T: rusqlite::types::FromSql>(env: &TestEnv, sql: &str) -> T {
-    rusqlite::Connection::open(env.db())
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+fn query<T: std::str::FromStr>(env: &TestEnv, sql: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    env.value(sql)
 }
 
-/// Every byte the database keeps, WAL included, as lossy text.
+/// Every byte the database keeps, WAL included, as lossy text (on PostgreSQL, every row).
 fn db_bytes(env: &TestEnv) -> String {
+    if env.postgres().is_some() {
+        return env.snapshot();
+    }
     let mut bytes = std::fs::read(env.db()).unwrap();
     let mut wal = env.db().into_os_string();
     wal.push("-wal");
@@ -23,15 +26,10 @@ fn db_bytes(env: &TestEnv) -> String {
 }
 
 fn audit_details(env: &TestEnv) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(env.db()).unwrap();
-    let mut statement = conn
-        .prepare("SELECT action, actor || ' ' || details FROM events ORDER BY event_id")
-        .unwrap();
-    statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    env.rows("SELECT action, actor || ' ' || details FROM events ORDER BY event_id")
+        .into_iter()
+        .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
+        .collect()
 }
 
 fn create_token(env: &TestEnv, args: &[&str]) -> Value {
@@ -230,10 +228,7 @@ fn expired_tokens_are_listed_as_expired() {
 fn used_up_tokens_are_listed_as_used_up() {
     let env = TestEnv::new();
     let issued = create_token(&env, &["--max-uses", "2"]);
-    rusqlite::Connection::open(env.db())
-        .unwrap()
-        .execute("UPDATE initial_access_tokens SET uses = 2", [])
-        .unwrap();
+    env.sql("UPDATE initial_access_tokens SET uses = 2");
     let listed = env.run(&["-o", "json", "token", "list"]).ok().json();
     assert_eq!(listed[0]["token_id"], issued["token_id"]);
     assert_eq!(listed[0]["status"], "used-up");

@@ -421,14 +421,9 @@ fn rotate_token_replaces_the_stored_hash() {
     let created = env.register("tok");
     let client_id = id(&created);
     let hash = || -> String {
-        rusqlite::Connection::open(env.db())
-            .unwrap()
-            .query_row(
-                "SELECT registration_token_hash FROM clients WHERE client_id = ?1",
-                [&client_id],
-                |r| r.get(0),
-            )
-            .unwrap()
+        env.value(&format!(
+            "SELECT registration_token_hash FROM clients WHERE client_id = '{client_id}'"
+        ))
     };
     let before = hash();
     let rotated = env
@@ -492,10 +487,7 @@ fn admin_chosen_id_and_secret() {
         created.get("client_secret").is_none(),
         "a chosen secret is never echoed"
     );
-    let stored: String = rusqlite::Connection::open(env.db())
-        .unwrap()
-        .query_row("SELECT secret_hash FROM client_secrets", [], |r| r.get(0))
-        .unwrap();
+    let stored: String = env.value("SELECT secret_hash FROM client_secrets");
     assert!(stored.starts_with("$argon2id$"));
     env.run_stdin(
         &["verify-secret", "billing.api_v2~x"],
@@ -625,6 +617,7 @@ fn metadata_file_flags_override_and_django_style_uris() {
 
 #[test]
 fn tables_escape_untrusted_text() {
+    crate::util::sqlite_only!("writes hostile metadata with SQLite's json_set");
     let env = TestEnv::new();
     let file = env.dir().join("evil.json");
     let note = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J";
@@ -741,15 +734,14 @@ fn audit_log_records_changes_without_secrets() {
     env.run(&["update", &client_id, "--client-name", "renamed"])
         .ok();
     env.run(&["--yes", "delete", &client_id]).ok();
-    let conn = rusqlite::Connection::open(env.db()).unwrap();
-    let mut statement = conn
-        .prepare("SELECT actor, action, client_id, details FROM events ORDER BY event_id")
-        .unwrap();
-    let rows: Vec<(String, String, String, String)> = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<(String, String, String, String)> = env
+        .rows("SELECT actor, action, client_id, details FROM events ORDER BY event_id")
+        .into_iter()
+        .map(|row| {
+            let text = |i: usize| row[i].clone().unwrap();
+            (text(0), text(1), text(2), text(3))
+        })
+        .collect();
     let actions: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     assert_eq!(actions, ["register", "rotate-secret", "update", "delete"]);
     assert!(rows.iter().all(|r| r.0 == "cli:tester" && r.2 == client_id));
@@ -938,10 +930,7 @@ fn list_elements_equal_show_for_every_kind_of_client() {
 }
 
 fn sql(env: &TestEnv, statements: &str) {
-    rusqlite::Connection::open(env.db())
-        .unwrap()
-        .execute_batch(statements)
-        .unwrap();
+    env.sql(statements);
 }
 
 /// A lifetime past year 9999 used to be stored, then panic the table output before the secret

@@ -47,6 +47,7 @@ fn issue_12_a_relative_xdg_data_home_is_ignored() {
 /// tables, whoever wrote them; JSON keeps the exact value.
 #[test]
 fn issue_12_tables_escape_invisible_characters() {
+    crate::util::sqlite_only!("writes hostile names with SQLite's json_set");
     let env = TestEnv::new();
     let invisible = [
         '\u{ad}',
@@ -108,6 +109,7 @@ fn populate(env: &TestEnv, count: usize) -> Vec<String> {
 /// listings refuse before printing anything instead of printing half an array.
 #[test]
 fn issue_12_a_damaged_row_is_reported_and_never_half_printed() {
+    crate::util::sqlite_only!("damages rows with SQLite-only SQL");
     let env = TestEnv::new();
     let ids = populate(&env, 150);
     let damaged = ids.last().expect("a client").clone();
@@ -225,6 +227,7 @@ fn run_on_a_full_disk(env: &TestEnv, args: &[&str], stdin: &str) -> crate::util:
 /// database is unchanged.
 #[test]
 fn issue_12_a_failed_commit_leaves_no_complete_credential_document() {
+    crate::util::sqlite_only!("holds a SQLite lock to fail the commit");
     let env = TestEnv::new();
     // A large first client makes the WAL larger than the limit the failing runs get.
     let pad = json!({"redirect_uris": [CB], "x_pad": "p".repeat(60_000)}).to_string();

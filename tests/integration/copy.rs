@@ -155,6 +155,7 @@ fn assert_credentials_work(env: &TestEnv, issued: &Issued) {
 
 #[test]
 fn a_sqlite_copy_is_the_same_registry_row_for_row_and_every_credential_works() {
+    crate::util::sqlite_only!("copies SQLite files");
     let source = TestEnv::new();
     let issued = populate(&source);
     let destination = TestEnv::new();
@@ -221,8 +222,8 @@ fn a_non_empty_destination_is_refused_and_left_unchanged() {
         source.run(&[
             "db",
             "copy",
-            source.db().to_str().unwrap(),
-            destination.db().to_str().unwrap(),
+            source.location().to_str().unwrap(),
+            destination.location().to_str().unwrap(),
         ])
     });
     let run = run.fails(4);
@@ -307,6 +308,7 @@ impl Drop for Schema {
     ignore = "needs PostgreSQL: eval \"$(scripts/postgres.sh start)\" then cargo test"
 )]
 fn a_round_trip_through_postgres_keeps_every_row_and_credential() {
+    crate::util::sqlite_only!("starts from a SQLite file");
     let source = TestEnv::new();
     let issued = populate(&source);
     let before = source.snapshot();

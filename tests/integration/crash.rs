@@ -202,14 +202,10 @@ fn read_back(server: &Server, clients: &[Client201]) -> Vec<String> {
 
 /// The ids in the file.
 fn stored_ids(env: &TestEnv) -> std::collections::HashSet<String> {
-    let conn = rusqlite::Connection::open(env.db()).unwrap();
-    let mut statement = conn.prepare("SELECT client_id FROM clients").unwrap();
-    let ids = statement
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    ids
+    env.rows("SELECT client_id FROM clients")
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten())
+        .collect()
 }
 
 fn seed() -> u64 {

@@ -253,11 +253,7 @@ fn every_acknowledged_survives(env: &TestEnv, acked: &[Acked]) -> usize {
     let report = env.run(&["-o", "json", "db", "check"]).ok().json();
     assert_eq!(report["ok"], true, "{report}");
 
-    let conn = rusqlite::Connection::open(env.db()).unwrap();
-    let count: i64 = conn
-        .query_row("SELECT count(*) FROM clients", [], |row| row.get(0))
-        .unwrap();
-    usize::try_from(count).unwrap()
+    env.value("SELECT count(*) FROM clients")
 }
 
 #[test]

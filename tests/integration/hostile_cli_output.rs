@@ -13,6 +13,7 @@ use serde_json::json;
 /// sequence that another program wrote straight into the database.
 #[test]
 fn tables_escape_what_json_output_escapes_differently() {
+    crate::util::sqlite_only!("writes hostile metadata with SQLite's json_set");
     let env = TestEnv::new();
     let bidi = "invoice\u{202e}fdp.exe";
     let created = env
@@ -223,6 +224,7 @@ fn verify_secret_with_a_huge_stdin_is_rejected() {
 /// unknown member, and `-o json` output that an operator views must not carry them raw.
 #[test]
 fn json_output_escapes_c1_controls_and_del() {
+    crate::util::sqlite_only!("writes hostile metadata with SQLite's json_set");
     let env = TestEnv::new();
     let doc = json!({"redirect_uris": [CB], "x_note": "a\u{9b}31mb\u{7f}c"});
     let run = refused(&env, 2, || {
@@ -386,6 +388,7 @@ fn a_hostile_user_name_is_escaped_in_the_event_table() {
 /// program stored are still escaped everywhere.
 #[test]
 fn hostile_member_names_are_kept_escaped_and_round_trip() {
+    crate::util::sqlite_only!("writes hostile metadata with SQLite SQL");
     let env = TestEnv::new();
     let refused_doc =
         r#"{"redirect_uris":["https://app.example.com/cb"],"\u001b]0;t\u0007":1,"a\u0000b":3}"#;

@@ -13,10 +13,7 @@ fn file(env: &TestEnv, name: &str, documents: &Value) -> String {
 }
 
 fn events(env: &TestEnv) -> i64 {
-    rusqlite::Connection::open(env.db())
-        .unwrap()
-        .query_row("SELECT count(*) FROM events", [], |row| row.get(0))
-        .unwrap()
+    env.value("SELECT count(*) FROM events")
 }
 
 fn results(report: &Value) -> Vec<(String, String)> {
@@ -371,14 +368,7 @@ fn prune_needs_confirmation_and_deletes_clients_absent_from_the_file() {
     for gone in [legacy_id.as_str(), "web", "m2m"] {
         env.run(&["show", gone]).fails(3);
     }
-    let conn = rusqlite::Connection::open(env.db()).unwrap();
-    let deletes: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM events WHERE action = 'delete'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let deletes: i64 = env.value("SELECT count(*) FROM events WHERE action = 'delete'");
     assert_eq!(deletes, 3);
     // Nothing left to prune: no question asked, nothing written.
     env.unchanged(|| env.run(&["apply", "--prune", &fewer]).ok());

@@ -10,6 +10,7 @@ fn mode(path: &std::path::Path) -> u32 {
 
 #[test]
 fn database_file_and_folder_are_private() {
+    crate::util::sqlite_only!("the database is a file");
     let env = TestEnv::new();
     // A reader holding the database open keeps the -wal and -shm files in place.
     env.register("first");
@@ -34,6 +35,7 @@ fn database_file_and_folder_are_private() {
 /// from the database file and its WAL.
 #[test]
 fn no_secret_or_token_is_stored_in_plaintext() {
+    crate::util::sqlite_only!("scans the SQLite file's bytes");
     let env = TestEnv::new();
     let mut issued: Vec<String> = Vec::new();
     let mut collect = |value: &serde_json::Value| {
@@ -128,6 +130,7 @@ fn no_secret_or_token_is_stored_in_plaintext() {
 
 #[test]
 fn newer_schema_is_refused_and_left_untouched() {
+    crate::util::sqlite_only!("sets SQLite's user_version");
     let env = TestEnv::new();
     env.register("a");
     {
@@ -158,6 +161,7 @@ fn newer_schema_is_refused_and_left_untouched() {
 
 #[test]
 fn a_file_that_is_not_a_database_gets_a_clear_error() {
+    crate::util::sqlite_only!("the database is a file");
     let env = TestEnv::new();
     std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
     let garbage =
@@ -174,6 +178,7 @@ fn a_file_that_is_not_a_database_gets_a_clear_error() {
 
 #[test]
 fn another_programs_database_is_refused_unmodified() {
+    crate::util::sqlite_only!("reads SQLite's application_id");
     let env = TestEnv::new();
     std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
     {
@@ -193,6 +198,7 @@ fn another_programs_database_is_refused_unmodified() {
 
 #[test]
 fn a_directory_as_database_is_an_environment_error() {
+    crate::util::sqlite_only!("the database is a file");
     let env = TestEnv::new();
     std::fs::create_dir_all(env.db()).unwrap();
     env.run(&["list"]).fails(1);
@@ -200,6 +206,7 @@ fn a_directory_as_database_is_an_environment_error() {
 
 #[test]
 fn schema_is_versioned_and_reopening_is_idempotent() {
+    crate::util::sqlite_only!("reads SQLite's user_version");
     let env = TestEnv::new();
     env.run(&["list"]).ok();
     env.run(&["list"]).ok();
@@ -249,14 +256,7 @@ fn concurrent_writers_all_succeed() {
     });
     let clients = env.run(&["-o", "json", "list"]).ok().json();
     assert_eq!(clients.as_array().unwrap().len(), 200);
-    let events: i64 = rusqlite::Connection::open(env.db())
-        .unwrap()
-        .query_row(
-            "SELECT count(*) FROM events WHERE action = 'register'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let events: i64 = env.value("SELECT count(*) FROM events WHERE action = 'register'");
     assert_eq!(events, 200, "every registration has its audit row");
 }
 
@@ -264,6 +264,7 @@ fn concurrent_writers_all_succeed() {
 /// with SQL and hashing written here rather than dcrctl's own code.
 #[test]
 fn documented_verification_recipe_works() {
+    crate::util::sqlite_only!("the recipe reads the SQLite file");
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     use sha2::{Digest, Sha256};
     let env = TestEnv::new();
@@ -331,6 +332,7 @@ fn documented_verification_recipe_works() {
 /// bounded (a writer checkpoints it past 1 MiB) and the database consistent.
 #[test]
 fn wal_stays_bounded_across_many_processes() {
+    crate::util::sqlite_only!("measures SQLite's WAL");
     let env = TestEnv::new();
     let wal = env.db().with_file_name("clients.db-wal");
     let mut largest = 0;

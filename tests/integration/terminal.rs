@@ -257,14 +257,7 @@ fn admin_password_is_asked_twice_without_echo() {
         "the password was echoed:\n{}",
         run.screen
     );
-    let hash: String = rusqlite::Connection::open(env.db())
-        .unwrap()
-        .query_row(
-            "SELECT password_hash FROM admins WHERE name = 'alice'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let hash: String = env.value("SELECT password_hash FROM admins WHERE name = 'alice'");
     assert!(hash.starts_with("$argon2id$"));
     // A mismatch is asked again rather than accepted.
     let run = dialogue(

@@ -31,7 +31,8 @@ impl PgSchema {
             std::process::id(),
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         );
-        let mut client = postgres::Client::connect(&base, postgres::NoTls).expect("reach PostgreSQL");
+        let mut client =
+            postgres::Client::connect(&base, postgres::NoTls).expect("reach PostgreSQL");
         client
             .batch_execute(&format!("CREATE SCHEMA {name}"))
             .expect("create schema");
@@ -52,6 +53,19 @@ impl Drop for PgSchema {
         }
     }
 }
+
+/// Ends the test, saying so, when the run is on PostgreSQL: for what only a SQLite file has
+/// (its bytes, its locks, its pragmas, SQL only SQLite speaks). The store's conformance suite
+/// checks the same behaviour of both backends below the CLI.
+macro_rules! sqlite_only {
+    ($why:literal) => {
+        if $crate::util::on_postgres() {
+            eprintln!(concat!("skipped on PostgreSQL: ", $why));
+            return;
+        }
+    };
+}
+pub(crate) use sqlite_only;
 
 /// Whether this run puts every env's database on PostgreSQL.
 pub(crate) fn on_postgres() -> bool {
@@ -194,6 +208,76 @@ impl TestEnv {
         .json()
     }
 
+    /// Run `statements` (SQL that both backends accept) on the database directly, as another
+    /// program sharing the documented schema would.
+    #[track_caller]
+    pub(crate) fn sql(&self, statements: &str) {
+        match &self.postgres {
+            Some(schema) => schema.client().batch_execute(statements).unwrap(),
+            None => rusqlite::Connection::open(self.db())
+                .unwrap()
+                .execute_batch(statements)
+                .unwrap(),
+        }
+    }
+
+    /// The rows `query` returns, every value as text (`None` for NULL).
+    #[track_caller]
+    pub(crate) fn rows(&self, query: &str) -> Vec<Vec<Option<String>>> {
+        if let Some(schema) = &self.postgres {
+            return schema
+                .client()
+                .simple_query(query)
+                .unwrap()
+                .into_iter()
+                .filter_map(|message| match message {
+                    postgres::SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect();
+        }
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        let mut statement = conn.prepare(query).unwrap();
+        let columns = statement.column_count();
+        statement
+            .query_map([], |row| {
+                (0..columns)
+                    .map(|i| {
+                        Ok(match row.get::<_, rusqlite::types::Value>(i)? {
+                            rusqlite::types::Value::Null => None,
+                            rusqlite::types::Value::Integer(n) => Some(n.to_string()),
+                            rusqlite::types::Value::Real(x) => Some(x.to_string()),
+                            rusqlite::types::Value::Text(text) => Some(text),
+                            rusqlite::types::Value::Blob(bytes) => {
+                                Some(String::from_utf8_lossy(&bytes).into_owned())
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// The first value of the first row of `query`, parsed.
+    #[track_caller]
+    pub(crate) fn value<T: std::str::FromStr>(&self, query: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        let rows = self.rows(query);
+        let text = rows
+            .first()
+            .and_then(|row| row.first().cloned().flatten())
+            .unwrap_or_else(|| panic!("no value from {query}"));
+        text.parse().unwrap()
+    }
+
     /// Every row of every table, as text: what "the database is unchanged" compares.
     pub(crate) fn snapshot(&self) -> String {
         if let Some(schema) = &self.postgres {
@@ -247,7 +331,10 @@ fn postgres_snapshot(schema: &PgSchema) -> String {
     let mut client = schema.client();
     let tables: Vec<String> = client
         .query(
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+            // The version row is PostgreSQL's `PRAGMA user_version`, which SQLite's
+            // snapshot does not list either.
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+             AND tablename <> 'dcrctl_schema' ORDER BY 1",
             &[],
         )
         .unwrap()
@@ -257,7 +344,10 @@ fn postgres_snapshot(schema: &PgSchema) -> String {
     let mut out = String::new();
     for table in tables {
         let rows = client
-            .query(&format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"), &[])
+            .query(
+                &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
+                &[],
+            )
             .unwrap();
         for row in rows {
             out.push_str(&format!("{table}: {}\n", row.get::<_, String>(0)));

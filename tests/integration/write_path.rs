@@ -60,6 +60,7 @@ fn token_uses(env: &TestEnv) -> i64 {
 /// access token is unspent, and it still registers one client.
 #[test]
 fn issue_12_a_registration_answered_408_is_never_made() {
+    crate::util::sqlite_only!("holds SQLite's write lock");
     let env = TestEnv::new();
     let token = mint_token(&env, Some("1"));
     let server = Server::start(&env, &["--request-timeout", "1s"]);
@@ -101,6 +102,7 @@ fn issue_12_a_registration_answered_408_is_never_made() {
 /// made either.
 #[test]
 fn issue_12_a_registration_whose_connection_closed_while_queued_is_never_made() {
+    crate::util::sqlite_only!("holds SQLite's write lock");
     let env = TestEnv::new();
     let token = mint_token(&env, Some("1"));
     let server = Server::start(&env, &[]);
@@ -175,6 +177,7 @@ fn replacement(secret: &str) -> Value {
 /// 60 of them waited for 60 Argon2id checks in a row.
 #[test]
 fn issue_12_wrong_secrets_in_puts_do_not_hold_up_registrations() {
+    crate::util::sqlite_only!("reads the SQLite file");
     let env = TestEnv::new();
     let rat = argon2_client(&env);
     let token = mint_token(&env, None);

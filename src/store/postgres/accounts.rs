@@ -1,6 +1,6 @@
 //! Initial access tokens and admin accounts.
 
-use super::{AdminRow, StoreError, TokenRow, Tx};
+use super::{storable, AdminRow, StoreError, TokenRow, Tx};
 
 impl Tx<'_> {
     pub(crate) fn insert_initial_access_token(
@@ -54,6 +54,9 @@ impl Tx<'_> {
         token_id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
+        if !storable(token_id) {
+            return Ok(false);
+        }
         Ok(self.execute(
             "UPDATE initial_access_tokens SET revoked_at = $2 \
              WHERE token_id = $1 AND revoked_at IS NULL",
@@ -62,6 +65,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn initial_access_token_exists(&self, token_id: &str) -> Result<bool, StoreError> {
+        if !storable(token_id) {
+            return Ok(false);
+        }
         Ok(self
             .query_opt(
                 "SELECT 1 FROM initial_access_tokens WHERE token_id = $1",
@@ -128,6 +134,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn delete_admin(&self, name: &str) -> Result<bool, StoreError> {
+        if !storable(name) {
+            return Ok(false);
+        }
         Ok(self.execute("DELETE FROM admins WHERE name = $1", &[&name])? > 0)
     }
 
@@ -137,6 +146,9 @@ impl Tx<'_> {
         password_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
+        if !storable(name) {
+            return Ok(false);
+        }
         Ok(self.execute(
             "UPDATE admins SET password_hash = $2, updated_at = $3 WHERE name = $1",
             &[&name, &password_hash, &now],
@@ -144,6 +156,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn admin_password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        if !storable(name) {
+            return Ok(None);
+        }
         self.query_opt("SELECT password_hash FROM admins WHERE name = $1", &[&name])?
             .map(|row| Ok(row.try_get(0)?))
             .transpose()

@@ -1,6 +1,6 @@
 //! Clients, their secrets and registration access tokens.
 
-use super::{bigint, ListFilter, NewClient, StoreError, Tx};
+use super::{bigint, storable, ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
 use postgres::Row;
@@ -19,12 +19,16 @@ const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth
 /// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them. `grant_types`
 /// is matched as SQLite's `json_each` reads it: the elements of an array, the members of an
 /// object, or a single value itself (metadata that skipped validation can hold any of them).
+/// The stored text is read as `json`, never `jsonb`: `jsonb` refuses `\u0000`, which
+/// SQLite keeps and clients may send.
 const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
-     ($2::text IS NULL OR CASE jsonb_typeof(c.metadata::jsonb -> 'grant_types') \
-        WHEN 'array' THEN (c.metadata::jsonb -> 'grant_types') @> jsonb_build_array($2::text) \
-        WHEN 'object' THEN EXISTS (SELECT 1 FROM jsonb_each(c.metadata::jsonb -> 'grant_types') g \
-                                   WHERE g.value = to_jsonb($2::text)) \
-        ELSE (c.metadata::jsonb -> 'grant_types') = to_jsonb($2::text) END) AND \
+     ($2::text IS NULL OR CASE json_typeof(c.metadata::json -> 'grant_types') \
+        WHEN 'array' THEN EXISTS (SELECT 1 FROM json_array_elements(c.metadata::json -> 'grant_types') g \
+                                  WHERE json_typeof(g) = 'string' AND g #>> '{}' = $2) \
+        WHEN 'object' THEN EXISTS (SELECT 1 FROM json_each(c.metadata::json -> 'grant_types') g \
+                                   WHERE json_typeof(g.value) = 'string' AND g.value #>> '{}' = $2) \
+        WHEN 'string' THEN c.metadata::json ->> 'grant_types' = $2 \
+        ELSE false END) AND \
      ($3::bigint IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $3)) AND \
      ($4::bigint IS NULL OR c.client_id_issued_at < $4) AND \
      ($5::bigint IS NULL OR c.client_id_issued_at > $5)";
@@ -37,7 +41,7 @@ const ORDER: &str = "ORDER BY c.client_id_issued_at, c.seq";
 /// what another program can still write is valid JSON that is not an object, or an unknown
 /// `registered_via` once the check constraint is dropped.
 const DAMAGE: &str = "CASE \
-     WHEN jsonb_typeof(c.metadata::jsonb) <> 'object' THEN 'metadata is not a JSON object' \
+     WHEN json_typeof(c.metadata::json) <> 'object' THEN 'metadata is not a JSON object' \
      WHEN c.registered_via IS NULL OR c.registered_via NOT IN ('cli', 'apply', 'http') \
        THEN 'unknown registered_via' \
      END";
@@ -55,14 +59,19 @@ struct Filter {
 }
 
 impl Filter {
-    fn new(filter: &ListFilter) -> Filter {
-        Filter {
+    /// `None` when a text criterion holds NUL: no stored row can match it.
+    fn new(filter: &ListFilter) -> Option<Filter> {
+        let texts = [filter.name_glob.as_deref(), filter.grant_type.as_deref()];
+        if !texts.into_iter().flatten().all(storable) {
+            return None;
+        }
+        Some(Filter {
             name_regex: filter.name_glob.as_deref().map(glob_to_regex),
             grant_type: filter.grant_type.clone(),
             secret_expired_before: filter.secret_expired_before,
             created_before: filter.created_before,
             created_after: filter.created_after,
-        }
+        })
     }
 }
 
@@ -200,6 +209,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn client(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        if !storable(client_id) {
+            return Ok(None);
+        }
         self.query_opt(
             &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_id = $1"),
             &[&client_id],
@@ -209,6 +221,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn client_for_update(&self, client_id: &str) -> Result<Option<Client>, StoreError> {
+        if !storable(client_id) {
+            return Ok(None);
+        }
         self.query_opt(
             &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_id = $1 FOR UPDATE"),
             &[&client_id],
@@ -228,12 +243,18 @@ impl Tx<'_> {
     }
 
     pub(crate) fn client_exists(&self, client_id: &str) -> Result<bool, StoreError> {
+        if !storable(client_id) {
+            return Ok(false);
+        }
         Ok(self
             .query_opt("SELECT 1 FROM clients WHERE client_id = $1", &[&client_id])?
             .is_some())
     }
 
     pub(crate) fn clients_named(&self, name: &str) -> Result<Vec<Client>, StoreError> {
+        if !storable(name) {
+            return Ok(Vec::new());
+        }
         self.query(
             &format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.client_name = $1 {ORDER}"),
             &[&name],
@@ -254,7 +275,9 @@ impl Tx<'_> {
             "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {LISTED} \
              AND (c.client_id_issued_at, c.seq) > ($6, $7) {ORDER} LIMIT $8 OFFSET $9"
         );
-        let bound = Filter::new(filter);
+        let Some(bound) = Filter::new(filter) else {
+            return Ok(());
+        };
         let mut left = filter.limit.map_or(i64::MAX, bigint);
         let mut offset = bigint(filter.offset);
         let mut after = (i64::MIN, i64::MIN);
@@ -299,7 +322,9 @@ impl Tx<'_> {
             "SELECT id, damage FROM (SELECT c.client_id AS id, {DAMAGE} AS damage FROM clients c \
              WHERE {LISTED} {ORDER} LIMIT $6 OFFSET $7) listed WHERE damage IS NOT NULL LIMIT 1"
         );
-        let bound = Filter::new(filter);
+        let Some(bound) = Filter::new(filter) else {
+            return Ok(None);
+        };
         let limit = filter.limit.map(bigint);
         let offset = bigint(filter.offset);
         let row = self.query_opt(
@@ -356,6 +381,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        if !storable(client_id) {
+            return Ok(false);
+        }
         Ok(self.execute("DELETE FROM clients WHERE client_id = $1", &[&client_id])? > 0)
     }
 
@@ -377,6 +405,9 @@ impl Tx<'_> {
         &self,
         client_id: &str,
     ) -> Result<Option<String>, StoreError> {
+        if !storable(client_id) {
+            return Ok(None);
+        }
         Ok(self
             .query_opt(
                 "SELECT registration_token_hash FROM clients WHERE client_id = $1",
@@ -482,6 +513,9 @@ impl Tx<'_> {
     }
 
     pub(crate) fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError> {
+        if !storable(client_id) {
+            return Ok(None);
+        }
         self.query_opt(
             "SELECT metadata FROM clients WHERE client_id = $1",
             &[&client_id],

@@ -4,7 +4,7 @@
 //! DELETE re-checks the criteria, as on SQLite.
 
 use super::{
-    bigint, EventFilter, IntegrityReport, PruneCandidate, PruneCriteria, PrunePosition,
+    bigint, storable, EventFilter, IntegrityReport, PruneCandidate, PruneCriteria, PrunePosition,
     PruneReason, Store, StoreError, Tx,
 };
 use crate::model::Event;
@@ -12,8 +12,8 @@ use crate::store::audit::{prune_event, prune_events, PRUNE_ACTION};
 
 /// How many events a stored audit row holds; `$3` is [`PRUNE_ACTION`].
 const EVENTS_IN_ROW: &str = "CASE WHEN client_id IS NULL AND action = $3 \
-     AND jsonb_typeof(details::jsonb -> 'clients') = 'object' \
-     THEN greatest(1, (SELECT count(*) FROM jsonb_object_keys(details::jsonb -> 'clients'))) \
+     AND json_typeof(details::json -> 'clients') = 'object' \
+     THEN greatest(1, (SELECT count(*) FROM json_object_keys(details::json -> 'clients'))) \
      ELSE 1 END";
 
 const PRUNE_WHERE: &str =
@@ -188,10 +188,14 @@ impl Tx<'_> {
         let sql = "SELECT event_id, at, actor, action, client_id, details FROM events \
                    WHERE ($1::text IS NULL OR client_id = $1 \
                           OR (client_id IS NULL AND action = $3 \
-                              AND jsonb_typeof(details::jsonb -> 'clients') = 'object' \
-                              AND (details::jsonb -> 'clients') ? $1)) \
+                              AND json_typeof(details::json -> 'clients') = 'object' \
+                              AND EXISTS (SELECT 1 FROM json_object_keys(details::json -> 'clients') k \
+                                          WHERE k = $1))) \
                    AND ($2::bigint IS NULL OR at >= $2) AND event_id < $4 \
                    ORDER BY event_id DESC LIMIT $5";
+        if filter.client_id.as_deref().is_some_and(|id| !storable(id)) {
+            return Ok(());
+        }
         let mut left = filter.limit.unwrap_or(u64::MAX);
         let mut before = i64::MAX;
         while left > 0 {

@@ -23,7 +23,8 @@ const MIGRATION_LOCK: &str =
 /// holds other tables.
 fn version(conn: &mut Connection) -> Result<Option<i64>, StoreError> {
     let row = conn.client.query_one(
-        "SELECT to_regclass('dcrctl_schema') IS NOT NULL, \
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables \
+                        WHERE schemaname = current_schema() AND tablename = 'dcrctl_schema'), \
                 (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()), \
                 current_schema()",
         &[],
@@ -79,9 +80,15 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let mut tx = conn.client.transaction()?;
     tx.batch_execute(MIGRATION_LOCK)?;
     let current = {
-        // Read again under the lock: another node may have migrated meanwhile.
+        // Read again under the lock: another node may have migrated meanwhile. From the
+        // catalog table, not to_regclass: name lookups go through a cache that taking an
+        // advisory lock does not refresh, so they can miss a table committed meanwhile.
         let ours: bool = tx
-            .query_one("SELECT to_regclass('dcrctl_schema') IS NOT NULL", &[])?
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables \
+                 WHERE schemaname = current_schema() AND tablename = 'dcrctl_schema')",
+                &[],
+            )?
             .get(0);
         if ours {
             let version: Option<i64> = tx

@@ -95,6 +95,12 @@ impl Tx<'_> {
     }
 }
 
+/// Whether `key` can be stored at all: PostgreSQL text cannot hold NUL, so a lookup by such
+/// a key finds nothing (as on SQLite, where no stored key has one) instead of failing.
+fn storable(key: &str) -> bool {
+    !key.contains('\0')
+}
+
 /// `n` as a PostgreSQL BIGINT (saturating; counts and limits never come near).
 fn bigint(n: impl TryInto<i64>) -> i64 {
     n.try_into().unwrap_or(i64::MAX)

@@ -11,7 +11,7 @@ INSERT INTO dcrctl_schema (version) VALUES (0);
 CREATE TABLE clients (
     client_id                  TEXT PRIMARY KEY,
     client_name                TEXT,
-    metadata                   TEXT NOT NULL CHECK ((metadata::jsonb) IS NOT NULL),
+    metadata                   TEXT NOT NULL CHECK ((metadata::json) IS NOT NULL),
     token_endpoint_auth_method TEXT NOT NULL,
     client_id_issued_at        BIGINT NOT NULL,
     client_secret_expires_at   BIGINT,
@@ -59,7 +59,7 @@ CREATE TABLE events (
     actor     TEXT NOT NULL,
     action    TEXT NOT NULL,
     client_id TEXT,
-    details   TEXT NOT NULL DEFAULT '{}' CHECK ((details::jsonb) IS NOT NULL)
+    details   TEXT NOT NULL DEFAULT '{}' CHECK ((details::json) IS NOT NULL)
 );
 CREATE INDEX events_by_client ON events (client_id, event_id);
 CREATE INDEX events_by_at ON events (at);
