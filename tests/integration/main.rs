@@ -18,6 +18,7 @@ mod hostile_wire;
 mod http;
 mod logging;
 mod maintenance;
+mod multinode;
 mod openapi;
 mod postgres_tls;
 mod provisioning;

@@ -123,6 +123,15 @@ impl TestEnv {
         }
     }
 
+    /// An env on a fresh PostgreSQL schema whatever the run's backend: for what only a
+    /// shared server can show (several nodes on one registry).
+    pub(crate) fn on_postgres_schema() -> Self {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: Some(PgSchema::create()),
+        }
+    }
+
     /// The database as `--db` and `DCRCTL_DB` take it.
     pub(crate) fn location(&self) -> std::ffi::OsString {
         match &self.postgres {
