@@ -161,9 +161,15 @@ fn setup() -> Fuzz {
         .map(|i| register(&mut store, i))
         .collect();
     // Open registration, with a limit high enough that anonymous documents reach validation.
-    let state = AppState::new(db, ISSUER, PREFIX, true, Policy::default())
-        .expect("a valid issuer and prefix")
-        .with_rate_limit(parse_rate_limit("1000000/s").expect("a valid rate limit"));
+    let state = AppState::new(
+        ops::Location::Sqlite(db),
+        ISSUER,
+        PREFIX,
+        true,
+        Policy::default(),
+    )
+    .expect("a valid issuer and prefix")
+    .with_rate_limit(parse_rate_limit("1000000/s").expect("a valid rate limit"));
     // Current-thread: one request at a time, and the router's `spawn_blocking` still works.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
