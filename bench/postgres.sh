@@ -130,8 +130,9 @@ bench_backend() {
         start_serve "$location"; local second=$SERVE_PID
         # Both nodes at once: the second wrk in the background, each measured alone.
         measure "postgres-2nodes-a" "$rep" POST "$iat" "$first_base/register" "$first" &
+        local other=$!
         measure "postgres-2nodes-b" "$rep" POST "$iat" "$BASE/register" "$second"
-        wait %1 2>/dev/null || true
+        wait "$other"
         kill -TERM "$first" "$second"; wait "$first" "$second" 2>/dev/null || true
     fi
 }
