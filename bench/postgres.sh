@@ -44,6 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+missing=()
 for tool in wrk jq curl hyperfine psql; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done

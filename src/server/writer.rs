@@ -147,21 +147,14 @@ pub(super) struct Writer {
 impl Writer {
     /// Start the writer thread for the database `db`. It opens its connection on the first
     /// change and ends when every handle is dropped.
-    /// As many writer threads as the backend commits side by side
-    /// ([`Location::concurrent_writers`]) take turns gathering a group from the queue; each
-    /// commits its own group while the next gathers.
     pub(super) fn start(db: Arc<Location>) -> Writer {
         let (jobs, queue) = mpsc::channel();
-        let queue = Arc::new(Mutex::new(queue));
-        for index in 0..db.concurrent_writers() {
-            let (db, queue) = (db.clone(), queue.clone());
-            let spawned = std::thread::Builder::new()
-                .name(format!("dcrctl-writer-{index}"))
-                .spawn(move || run(&db, &queue));
-            if let Err(error) = spawned {
-                // With no writer every change fails with a 500; reads keep working.
-                tracing::error!(%error, "cannot start a database writer thread");
-            }
+        let spawned = std::thread::Builder::new()
+            .name("dcrctl-writer".into())
+            .spawn(move || run(&db, &queue));
+        if let Err(error) = spawned {
+            // Every change then fails with a 500; reads keep working.
+            tracing::error!(%error, "cannot start the database writer thread");
         }
         Writer { jobs }
     }
@@ -227,13 +220,10 @@ fn job<T: Send + 'static>(
 /// The writer thread: take every change that is waiting (at least one), run them in one
 /// transaction, commit, answer them all. A change whose request gave up is dropped, before
 /// the transaction when it is known by then, else when its turn comes inside it.
-fn run(db: &Location, queue: &Mutex<Receiver<Job>>) {
+fn run(db: &Location, queue: &Receiver<Job>) {
     let mut store: Option<Store> = None;
     let mut last_batch = 0;
-    loop {
-        // The queue is this writer's while it gathers a group, and free while it commits.
-        let Ok(queue) = queue.lock() else { return };
-        let Ok(first) = queue.recv() else { return };
+    while let Ok(first) = queue.recv() {
         let mut batch = vec![Some(first)];
         // Under concurrent load (the last group was not a lone change) wait a moment for the
         // changes on their way: one commit for them is cheaper than one each. A lone change
@@ -249,7 +239,6 @@ fn run(db: &Location, queue: &Mutex<Receiver<Job>>) {
                 Err(_) => break,
             }
         }
-        drop(queue);
         last_batch = batch.len();
         batch.retain(|job| job.as_ref().is_some_and(|job| !job.claim.is_abandoned()));
         if batch.is_empty() {
@@ -332,7 +321,7 @@ mod tests {
         sender.send(kept).unwrap();
         drop(sender);
 
-        run(&Location::Sqlite(db.clone()), &Mutex::new(queue));
+        run(&Location::Sqlite(db.clone()), &queue);
 
         assert!(never.blocking_recv().is_err(), "an abandoned change ran");
         let id = answer.blocking_recv().unwrap().unwrap();
@@ -375,7 +364,7 @@ mod tests {
         drop(sender);
 
         // Everything was queued before the writer ran: one batch, one commit.
-        run(&Location::Sqlite(db.clone()), &Mutex::new(queue));
+        run(&Location::Sqlite(db.clone()), &queue);
 
         let mut committed: Vec<String> = answers
             .into_iter()

@@ -30,18 +30,6 @@ impl Location {
     }
 }
 
-impl Location {
-    /// How many transactions a server should have writing at once: SQLite admits one writer
-    /// at a time, so more would only queue on its lock; PostgreSQL commits concurrent
-    /// transactions side by side, and a writer spends most of its time waiting on round trips.
-    pub fn concurrent_writers(&self) -> usize {
-        match self {
-            Location::Sqlite(_) => 1,
-            Location::Postgres(_) => 4,
-        }
-    }
-}
-
 impl From<&Path> for Location {
     fn from(path: &Path) -> Location {
         Location::Sqlite(path.to_owned())
