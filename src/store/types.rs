@@ -34,6 +34,18 @@ pub(crate) struct NewClient<'a> {
     pub(crate) registered_via: RegisteredVia,
 }
 
+/// The `client_name` column of a client: its metadata's `client_name`, when a string.
+pub(super) fn client_name(metadata: &MetadataDoc) -> Option<&str> {
+    metadata
+        .get("client_name")
+        .and_then(serde_json::Value::as_str)
+}
+
+/// The `metadata` column of a client: the document as JSON text, members in their order.
+pub(super) fn metadata_json(metadata: &MetadataDoc) -> Result<String, super::StoreError> {
+    serde_json::to_string(metadata).map_err(|e| super::StoreError::other(e.to_string()))
+}
+
 /// An `initial_access_tokens` row, as `token list` shows it (never the hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TokenRow {

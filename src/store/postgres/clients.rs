@@ -3,6 +3,7 @@
 use super::{bigint, storable, ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
+use crate::store::types::{client_name, metadata_json};
 use postgres::Row;
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
@@ -131,16 +132,6 @@ fn class_end(chars: &[char], start: usize) -> Option<usize> {
         j += 1;
     }
     (j..chars.len()).find(|&k| chars[k] == ']')
-}
-
-fn client_name(metadata: &MetadataDoc) -> Option<&str> {
-    metadata
-        .get("client_name")
-        .and_then(serde_json::Value::as_str)
-}
-
-fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
-    serde_json::to_string(metadata).map_err(|e| StoreError::other(e.to_string()))
 }
 
 fn summary_from_row(row: &Row) -> Result<ClientSummary<'_>, StoreError> {

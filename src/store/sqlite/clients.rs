@@ -3,6 +3,7 @@
 use super::{ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
+use crate::store::types::{client_name, metadata_json};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
@@ -74,16 +75,6 @@ const DAMAGE: &str = "CASE \
        OR typeof(c.client_secret_expires_at) NOT IN ('integer', 'null') \
        OR typeof(c.last_used_at) NOT IN ('integer', 'null') THEN 'a time is not an integer' \
      END";
-
-fn client_name(metadata: &MetadataDoc) -> Option<&str> {
-    metadata
-        .get("client_name")
-        .and_then(serde_json::Value::as_str)
-}
-
-fn metadata_json(metadata: &MetadataDoc) -> Result<String, StoreError> {
-    serde_json::to_string(metadata).map_err(|e| StoreError::other(e.to_string()))
-}
 
 fn summary_from_row<'r>(row: &'r Row<'_>) -> Result<ClientSummary<'r>, StoreError> {
     let text = |index: usize| -> Result<&'r str, StoreError> { Ok(row.get_ref(index)?.as_str()?) };
