@@ -22,6 +22,7 @@ mod multinode;
 mod openapi;
 mod postgres_tls;
 mod provisioning;
+mod pty;
 mod secrets;
 mod storage;
 mod terminal;
