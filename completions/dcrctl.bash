@@ -1525,7 +1525,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__secret)
-            opts="-o -y -h -V --grace --expires-in --db --output --yes --no-input --color --help --version"
+            opts="-o -y -h -V --grace --expires-in --end-grace --db --output --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -167,6 +167,7 @@ json\t'Exactly one JSON document on stdout'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l end-grace -d 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s h -l help -d 'Print help (see more with \'--help\')'

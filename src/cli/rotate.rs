@@ -6,9 +6,10 @@ use super::register::{remind_issued, write_issued};
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops::{self, RotateSecret};
-use crate::output::{json, Format};
+use crate::output::{json, sanitize::sanitize, Format};
 use clap::Args;
 use serde_json::json;
+use std::io::Write;
 use std::time::Duration;
 
 /// Arguments of `rotate-secret`.
@@ -25,6 +26,11 @@ pub struct RotateSecretArgs {
     /// Lifetime of the new secret, e.g. 90d [default: never expires]
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     expires_in: Option<Duration>,
+
+    /// Issue no new secret: end the grace period of the previous ones now, so only the
+    /// current secret works (`show` says until when they would have)
+    #[arg(long, conflicts_with_all = ["grace", "expires_in"])]
+    end_grace: bool,
 }
 
 /// Arguments of `rotate-token`.
@@ -45,6 +51,9 @@ pub struct VerifySecretArgs {
 
 pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    if args.end_grace {
+        return end_grace(ctx, &mut store, &args.client_id);
+    }
     let options = RotateSecret {
         grace: args.grace,
         expires_in: args.expires_in,
@@ -58,6 +67,29 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     let info = delivery.finish(info)?;
     remind_issued(&info);
     Ok(())
+}
+
+fn end_grace(ctx: &Ctx, store: &mut ops::Store, client_id: &str) -> anyhow::Result<()> {
+    let ended = store.write(|tx| ops::end_grace(tx, &ctx.actor, client_id))?;
+    let mut stdout = std::io::stdout().lock();
+    match ctx.format {
+        Format::Json => json::write_document(
+            &mut stdout,
+            &json!({ "client_id": client_id, "ended_grace": ended }),
+        )?,
+        Format::Table => {
+            let client_id = sanitize(client_id);
+            match ended {
+                0 => writeln!(stdout, "no previous secret of {client_id} was still valid")?,
+                1 => writeln!(stdout, "the previous secret of {client_id} stopped working")?,
+                n => writeln!(
+                    stdout,
+                    "{n} previous secrets of {client_id} stopped working"
+                )?,
+            }
+        }
+    }
+    Ok(stdout.flush()?)
 }
 
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
@@ -97,10 +129,7 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
             &mut std::io::stdout().lock(),
             &json!({ "client_id": args.client_id, "valid": true }),
         )?,
-        Format::Table => eprintln!(
-            "secret is valid for client {}",
-            crate::output::sanitize::sanitize(&args.client_id)
-        ),
+        Format::Table => eprintln!("secret is valid for client {}", sanitize(&args.client_id)),
     }
     Ok(())
 }

@@ -54,7 +54,9 @@ pub use dynamic::{ping, Limits};
 pub use maintenance::*;
 pub use query::{find_by_name, list, list_whole, require_client, show};
 pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
-pub use rotate::{rotate_secret, rotate_token, verify_secret, RotateSecret};
+pub use rotate::{
+    end_grace, grace_until, rotate_secret, rotate_token, verify_secret, RotateSecret,
+};
 pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 

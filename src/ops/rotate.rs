@@ -114,6 +114,51 @@ pub(super) fn rotate_token_of(
     Ok(info)
 }
 
+/// End the grace period of the client's previous secrets now, so only its current secret
+/// works: for when a rotation was a response to a leak, or every deployment has rolled over.
+/// Audited as a `rotate-secret` event when a secret stopped working.
+///
+/// # Errors
+/// [`Error::NotFound`]; a usage error for a client without a secret.
+pub fn end_grace(tx: &Tx<'_>, actor: &Actor, client_id: &str) -> Result<u64> {
+    let client = tx
+        .client_for_update(client_id)?
+        .ok_or_else(|| Error::client_not_found(client_id))?;
+    if client.client_secret_expires_at.is_none() {
+        return Err(Error::usage(format!(
+            "client {client_id} uses token_endpoint_auth_method {} and has no secret",
+            client.auth_method.as_str()
+        )));
+    }
+    let now = time::now();
+    let ended = tx.end_secret_grace(client_id, now)?;
+    if ended > 0 {
+        record(
+            tx,
+            actor,
+            Action::RotateSecret,
+            Some(client_id),
+            now,
+            json!({ "ended_grace": ended }),
+        )?;
+    }
+    Ok(ended)
+}
+
+/// Until when the client's previous secrets still work, when one is in its grace period.
+///
+/// # Errors
+/// [`Error::NotFound`].
+pub fn grace_until(store: &mut Store, client_id: &str) -> Result<Option<i64>> {
+    let now = time::now();
+    store.read(|tx| {
+        if !tx.client_exists(client_id)? {
+            return Err(Error::client_not_found(client_id));
+        }
+        Ok(tx.previous_secrets_valid_until(client_id, now)?)
+    })
+}
+
 /// Check `presented` against the client's current secret and any previous one still in its
 /// grace period; on success record `last_used_at`.
 ///

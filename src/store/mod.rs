@@ -246,6 +246,12 @@ route! {
     /// previous ones inside their grace period; the current one first.
     fn valid_secret_hashes(&self, client_id: &str, now: i64) -> Result<Vec<String>, StoreError>;
     fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError>;
+    /// When the last previous secret still in its grace period at `now` stops working;
+    /// `None` when none is.
+    fn previous_secrets_valid_until(&self, client_id: &str, now: i64) -> Result<Option<i64>, StoreError>;
+    /// End every previous secret's grace period now (a change: the revision moves when one
+    /// ends). Returns how many stopped working.
+    fn end_secret_grace(&self, client_id: &str, now: i64) -> Result<u64, StoreError>;
     fn count_clients(&self) -> Result<u64, StoreError>;
     /// A client's metadata exactly as stored.
     fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError>;

@@ -8,6 +8,7 @@ mod copy;
 mod crash;
 mod durability;
 mod generated;
+mod grace;
 mod hostile_cli;
 mod hostile_cli_output;
 mod hostile_connections;

@@ -109,6 +109,38 @@ fn removing_the_secrets_leaves_the_client_without_one(store: &mut Store) {
     assert!(read(store, |tx| tx.client("c1")).unwrap().has_secret);
 }
 
+fn the_grace_period_is_visible_and_can_end_early(store: &mut Store) {
+    with_secret(store, 0);
+    let until = |store: &mut Store, at| read(store, |tx| tx.previous_secrets_valid_until("c1", at));
+    assert_eq!(until(store, 150), None, "no previous secret yet");
+    write(store, |tx| {
+        tx.replace_secret("c1", "sha256:s2", 0, Some(300), 150)
+    });
+    write(store, |tx| {
+        tx.replace_secret("c1", "sha256:s3", 0, Some(250), 160)
+    });
+    assert_eq!(until(store, 160), Some(250), "the latest end of any grace");
+    assert_eq!(
+        until(store, 250),
+        None,
+        "the end is exclusive, as expiry is"
+    );
+
+    let ended = write(store, |tx| tx.end_secret_grace("c1", 170));
+    assert_eq!(ended, 2);
+    assert_eq!(valid(store, 170), ["sha256:s3"], "the current secret stays");
+    assert_eq!(until(store, 170), None);
+    let client = read(store, |tx| tx.client("c1")).unwrap();
+    assert_eq!((client.revision, client.updated_at), (4, 170));
+
+    assert_eq!(
+        write(store, |tx| tx.end_secret_grace("c1", 180)),
+        0,
+        "nothing left to end"
+    );
+    assert_eq!(read(store, |tx| tx.client("c1")).unwrap().revision, 4);
+}
+
 conformance_tests! {
     a_secret_is_valid_until_it_expires,
     a_replaced_secret_stays_valid_through_its_grace_period,
@@ -116,4 +148,5 @@ conformance_tests! {
     a_replacement_drops_the_secrets_already_expired,
     a_replacement_without_grace_revokes_every_earlier_secret,
     removing_the_secrets_leaves_the_client_without_one,
+    the_grace_period_is_visible_and_can_end_early,
 }

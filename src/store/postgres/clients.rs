@@ -488,6 +488,37 @@ impl Tx<'_> {
         .collect()
     }
 
+    pub(crate) fn previous_secrets_valid_until(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let rows = self.query(
+            "SELECT max(expires_at) FROM client_secrets \
+             WHERE client_id = $1 AND superseded_at IS NOT NULL AND expires_at > $2",
+            &[&client_id, &now],
+        )?;
+        Ok(match rows.first() {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        })
+    }
+
+    pub(crate) fn end_secret_grace(&self, client_id: &str, now: i64) -> Result<u64, StoreError> {
+        let ended = self.execute(
+            "DELETE FROM client_secrets \
+             WHERE client_id = $1 AND superseded_at IS NOT NULL AND expires_at > $2",
+            &[&client_id, &now],
+        )?;
+        if ended > 0 {
+            self.execute(
+                "UPDATE clients SET updated_at = $2, revision = revision + 1 WHERE client_id = $1",
+                &[&client_id, &now],
+            )?;
+        }
+        Ok(ended)
+    }
+
     pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
         self.execute(
             "UPDATE clients SET last_used_at = $2 WHERE client_id = $1",

@@ -397,6 +397,38 @@ impl Tx<'_> {
         Ok(hashes)
     }
 
+    pub(crate) fn previous_secrets_valid_until(
+        &self,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT max(expires_at) FROM client_secrets \
+                 WHERE client_id = ?1 AND superseded_at IS NOT NULL AND expires_at > ?2",
+            )?
+            .query_row(params![client_id, now], |row| row.get(0))?)
+    }
+
+    pub(crate) fn end_secret_grace(&self, client_id: &str, now: i64) -> Result<u64, StoreError> {
+        let ended = self
+            .tx
+            .prepare_cached(
+                "DELETE FROM client_secrets \
+                 WHERE client_id = ?1 AND superseded_at IS NOT NULL AND expires_at > ?2",
+            )?
+            .execute(params![client_id, now])?;
+        if ended > 0 {
+            self.tx
+                .prepare_cached(
+                    "UPDATE clients SET updated_at = ?2, revision = revision + 1 WHERE client_id = ?1",
+                )?
+                .execute(params![client_id, now])?;
+        }
+        Ok(u64::try_from(ended).unwrap_or(u64::MAX))
+    }
+
     pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
         self.tx
             .prepare_cached("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1")?
