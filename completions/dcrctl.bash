@@ -539,7 +539,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__completions)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version bash elvish fish powershell zsh"
+            opts="-o -y -h -V --dynamic --db --output --yes --no-input --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1430,11 +1430,11 @@ _dcrctl() {
                     return 0
                     ;;
                 --grant-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "authorization_code implicit password client_credentials refresh_token urn:ietf:params:oauth:grant-type:device_code urn:ietf:params:oauth:grant-type:jwt-bearer urn:ietf:params:oauth:grant-type:saml2-bearer urn:ietf:params:oauth:grant-type:token-exchange" -- "${cur}"))
                     return 0
                     ;;
                 --response-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "code token id_token none" -- "${cur}"))
                     return 0
                     ;;
                 --scope)
@@ -1442,11 +1442,11 @@ _dcrctl() {
                     return 0
                     ;;
                 --token-endpoint-auth-method)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "client_secret_basic client_secret_post none private_key_jwt tls_client_auth self_signed_tls_client_auth" -- "${cur}"))
                     return 0
                     ;;
                 --application-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "web native" -- "${cur}"))
                     return 0
                     ;;
                 --contact)
@@ -1946,11 +1946,11 @@ _dcrctl() {
                     return 0
                     ;;
                 --grant-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "authorization_code implicit password client_credentials refresh_token urn:ietf:params:oauth:grant-type:device_code urn:ietf:params:oauth:grant-type:jwt-bearer urn:ietf:params:oauth:grant-type:saml2-bearer urn:ietf:params:oauth:grant-type:token-exchange" -- "${cur}"))
                     return 0
                     ;;
                 --response-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "code token id_token none" -- "${cur}"))
                     return 0
                     ;;
                 --scope)
@@ -1958,11 +1958,11 @@ _dcrctl() {
                     return 0
                     ;;
                 --token-endpoint-auth-method)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "client_secret_basic client_secret_post none private_key_jwt tls_client_auth self_signed_tls_client_auth" -- "${cur}"))
                     return 0
                     ;;
                 --application-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "web native" -- "${cur}"))
                     return 0
                     ;;
                 --contact)
@@ -2018,7 +2018,7 @@ _dcrctl() {
                     return 0
                     ;;
                 --unset)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "redirect_uris token_endpoint_auth_method grant_types response_types application_type client_name client_uri logo_uri scope contacts tos_uri policy_uri jwks_uri jwks software_id software_version software_statement skip_authorization" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -27,7 +27,7 @@ end
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_needs_command" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
@@ -56,11 +56,28 @@ complete -c dcrctl -n "__fish_dcrctl_needs_command" -f -a "help" -d 'Print this 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-name -d 'Human-readable client name (client_name)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l redirect-uri -d 'A redirect URI (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l redirect-uris -d 'Several redirect URIs at once, as Django\'s command takes them' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r -f -a "authorization_code\t''
+implicit\t''
+password\t''
+client_credentials\t''
+refresh_token\t''
+urn:ietf:params:oauth:grant-type:device_code\t''
+urn:ietf:params:oauth:grant-type:jwt-bearer\t''
+urn:ietf:params:oauth:grant-type:saml2-bearer\t''
+urn:ietf:params:oauth:grant-type:token-exchange\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r -f -a "code\t''
+token\t''
+id_token\t''
+none\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l scope -d 'Space-separated scopes the client may request' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l token-endpoint-auth-method -d 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l application-type -d 'web or native (RFC 8252 redirect rules) [default: web]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l token-endpoint-auth-method -d 'How the client authenticates [default: client_secret_basic]' -r -f -a "client_secret_basic\t''
+client_secret_post\t''
+none\t''
+private_key_jwt\t''
+tls_client_auth\t''
+self_signed_tls_client_auth\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l application-type -d 'native follows the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
+native\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l contact -d 'A contact e-mail address (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-uri -d 'Home page of the client' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l logo-uri -d 'Logo of the client' -r
@@ -78,7 +95,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l secret-expire
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-secret-stdin -d 'Read the client secret from stdin instead of generating one (stored with Argon2id)'
@@ -91,7 +108,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l name -d 'Find the
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s y -l yes -d 'Answer yes to every confirmation'
@@ -107,7 +124,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l offset -d 'Skip t
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l expired -d 'Only clients whose secret has expired'
@@ -118,11 +135,28 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s V -l version -d '
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-name -d 'Human-readable client name (client_name)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uri -d 'A redirect URI (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uris -d 'Several redirect URIs at once, as Django\'s command takes them' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l grant-type -d 'A grant type (repeatable or comma-separated) [default: authorization_code]' -r -f -a "authorization_code\t''
+implicit\t''
+password\t''
+client_credentials\t''
+refresh_token\t''
+urn:ietf:params:oauth:grant-type:device_code\t''
+urn:ietf:params:oauth:grant-type:jwt-bearer\t''
+urn:ietf:params:oauth:grant-type:saml2-bearer\t''
+urn:ietf:params:oauth:grant-type:token-exchange\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l response-type -d 'A response type (repeatable or comma-separated) [default: implied by the grant types]' -r -f -a "code\t''
+token\t''
+id_token\t''
+none\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l scope -d 'Space-separated scopes the client may request' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l token-endpoint-auth-method -d 'How the client authenticates: none, client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l application-type -d 'web or native (RFC 8252 redirect rules) [default: web]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l token-endpoint-auth-method -d 'How the client authenticates [default: client_secret_basic]' -r -f -a "client_secret_basic\t''
+client_secret_post\t''
+none\t''
+private_key_jwt\t''
+tls_client_auth\t''
+self_signed_tls_client_auth\t''"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l application-type -d 'native follows the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
+native\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l contact -d 'A contact e-mail address (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-uri -d 'Home page of the client' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l logo-uri -d 'Logo of the client' -r
@@ -137,11 +171,28 @@ false\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l metadata-file -d 'Metadata document (`-` = stdin) whose fields are set; with --replace, the whole new document' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l add-redirect-uri -d 'Add a redirect URI (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l remove-redirect-uri -d 'Remove a redirect URI (repeatable)' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l unset -d 'Remove a field; fields with a default get it back (repeatable)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l unset -d 'Remove a field; fields with a default get it back (repeatable)' -r -f -a "redirect_uris\t''
+token_endpoint_auth_method\t''
+grant_types\t''
+response_types\t''
+application_type\t''
+client_name\t''
+client_uri\t''
+logo_uri\t''
+scope\t''
+contacts\t''
+tos_uri\t''
+policy_uri\t''
+jwks_uri\t''
+jwks\t''
+software_id\t''
+software_version\t''
+software_statement\t''
+skip_authorization\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l replace -d 'Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed'
@@ -152,7 +203,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s V -l version -d
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every confirmation'
@@ -164,7 +215,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l expires-
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l end-grace -d 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
@@ -175,7 +226,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s V -l ver
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s y -l yes -d 'Answer yes to every confirmation'
@@ -185,7 +236,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s V -l vers
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s y -l yes -d 'Answer yes to every confirmation'
@@ -195,7 +246,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s V -l ver
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s y -l yes -d 'Answer yes to every confirmation'
@@ -212,7 +263,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every confirmation'
@@ -222,7 +273,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
@@ -232,7 +283,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Answer yes to every confirmation'
@@ -246,7 +297,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s y -l yes -d 'Answer yes to every confirmation'
@@ -261,7 +312,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
@@ -272,7 +323,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
@@ -282,7 +333,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to every confirmation'
@@ -292,7 +343,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
@@ -311,7 +362,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l keep-events -d '
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l include-provisioned -d 'With --unused-for, also consider clients registered with the CLI or apply'
@@ -323,7 +374,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s V -l version -d 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l prune -d 'Also delete clients that are not in the file (asks for confirmation like delete)'
@@ -335,7 +386,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s V -l version -d 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s y -l yes -d 'Answer yes to every confirmation'
@@ -348,7 +399,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l limit -d 'At mo
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s y -l yes -d 'Answer yes to every confirmation'
@@ -358,7 +409,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s V -l version -d
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s y -l yes -d 'Answer yes to every confirmation'
@@ -372,7 +423,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_su
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation'
@@ -382,7 +433,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Answer yes to every confirmation'
@@ -392,7 +443,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcom
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s y -l yes -d 'Answer yes to every confirmation'
@@ -424,7 +475,7 @@ json\t'One JSON object per line, with the span fields flattened beside the event
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l behind-proxy -d 'A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without TLS, and take the client\'s address from X-Forwarded-For'
@@ -436,9 +487,10 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s V -l version -d 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l dynamic -d 'Print the script that asks dcrctl at each Tab, which also completes client ids from the database; source it at shell start-up rather than saving it, so it always matches the installed dcrctl'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -447,7 +499,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l out-dir -d 'Write 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l color -d 'When to use colors (NO_COLOR is honoured)' -r -f -a "auto\t'Color when stderr is a terminal and NO_COLOR is unset'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s y -l yes -d 'Answer yes to every confirmation'

@@ -1,6 +1,7 @@
 //! Arguments shared by several commands: the metadata flags of `register` and `update`,
 //! metadata files, durations and points in time.
 
+use super::complete;
 use crate::registration::{parse_document, MetadataDoc, MetadataError, MAX_INPUT_BYTES};
 use anyhow::Context;
 use clap::Args;
@@ -25,24 +26,23 @@ pub(crate) struct MetadataArgs {
     pub(crate) redirect_uris: Vec<String>,
 
     /// A grant type (repeatable or comma-separated) [default: authorization_code]
-    #[arg(long = "grant-type", value_name = "GRANT", value_delimiter = ',')]
+    #[arg(long = "grant-type", value_name = "GRANT", value_delimiter = ',', value_parser = complete::grant_types(), hide_possible_values = true)]
     pub(crate) grant_type: Vec<String>,
 
     /// A response type (repeatable or comma-separated) [default: implied by the grant types]
-    #[arg(long = "response-type", value_name = "TYPE", value_delimiter = ',')]
+    #[arg(long = "response-type", value_name = "TYPE", value_delimiter = ',', value_parser = complete::response_types(), hide_possible_values = true)]
     pub(crate) response_type: Vec<String>,
 
     /// Space-separated scopes the client may request
     #[arg(long, value_name = "SCOPES")]
     pub(crate) scope: Option<String>,
 
-    /// How the client authenticates: none, client_secret_basic, client_secret_post,
-    /// private_key_jwt, tls_client_auth, self_signed_tls_client_auth [default: client_secret_basic]
-    #[arg(long, value_name = "METHOD")]
+    /// How the client authenticates [default: client_secret_basic]
+    #[arg(long, value_name = "METHOD", value_parser = complete::auth_methods())]
     pub(crate) token_endpoint_auth_method: Option<String>,
 
-    /// web or native (RFC 8252 redirect rules) [default: web]
-    #[arg(long, value_name = "TYPE")]
+    /// native follows the redirect rules of RFC 8252 [default: web]
+    #[arg(long, value_name = "TYPE", value_parser = complete::application_types())]
     pub(crate) application_type: Option<String>,
 
     /// A contact e-mail address (repeatable)

@@ -12,7 +12,7 @@ use std::io::Write;
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The client ids; all are deleted, or none when one does not exist
-    #[arg(value_name = "CLIENT_ID", required = true)]
+    #[arg(value_name = "CLIENT_ID", required = true, add = super::complete::client_ids())]
     client_ids: Vec<String>,
 }
 

@@ -15,7 +15,7 @@ use std::io::{BufWriter, Write};
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Only events about this client
-    #[arg(long, value_name = "CLIENT_ID")]
+    #[arg(long, value_name = "CLIENT_ID", add = super::complete::client_ids())]
     client: Option<String>,
 
     /// Only events at or after this time (RFC 3339, or a duration ago such as 7d)

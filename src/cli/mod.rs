@@ -7,10 +7,13 @@
 mod admin;
 mod apply;
 mod args;
+mod color;
+mod complete;
 mod db;
 mod delete;
 mod deliver;
 mod events;
+mod examples;
 mod exit;
 mod export;
 pub mod generate;
@@ -27,10 +30,11 @@ mod update;
 
 pub use exit::{exit_code, ExitStatus};
 
+use self::color::Stream;
 use crate::ops::{Actor, Location, Store};
 use crate::output::Format;
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -49,28 +53,32 @@ use std::process::ExitCode;
 )]
 pub struct Cli {
     /// Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]
-    #[arg(long, env = "DCRCTL_DB", global = true, value_name = "PATH")]
+    #[arg(long, env = "DCRCTL_DB", global = true, value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
     /// Output format
-    #[arg(short, long, value_enum, default_value_t = OutputArg::Table, global = true)]
+    #[arg(short, long, value_enum, default_value_t = OutputArg::Table, global = true, help_heading = GLOBAL)]
     pub output: OutputArg,
 
     /// Answer yes to every confirmation
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = GLOBAL)]
     pub yes: bool,
 
     /// Never prompt; implied when stdin is not a terminal
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
 
-    /// When to use colors (NO_COLOR is honoured)
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN")]
+    /// When to color output: auto colors a terminal unless NO_COLOR is set
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true, value_name = "WHEN", help_heading = GLOBAL)]
     pub color: ColorArg,
 
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The heading that sets the global options apart from each command's own in `--help` and
+/// the man pages.
+const GLOBAL: &str = "Global options";
 
 /// `-o` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,7 +92,7 @@ pub enum OutputArg {
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
-    /// Color when stderr is a terminal and NO_COLOR is unset
+    /// Color on a terminal, unless NO_COLOR is set
     Auto,
     /// Always color
     Always,
@@ -96,43 +104,58 @@ pub enum ColorArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Register a new client and print its credentials, once
+    #[command(after_long_help = examples::REGISTER)]
     Register(register::RegisterArgs),
     /// Show one client's metadata and status (never a secret)
+    #[command(after_long_help = examples::SHOW)]
     Show(show::ShowArgs),
     /// List clients, streamed, oldest first
+    #[command(after_long_help = examples::LIST)]
     List(list::ListArgs),
     /// Change a client's metadata
+    #[command(after_long_help = examples::UPDATE)]
     Update(update::UpdateArgs),
     /// Delete clients with their secrets and tokens
+    #[command(after_long_help = examples::DELETE)]
     Delete(delete::DeleteArgs),
     /// Issue a new client secret, printed once
+    #[command(after_long_help = examples::ROTATE_SECRET)]
     RotateSecret(rotate::RotateSecretArgs),
     /// Issue a new registration access token, printed once; the old one stops working
+    #[command(after_long_help = examples::ROTATE_TOKEN)]
     RotateToken(rotate::RotateTokenArgs),
     /// Check a client secret read from stdin (exit 0 valid, 6 rejected)
+    #[command(after_long_help = examples::VERIFY_SECRET)]
     VerifySecret(rotate::VerifySecretArgs),
     /// Initial access tokens for dynamic registration (POST /register)
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = examples::TOKEN)]
     Token(token::TokenCommand),
     /// Accounts for HTTP Basic authentication to the registration API
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = examples::ADMIN)]
     Admin(admin::AdminCommand),
     /// Delete expired, unused and stale records (for cron)
+    #[command(after_long_help = examples::PRUNE)]
     Prune(prune::PruneArgs),
     /// Create, update (and with --prune delete) clients to match a JSON file
+    #[command(after_long_help = examples::APPLY)]
     Apply(apply::ApplyArgs),
     /// Print every client as the JSON that apply reads (never a secret)
+    #[command(after_long_help = examples::EXPORT)]
     Export(export::ExportArgs),
     /// Show the audit log, newest first
+    #[command(after_long_help = examples::EVENTS)]
     Events(events::EventsArgs),
     /// Check, back up or copy the registry database
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = examples::DB)]
     Db(db::DbCommand),
     /// Serve the registration API (RFC 7591 / RFC 7592) over HTTP
+    #[command(after_long_help = examples::SERVE)]
     Serve(serve::ServeArgs),
     /// Print a shell completion script
+    #[command(after_long_help = examples::COMPLETIONS)]
     Completions(generate::CompletionsArgs),
     /// Print the man page as roff, or write one page per command
+    #[command(after_long_help = examples::MAN)]
     Man(generate::ManArgs),
 }
 
@@ -143,6 +166,8 @@ pub(crate) struct Ctx {
     pub(crate) yes: bool,
     pub(crate) interactive: bool,
     pub(crate) actor: Actor,
+    /// `--color`: ask it with [`ColorArg::colors`] before styling any output.
+    pub(crate) color: ColorArg,
 }
 
 impl Ctx {
@@ -229,25 +254,19 @@ fn os_account() -> Option<String> {
     Some(name.unwrap_or_else(|| uid.to_string()))
 }
 
-fn use_color(choice: ColorArg) -> bool {
-    match choice {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
-        }
-    }
-}
-
 /// Parse the process arguments, run the command, and report the outcome.
 pub fn main() -> ExitCode {
+    // A shell asking for completions (`COMPLETE=bash dcrctl -- …`) is answered and the
+    // process ends here, before anything else is printed.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(generate::COMPLETE_VAR)
+        .complete();
     let args: Vec<OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(error) => return report_parse_error(error, &args),
+        Err(error) => return report_parse_error(error, &args, color::from_args(&args)),
     };
-    let color = use_color(cli.color);
+    let color = cli.color.colors(Stream::Stderr);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -278,10 +297,10 @@ pub fn main() -> ExitCode {
 /// characters escaped as table cells show them (`\u{d}`), and that error is printed: clap's
 /// own message, with the value made visible. Should the escaped command line not fail the
 /// same clean way, one plain line names the argument instead.
-fn report_parse_error(error: clap::Error, args: &[OsString]) -> ExitCode {
+fn report_parse_error(error: clap::Error, args: &[OsString], color: ColorArg) -> ExitCode {
     match escaped_parse_error(error, args) {
         Ok(error) => {
-            let _ = error.print();
+            print_clap(&error, color);
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(ExitStatus::Usage.code()))
         }
         Err(index) => {
@@ -292,6 +311,26 @@ fn report_parse_error(error: clap::Error, args: &[OsString]) -> ExitCode {
             ExitCode::from(ExitStatus::Usage.code())
         }
     }
+}
+
+/// Print clap's help, version or error where clap would (stdout or stderr), coloured by our
+/// one decision for that stream rather than by clap's own.
+fn print_clap(error: &clap::Error, color: ColorArg) {
+    let stream = if error.use_stderr() {
+        Stream::Stderr
+    } else {
+        Stream::Stdout
+    };
+    let styled = error.render();
+    let text = if color.colors(stream) {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
+    let _ = match stream {
+        Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
 }
 
 /// The error to print for `args`: `error` itself when no argument holds a control
@@ -356,6 +395,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         yes: cli.yes,
         interactive: !cli.no_input && std::io::stdin().is_terminal(),
         actor: Actor::cli(&current_user()),
+        color: cli.color,
     };
     match cli.command {
         Command::Register(args) => register::run(&ctx, args),

@@ -16,7 +16,7 @@ use std::time::Duration;
 #[derive(Debug, Args)]
 pub struct RotateSecretArgs {
     /// The client id
-    #[arg(value_name = "CLIENT_ID")]
+    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
     client_id: String,
 
     /// Keep the previous secret valid this long, e.g. 1h, so deployments can roll over
@@ -37,7 +37,7 @@ pub struct RotateSecretArgs {
 #[derive(Debug, Args)]
 pub struct RotateTokenArgs {
     /// The client id
-    #[arg(value_name = "CLIENT_ID")]
+    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
     client_id: String,
 }
 
@@ -45,7 +45,7 @@ pub struct RotateTokenArgs {
 #[derive(Debug, Args)]
 pub struct VerifySecretArgs {
     /// The client id; the secret is read from stdin
-    #[arg(value_name = "CLIENT_ID")]
+    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
     client_id: String,
 }
 

@@ -23,7 +23,6 @@ use crate::Error;
 use anyhow::Context;
 use clap::Args;
 use serde_json::{Map, Value};
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -259,7 +258,10 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.as_metadata {
         state = state.with_as_metadata(read_as_metadata(path)?)?;
     }
-    init_logging(args.log_format);
+    init_logging(
+        args.log_format,
+        ctx.color.colors(super::color::Stream::Stderr),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -291,11 +293,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_logging(format: LogFormat) {
+fn init_logging(format: LogFormat, ansi: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DCRCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let ansi = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // Logging is best effort: with stderr gone (`serve 2>&1 | head`), tracing would report
     // each failed write with `eprintln!`, which panics, and every request would die with it.
     let builder = tracing_subscriber::fmt()

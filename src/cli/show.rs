@@ -13,6 +13,7 @@ pub struct ShowArgs {
     /// The client id
     #[arg(
         value_name = "CLIENT_ID",
+        add = super::complete::client_ids(),
         required_unless_present = "name",
         conflicts_with = "name"
     )]

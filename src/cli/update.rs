@@ -1,6 +1,7 @@
 //! `dcrctl update`
 
 use super::args::{read_metadata_file, MetadataArgs};
+use super::complete;
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::Ctx;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// The client id
-    #[arg(value_name = "CLIENT_ID")]
+    #[arg(value_name = "CLIENT_ID", add = complete::client_ids())]
     client_id: String,
 
     #[command(flatten)]
@@ -37,7 +38,7 @@ pub struct UpdateArgs {
     remove_redirect_uri: Vec<String>,
 
     /// Remove a field; fields with a default get it back (repeatable)
-    #[arg(long, value_name = "FIELD")]
+    #[arg(long, value_name = "FIELD", value_parser = complete::metadata_fields(), hide_possible_values = true)]
     unset: Vec<String>,
 }
 

@@ -17,6 +17,7 @@
 
 mod admins;
 mod apply;
+mod completion;
 mod copy;
 mod delete;
 pub mod dynamic;
@@ -48,6 +49,7 @@ pub(crate) mod test_support {
 
 pub use admins::*;
 pub use apply::*;
+pub use completion::client_ids_starting_with;
 pub use copy::{copy, CopyProgress, COPY_BATCH};
 pub use delete::delete;
 pub use dynamic::{ping, Limits};

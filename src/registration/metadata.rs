@@ -91,6 +91,19 @@ pub enum ApplicationType {
     Native,
 }
 
+impl ApplicationType {
+    /// Every application type, the default first.
+    pub const ALL: [ApplicationType; 2] = [ApplicationType::Web, ApplicationType::Native];
+
+    /// The name of this type in a document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationType::Web => "web",
+            ApplicationType::Native => "native",
+        }
+    }
+}
+
 /// `token_endpoint_auth_method`: how the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {

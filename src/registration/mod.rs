@@ -18,7 +18,9 @@ pub use metadata::{
 };
 pub use parse::parse_document;
 pub use response::{ClientInformation, Member, RegistryMembers};
-pub use validate::{merge_changes, validate, Policy, KNOWN_GRANT_TYPES};
+pub use validate::{
+    known_fields, merge_changes, validate, Policy, KNOWN_GRANT_TYPES, RESPONSE_TYPES,
+};
 
 /// The RFC 7591 §3.2.2 error code a validation failure maps to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -63,6 +63,16 @@ const LANGUAGE_TAGGABLE: &[&str] = &[
     "policy_uri",
 ];
 
+/// The words a `response_types` value is made of (`code`, or several joined by spaces, as
+/// in `code id_token`).
+pub const RESPONSE_TYPES: &[&str] = &["code", "token", "id_token", "none"];
+
+/// The client metadata fields this registry knows, in the order the effective document lists
+/// them; a document may hold others (extensions), kept verbatim.
+pub fn known_fields() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|(name, _)| *name)
+}
+
 /// Grant types accepted by name; any other must be an absolute URI (an extension grant).
 pub const KNOWN_GRANT_TYPES: &[&str] = &[
     "authorization_code",
@@ -96,14 +106,11 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
     }
 
     let application_type = match text(&doc, "application_type") {
-        None | Some("web") => ApplicationType::Web,
-        Some("native") => ApplicationType::Native,
-        Some(_) => {
-            return Err(MetadataError::metadata(
-                "application_type",
-                "must be web or native",
-            ))
-        }
+        None => ApplicationType::Web,
+        Some(name) => ApplicationType::ALL
+            .into_iter()
+            .find(|known| known.as_str() == name)
+            .ok_or_else(|| MetadataError::metadata("application_type", "must be web or native"))?,
     };
     let auth_method = auth_method(&doc, policy)?;
     let grant_types = grant_types(&doc, policy)?;
@@ -152,11 +159,7 @@ pub fn validate(input: &MetadataDoc, policy: &Policy) -> Result<ValidMetadata, M
     );
     effective.insert("grant_types".into(), strings_value(&grant_types));
     effective.insert("response_types".into(), strings_value(&response_types));
-    let application_type = match application_type {
-        ApplicationType::Web => "web",
-        ApplicationType::Native => "native",
-    };
-    effective.insert("application_type".into(), application_type.into());
+    effective.insert("application_type".into(), application_type.as_str().into());
     for (name, _) in FIELDS {
         if let Some(value) = doc.get(*name) {
             effective.entry(*name).or_insert_with(|| value.clone());
@@ -473,7 +476,10 @@ fn response_types(
                 _ => {
                     return Err(MetadataError::metadata(
                         field,
-                        format!("{response} is not a response type (code, token, id_token, none)"),
+                        format!(
+                            "{response} is not a response type ({})",
+                            RESPONSE_TYPES.join(", ")
+                        ),
                     ))
                 }
             }

@@ -10,6 +10,7 @@
 //! SQLite is the reference: where the backends differed, PostgreSQL was brought in line.
 
 mod clients;
+mod completion;
 mod events;
 mod listing;
 mod opening;

@@ -70,6 +70,22 @@ impl Store {
         }
     }
 
+    /// Open the registry at `location` only to read it, for shell completion: `None` when
+    /// there is no registry of this binary's schema version there. Never creates a file, a
+    /// folder or a table, never migrates, and waits only briefly for a lock.
+    ///
+    /// # Errors
+    /// When the file or server cannot be read.
+    pub fn open_to_read(location: impl Into<Location>) -> Result<Option<Store>, StoreError> {
+        Ok(match location.into() {
+            Location::Sqlite(path) => {
+                sqlite::Store::open_to_read(&path)?.map(|store| Store(Backend::Sqlite(store)))
+            }
+            Location::Postgres(url) => postgres::Store::open_to_read(&url)?
+                .map(|store| Store(Backend::Postgres(Box::new(store)))),
+        })
+    }
+
     /// Run `work` in one write transaction that commits durably when `work` returns `Ok` and
     /// rolls back otherwise.
     ///
@@ -339,4 +355,10 @@ impl Tx<'_> {
             TxRef::Postgres(tx) => tx.for_each_event(filter, visit),
         }
     }
+}
+
+// Shell completion (`cli::complete`).
+route! {
+    /// Up to `limit` client ids starting with `prefix`, in byte order.
+    fn client_ids_starting_with(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
 }

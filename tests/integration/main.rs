@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod cli_hardening;
+mod cli_help;
 mod contention;
 mod copy;
 mod crash;

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod clients;
+mod completion;
 mod connect;
 mod copy;
 mod error;

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod audit;
 mod clients;
+mod completion;
 mod copy;
 mod durability;
 mod error;
