@@ -1292,7 +1292,7 @@ _dcrctl() {
                     return 0
                     ;;
                 --grant-type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "authorization_code implicit password client_credentials refresh_token urn:ietf:params:oauth:grant-type:device_code urn:ietf:params:oauth:grant-type:jwt-bearer urn:ietf:params:oauth:grant-type:saml2-bearer urn:ietf:params:oauth:grant-type:token-exchange" -- "${cur}"))
                     return 0
                     ;;
                 --created-before)

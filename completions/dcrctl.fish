@@ -116,7 +116,15 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l no-input -d 'Neve
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l name -d 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l grant-type -d 'Only clients with this grant type' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l grant-type -d 'Only clients with this grant type' -r -f -a "authorization_code\t''
+implicit\t''
+password\t''
+client_credentials\t''
+refresh_token\t''
+urn:ietf:params:oauth:grant-type:device_code\t''
+urn:ietf:params:oauth:grant-type:jwt-bearer\t''
+urn:ietf:params:oauth:grant-type:saml2-bearer\t''
+urn:ietf:params:oauth:grant-type:token-exchange\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-before -d 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-after -d 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l limit -d 'Print at most this many' -r

@@ -34,13 +34,13 @@ pub enum AdminCommand {
     /// Remove an account
     Remove {
         /// The account name
-        #[arg(value_name = "NAME")]
+        #[arg(value_name = "NAME", add = super::complete::admin_names())]
         name: String,
     },
     /// Change an account's password
     Passwd {
         /// The account name
-        #[arg(value_name = "NAME")]
+        #[arg(value_name = "NAME", add = super::complete::admin_names())]
         name: String,
         /// Read the password from stdin (one trailing newline is stripped)
         #[arg(long)]

@@ -1,14 +1,15 @@
 //! Completion of values: the fixed values of metadata flags (from the lists the validation
-//! in [`crate::registration`] uses) and client ids read from the database.
+//! in [`crate::registration`] uses), and client ids, admin names and token ids read from the
+//! database.
 //!
 //! Fixed values are offered as clap "possible values" of a parser that still takes any
 //! text: the static scripts and the dynamic engine both complete them, and what is typed is
 //! judged by the registration rules alone, with their messages (an extension grant type is
-//! an absolute URI no list holds). Client ids need the database, so only the dynamic engine
-//! (`COMPLETE=SHELL dcrctl`, see [`super::generate`]) offers them.
+//! an absolute URI no list holds). Names in the database need dcrctl itself, so only the
+//! dynamic engine (`COMPLETE=SHELL dcrctl`, see [`super::generate`]) offers them.
 //!
 //! A completion runs at every Tab: it never creates or migrates a database, never prints an
-//! error into the shell's candidates, and returns at most [`MAX_IDS`] ids.
+//! error into the shell's candidates, and returns at most [`MAX_IDS`] names.
 
 use crate::ops::{self, Location, Store};
 use crate::registration::{self, ApplicationType, AuthMethod};
@@ -16,7 +17,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use std::ffi::{OsStr, OsString};
 
-/// The most ids one Tab offers: enough to page through, bounded for a registry of millions.
+/// The most names one Tab offers: enough to page through, bounded for a registry of millions.
 pub(crate) const MAX_IDS: usize = 1000;
 
 /// Any text, with `values` offered for completion (and never enforced).
@@ -77,10 +78,49 @@ pub(crate) fn metadata_fields() -> Suggested {
 
 /// Client ids from the database, for every argument that names a client.
 pub(crate) fn client_ids() -> ArgValueCompleter {
-    ArgValueCompleter::new(complete_client_ids)
+    ArgValueCompleter::new(|current: &OsStr| {
+        from_registry(current, |store, prefix| {
+            ops::client_ids_starting_with(store, prefix, MAX_IDS)
+        })
+    })
 }
 
-fn complete_client_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+/// Admin account names, for `admin remove` and `admin passwd`.
+pub(crate) fn admin_names() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        from_registry(current, |store, prefix| {
+            let names = ops::list_admins(store)?.into_iter().map(|admin| admin.name);
+            Ok(starting_with(names, prefix))
+        })
+    })
+}
+
+/// The ids of initial access tokens not yet revoked, for `token revoke`.
+pub(crate) fn token_ids() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        from_registry(current, |store, prefix| {
+            let ids = ops::list_initial_access_tokens(store)?
+                .into_iter()
+                .filter(|token| token.revoked_at.is_none())
+                .map(|token| token.token_id);
+            Ok(starting_with(ids, prefix))
+        })
+    })
+}
+
+fn starting_with(values: impl Iterator<Item = String>, prefix: &str) -> Vec<String> {
+    let mut matching: Vec<String> = values.filter(|value| value.starts_with(prefix)).collect();
+    matching.sort_unstable();
+    matching.truncate(MAX_IDS);
+    matching
+}
+
+/// The candidates `read` finds for the typed `current` in the database the command line
+/// names, opened read-only.
+fn from_registry(
+    current: &OsStr,
+    read: impl FnOnce(&mut Store, &str) -> crate::Result<Vec<String>>,
+) -> Vec<CompletionCandidate> {
     let Some(prefix) = current.to_str() else {
         return Vec::new();
     };
@@ -89,11 +129,12 @@ fn complete_client_ids(current: &OsStr) -> Vec<CompletionCandidate> {
         return Vec::new();
     };
     // Every failure means no candidates: a completion has no place to report one.
-    let ids = Store::open_to_read(location)
+    let found = Store::open_to_read(location)
         .ok()
         .flatten()
-        .and_then(|mut store| ops::client_ids_starting_with(&mut store, prefix, MAX_IDS).ok());
-    ids.unwrap_or_default()
+        .and_then(|mut store| read(&mut store, prefix).ok());
+    found
+        .unwrap_or_default()
         .into_iter()
         .map(CompletionCandidate::new)
         .collect()

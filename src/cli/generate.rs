@@ -133,13 +133,34 @@ fn render_page(command: &clap::Command) -> std::io::Result<Vec<u8>> {
         let text = examples.to_string();
         roff.extend(b".SH EXAMPLES\n.nf\n");
         for line in text.lines().skip(1) {
-            writeln!(roff, "{}", escape(line))?;
+            writeln!(roff, "{}", escape(line.strip_prefix("  ").unwrap_or(line)))?;
         }
         roff.extend(b".fi\n");
     }
     write_reference_sections(&mut roff)?;
     man.render_version_section(&mut roff)?;
-    Ok(roff)
+    Ok(once_preamble(&roff))
+}
+
+/// `roff` with the preamble clap_mangen puts before each section it renders kept only at
+/// the top of the page, where it belongs.
+fn once_preamble(roff: &[u8]) -> Vec<u8> {
+    const PREAMBLE: &[u8] = b".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let mut page = PREAMBLE.to_vec();
+    let mut rest = roff;
+    while !rest.is_empty() {
+        if rest.starts_with(PREAMBLE) {
+            rest = &rest[PREAMBLE.len()..];
+        } else {
+            let line = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |at| at + 1);
+            page.extend_from_slice(&rest[..line]);
+            rest = &rest[line..];
+        }
+    }
+    page
 }
 
 /// What each exit status means (SPEC §3).
@@ -323,9 +344,21 @@ mod tests {
         assert!(main.contains("\\fB6\\fR\nCredential rejected"));
         assert!(main.contains(".SH \"GLOBAL OPTIONS\""));
         let register = page("dcrctl-register.1");
-        assert!(register.contains(".SH EXAMPLES\n.nf\n  # A web client"));
+        assert!(register.contains(".SH EXAMPLES\n.nf\n# A web client"));
         assert!(register.contains("dcrctl register \\-\\-client\\-name Billing"));
         assert!(!register.contains("\x1b"), "no escape sequence in a page");
+    }
+
+    #[test]
+    fn the_preamble_opens_each_page_once() {
+        for (name, roff) in man_files().unwrap() {
+            let roff = String::from_utf8(roff).unwrap();
+            assert!(
+                roff.starts_with(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH "),
+                "{name}"
+            );
+            assert_eq!(roff.matches(".ds Aq").count(), 2, "{name}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub struct ListArgs {
     name: Option<String>,
 
     /// Only clients with this grant type
-    #[arg(long, value_name = "GRANT")]
+    #[arg(long, value_name = "GRANT", value_parser = super::complete::grant_types(), hide_possible_values = true)]
     grant_type: Option<String>,
 
     /// Only clients whose secret has expired

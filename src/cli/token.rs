@@ -35,7 +35,7 @@ pub enum TokenCommand {
     /// Revoke an initial access token by the id that list shows
     Revoke {
         /// The token id
-        #[arg(value_name = "TOKEN_ID")]
+        #[arg(value_name = "TOKEN_ID", add = super::complete::token_ids())]
         token_id: String,
     },
 }

@@ -147,16 +147,19 @@ fn help_groups_global_options_apart_and_shows_examples() {
 fn man_pages_have_examples_exit_status_environment_and_files_and_no_help_page() {
     let env = TestEnv::new();
     let dir = env.dir().join("pages");
-    // No home, no data folder, no database: man pages need none of them.
-    let mut cmd = env.std_cmd();
-    cmd.env_remove("HOME")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("DCRCTL_DB");
-    let status = cmd
-        .args(["man", "--out-dir", dir.to_str().unwrap()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // No home, no data folder, no database: man pages and completions need none of them.
+    let homeless = |args: &[&str]| {
+        let mut cmd = env.std_cmd();
+        cmd.env_remove("HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("DCRCTL_DB");
+        let output = cmd.args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(!output.stdout.is_empty() || args[0] == "man", "{args:?}");
+    };
+    homeless(&["man", "--out-dir", dir.to_str().unwrap()]);
+    homeless(&["completions", "zsh"]);
+    homeless(&["completions", "fish", "--dynamic"]);
     let mut names = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -401,4 +404,43 @@ fn the_dynamic_bash_script_offers_client_ids() {
         ["alpha-1", "alpha-2"],
         "{offered}"
     );
+}
+
+#[test]
+fn admin_names_and_live_token_ids_complete_from_the_database() {
+    let env = TestEnv::new();
+    for name in ["alice", "albert", "bob"] {
+        env.run_stdin(
+            &["admin", "add", name, "--password-stdin"],
+            "correct horse battery staple\n",
+        )
+        .ok();
+    }
+    for words in [
+        &["dcrctl", "admin", "passwd", "al"][..],
+        &["dcrctl", "admin", "remove", "al"],
+    ] {
+        let run = complete(&env, words, &[]);
+        assert_eq!(candidates(&run), ["albert", "alice"], "{words:?}");
+    }
+    let token = |env: &TestEnv| -> String {
+        let created = env
+            .run(&[
+                "-o",
+                "json",
+                "token",
+                "create",
+                "--max-uses",
+                "1",
+                "--expires-in",
+                "1d",
+            ])
+            .ok()
+            .json();
+        created["token_id"].as_str().unwrap().to_owned()
+    };
+    let (live, revoked) = (token(&env), token(&env));
+    env.run(&["token", "revoke", &revoked]).ok();
+    let run = complete(&env, &["dcrctl", "token", "revoke", "iat_"], &[]);
+    assert_eq!(candidates(&run), [live.as_str()]);
 }
