@@ -76,7 +76,7 @@ none\t''
 private_key_jwt\t''
 tls_client_auth\t''
 self_signed_tls_client_auth\t''"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l application-type -d 'native follows the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l application-type -d 'Kind of client; native apps follow the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
 native\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l contact -d 'A contact e-mail address (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-uri -d 'Home page of the client' -r
@@ -163,7 +163,7 @@ none\t''
 private_key_jwt\t''
 tls_client_auth\t''
 self_signed_tls_client_auth\t''"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l application-type -d 'native follows the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l application-type -d 'Kind of client; native apps follow the redirect rules of RFC 8252 [default: web]' -r -f -a "web\t''
 native\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l contact -d 'A contact e-mail address (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-uri -d 'Home page of the client' -r

@@ -41,7 +41,7 @@ pub(crate) struct MetadataArgs {
     #[arg(long, value_name = "METHOD", value_parser = complete::auth_methods())]
     pub(crate) token_endpoint_auth_method: Option<String>,
 
-    /// native follows the redirect rules of RFC 8252 [default: web]
+    /// Kind of client; native apps follow the redirect rules of RFC 8252 [default: web]
     #[arg(long, value_name = "TYPE", value_parser = complete::application_types())]
     pub(crate) application_type: Option<String>,
 
