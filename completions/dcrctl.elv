@@ -175,6 +175,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand -o 'Output format'
             cand --output 'Output format'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
+            cand --end-grace 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
             cand -y 'Answer yes to every confirmation'
             cand --yes 'Answer yes to every confirmation'
             cand --no-input 'Never prompt; implied when stdin is not a terminal'

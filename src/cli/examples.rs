@@ -53,6 +53,8 @@ pub(crate) const DELETE: &str = examples! {
 pub(crate) const ROTATE_SECRET: &str = examples! {
     "# The new secret is printed once; the old one keeps working for an hour"
     "dcrctl rotate-secret billing --grace 1h"
+    "# Once every deployment has the new one: the old one stops working now"
+    "dcrctl rotate-secret billing --end-grace"
 };
 
 pub(crate) const ROTATE_TOKEN: &str = examples! {
