@@ -15,7 +15,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::env::Shells;
 use clap_complete::Shell;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `completions`.
 #[derive(Debug, Args)]
@@ -50,6 +50,23 @@ pub const SHELLS: [(Shell, &str); 5] = [
 
 /// The variable that turns a run of dcrctl into a completion request (clap_complete's).
 pub(crate) const COMPLETE_VAR: &str = "COMPLETE";
+
+/// Answer a shell's completion request (`COMPLETE=SHELL dcrctl -- WORDS…`) and end the
+/// process; return at once when there is none. A `COMPLETE` that names no shell is some other
+/// program's variable, not a request, so it cannot make every command fail.
+pub(crate) fn answer_completion_request() {
+    let requested = std::env::var_os(COMPLETE_VAR).is_some_and(|shell| {
+        let shell = Path::new(&shell).file_stem().unwrap_or_default();
+        Shells::builtins()
+            .completer(&shell.to_string_lossy())
+            .is_some()
+    });
+    if requested {
+        clap_complete::CompleteEnv::with_factory(Cli::command)
+            .var(COMPLETE_VAR)
+            .complete();
+    }
+}
 
 /// The completion script for `shell`.
 pub fn completion(shell: Shell) -> Vec<u8> {

@@ -34,7 +34,7 @@ use self::color::Stream;
 use crate::ops::{Actor, Location, Store};
 use crate::output::Format;
 use anyhow::Context;
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -256,11 +256,8 @@ fn os_account() -> Option<String> {
 
 /// Parse the process arguments, run the command, and report the outcome.
 pub fn main() -> ExitCode {
-    // A shell asking for completions (`COMPLETE=bash dcrctl -- …`) is answered and the
-    // process ends here, before anything else is printed.
-    clap_complete::CompleteEnv::with_factory(Cli::command)
-        .var(generate::COMPLETE_VAR)
-        .complete();
+    // Before anything is printed: a completion request is answered and ends the process.
+    generate::answer_completion_request();
     let args: Vec<OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,

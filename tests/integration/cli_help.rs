@@ -271,6 +271,12 @@ fn completing_ids_never_creates_a_database_nor_prints_an_error() {
     } else {
         assert!(!env.db().exists());
     }
+    // A server that is not there: no candidates, nothing on stderr, no wait.
+    let started = std::time::Instant::now();
+    let url = "postgres://dcrctl@127.0.0.1:1/none?sslmode=disable";
+    let run = complete(&env, &["dcrctl", "--db", url, "show", ""], &[]);
+    assert!(!candidates(&run).iter().any(|c| !c.starts_with('-')));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // Not a database at all: still no candidates and nothing on stderr.
     let junk = env.dir().join("junk.db");
     std::fs::write(&junk, "not sqlite").unwrap();
@@ -443,4 +449,23 @@ fn admin_names_and_live_token_ids_complete_from_the_database() {
     env.run(&["token", "revoke", &revoked]).ok();
     let run = complete(&env, &["dcrctl", "token", "revoke", "iat_"], &[]);
     assert_eq!(candidates(&run), [live.as_str()]);
+}
+
+#[test]
+fn a_complete_variable_naming_no_shell_is_not_a_completion_request() {
+    let env = TestEnv::new();
+    for value in ["1", "true", ""] {
+        let output = env
+            .std_cmd()
+            .env("COMPLETE", value)
+            .arg("--version")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "COMPLETE={value}");
+        assert!(stdout.starts_with("dcrctl "), "COMPLETE={value}: {stdout}");
+    }
+    // A shell given as a path, as `$SHELL` holds it, is one.
+    let run = complete(&env, &["dcrctl", "--vers"], &[("COMPLETE", "/bin/bash")]);
+    assert_eq!(candidates(&run), ["--version"]);
 }

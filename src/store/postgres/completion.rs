@@ -1,11 +1,16 @@
 //! What shell completion reads: client ids by prefix, from a registry it never migrates.
 
-use super::connect::client;
+use super::connect::client_within;
 use super::migrations::{recorded_version, SCHEMA_VERSION};
 use super::{bigint, storable, Connection, Store, StoreError, Tx};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// A completion must answer while the user waits at a Tab: an unreachable server gives no
+/// candidates after this long rather than hanging the shell.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl Store {
     /// Connect to the database `url` names, if its schema holds a registry of this binary's
@@ -13,7 +18,7 @@ impl Store {
     pub(crate) fn open_to_read(url: &str) -> Result<Option<Store>, StoreError> {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let mut conn = Connection {
-            client: client(url, home.as_deref())?,
+            client: client_within(url, home.as_deref(), Some(CONNECT_TIMEOUT))?,
             statements: HashMap::new(),
         };
         if recorded_version(&mut conn)? != SCHEMA_VERSION {

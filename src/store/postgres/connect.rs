@@ -29,8 +29,21 @@ impl Store {
 /// A client connected to the database `url` names, `home` being where libpq's
 /// `~/.postgresql/root.crt` is looked for.
 pub(super) fn client(url: &str, home: Option<&Path>) -> Result<postgres::Client, StoreError> {
+    client_within(url, home, None)
+}
+
+/// [`client`], giving up on a server that does not answer within `timeout` unless the URL
+/// sets its own `connect_timeout`.
+pub(super) fn client_within(
+    url: &str,
+    home: Option<&Path>,
+    timeout: Option<std::time::Duration>,
+) -> Result<postgres::Client, StoreError> {
     let (rest, tls) = super::tls::split_url(url)?;
     let mut config = config(&rest, url)?;
+    if let (Some(timeout), None) = (timeout, config.get_connect_timeout()) {
+        config.connect_timeout(timeout);
+    }
     // With a `hostaddr` the connection is TCP whatever `host` says.
     let unix_only = config.get_hostaddrs().is_empty()
         && config
