@@ -27,7 +27,7 @@ fn terminal(env: &TestEnv, args: &[&str], extra_env: &[(&str, &str)]) -> PtyRun 
 }
 
 #[test]
-fn color_never_governs_help_and_usage_errors_on_a_terminal() {
+fn color_never_and_always_govern_help_and_usage_errors_on_a_terminal() {
     let env = TestEnv::new();
     let help = terminal(&env, &["--color", "never", "register", "--help"], &[]);
     assert_eq!(help.code, 0);
@@ -43,6 +43,10 @@ fn color_never_governs_help_and_usage_errors_on_a_terminal() {
     let ours = terminal(&env, &["--color=never", "show", "nobody"], &[]);
     assert_eq!(ours.code, 3);
     assert!(ours.screen.starts_with("error: "), "{:?}", ours.screen);
+    // always: whatever NO_COLOR says.
+    let always = terminal(&env, &["lis", "--color", "always"], &[("NO_COLOR", "1")]);
+    assert_eq!(always.code, 2);
+    assert!(always.screen.contains(ESC), "{:?}", always.screen);
 }
 
 #[test]
