@@ -30,7 +30,6 @@ mod update;
 
 pub use exit::{exit_code, ExitStatus};
 
-use self::color::Stream;
 use crate::ops::{Actor, Location, Store};
 use crate::output::Format;
 use anyhow::Context;
@@ -263,7 +262,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return report_parse_error(error, &args, color::from_args(&args)),
     };
-    let color = cli.color.colors(Stream::Stderr);
+    let color = cli.color.colors(color::Stream::Stderr);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -313,6 +312,7 @@ fn report_parse_error(error: clap::Error, args: &[OsString], color: ColorArg) ->
 /// Print clap's help, version or error where clap would (stdout or stderr), coloured by our
 /// one decision for that stream rather than by clap's own.
 fn print_clap(error: &clap::Error, color: ColorArg) {
+    use color::Stream;
     let stream = if error.use_stderr() {
         Stream::Stderr
     } else {
