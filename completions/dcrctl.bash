@@ -245,7 +245,7 @@ _dcrctl() {
 
     case "${cmd}" in
         dcrctl)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version register show list update delete rotate-secret rotate-token verify-secret token admin prune apply export events db serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,11 +256,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -275,7 +279,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version add list remove passwd help"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version add list remove passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,11 +290,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -305,7 +313,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin__subcmd__add)
-            opts="-o -y -h -V --password-stdin --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --password-stdin --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,11 +324,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -419,7 +431,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin__subcmd__list)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,11 +442,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -449,7 +465,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin__subcmd__passwd)
-            opts="-o -y -h -V --password-stdin --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --password-stdin --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,11 +476,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -479,7 +499,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin__subcmd__remove)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,11 +510,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -509,7 +533,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__apply)
-            opts="-o -y -h -V --prune --dry-run --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --prune --dry-run --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,11 +544,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -539,7 +567,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__completions)
-            opts="-o -y -h -V --dynamic --db --output --yes --no-input --color --help --version bash elvish fish powershell zsh"
+            opts="-o -q -y -h -V --dynamic --db --output --field --quiet --yes --no-input --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,11 +578,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -569,7 +601,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version check backup copy help"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version check backup copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,11 +612,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -599,7 +635,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db__subcmd__backup)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,11 +646,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -629,7 +669,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db__subcmd__check)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,11 +680,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -659,7 +703,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__db__subcmd__copy)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,11 +714,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -759,7 +807,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__delete)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,11 +818,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -789,7 +841,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__events)
-            opts="-o -y -h -V --client --since --limit --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --client --since --limit --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,11 +864,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -831,7 +887,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__export)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,11 +898,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1281,7 +1341,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__list)
-            opts="-o -y -h -V --name --grant-type --expired --created-before --created-after --limit --offset --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --grant-type --expired --created-before --created-after --limit --offset --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1316,11 +1376,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1335,7 +1399,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__man)
-            opts="-o -y -h -V --out-dir --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --out-dir --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1350,11 +1414,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1369,7 +1437,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__prune)
-            opts="-o -y -h -V --expired-for --unused-for --include-provisioned --keep-events --dry-run --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --expired-for --unused-for --include-provisioned --keep-events --dry-run --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1392,11 +1460,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1411,7 +1483,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__register)
-            opts="-o -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --client-id --client-secret-stdin --secret-expires-in --upsert --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --client-id --client-secret-stdin --secret-expires-in --upsert --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,11 +1578,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1525,7 +1601,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__secret)
-            opts="-o -y -h -V --grace --expires-in --end-grace --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --grace --expires-in --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1544,11 +1620,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1563,7 +1643,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__token)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1574,11 +1654,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1593,7 +1677,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__serve)
-            opts="-o -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --log-format --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --log-format --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1672,11 +1756,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1691,7 +1779,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__show)
-            opts="-o -y -h -V --name --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1706,11 +1794,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1725,7 +1817,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version create list revoke help"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1736,11 +1828,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1755,7 +1851,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__create)
-            opts="-o -y -h -V --expires-in --max-uses --note --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --expires-in --max-uses --note --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1778,11 +1874,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1867,7 +1967,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__list)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1878,11 +1978,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1897,7 +2001,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__revoke)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1908,11 +2012,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1927,7 +2035,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__update)
-            opts="-o -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --replace --add-redirect-uri --remove-redirect-uri --unset --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --replace --add-redirect-uri --remove-redirect-uri --unset --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2026,11 +2134,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2045,7 +2157,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__verify__subcmd__secret)
-            opts="-o -y -h -V --db --output --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2056,11 +2168,15 @@ _dcrctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json name" -- "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

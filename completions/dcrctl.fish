@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_dcrctl_global_optspecs
-    string join \n db= o/output= y/yes no-input color= h/help V/version
+    string join \n db= o/output= field= q/quiet y/yes no-input color= h/help V/version
 end
 
 function __fish_dcrctl_needs_command
@@ -26,10 +26,13 @@ end
 
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_needs_command" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -94,12 +97,15 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-id -d 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l secret-expires-in -d 'Lifetime of the secret, e.g. 90d [default: never expires]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-secret-stdin -d 'Read the client secret from stdin instead of generating one (stored with Argon2id)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l upsert -d 'With --client-id: modify the client when it exists instead of failing'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -107,10 +113,13 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s V -l version 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l name -d 'Find the client by its exact client_name instead' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -131,11 +140,14 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l limit -d 'Print a
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l offset -d 'Skip this many first' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l expired -d 'Only clients whose secret has expired'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -199,21 +211,27 @@ software_statement\t''
 skip_authorization\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l replace -d 'Replace the whole document with --metadata-file (RFC 7592 PUT): fields it omits are removed'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -222,41 +240,53 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l grace -d
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l expires-in -d 'Lifetime of the new secret, e.g. 90d [default: never expires]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l end-grace -d 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -270,30 +300,39 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l note -d 'What the token is for' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -304,10 +343,13 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -319,42 +361,54 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from stdin (one trailing newline is stripped)'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -369,34 +423,43 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l unused-for -d 'D
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l keep-events -d 'Delete audit log entries older than this, e.g. 365d' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l include-provisioned -d 'With --unused-for, also consider clients registered with the CLI or apply'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l dry-run -d 'List what would be deleted without deleting it'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l prune -d 'Also delete clients that are not in the file (asks for confirmation like delete)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l dry-run -d 'Show what would change without changing anything'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -406,20 +469,26 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l since -d 'Only 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l limit -d 'At most this many, newest first' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -430,30 +499,39 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_su
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and not __fish_seen_subcommand_from check backup copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from backup" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand db; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -482,23 +560,29 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l log-format -d 'L
 json\t'One JSON object per line, with the span fields flattened beside the event\'s'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l behind-proxy -d 'A TLS-terminating reverse proxy is in front: allow a non-loopback --listen without TLS, and take the client\'s address from X-Forwarded-For'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l open-registration -d 'Allow POST /register without an initial access token'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l dynamic -d 'Print the script that asks dcrctl at each Tab, which also completes client ids from the database; source it at shell start-up rather than saving it, so it always matches the installed dcrctl'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -506,10 +590,13 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand completions" -s V -l versi
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l out-dir -d 'Write one page per command into this folder instead of printing the main page' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
-json\t'Exactly one JSON document on stdout'"
+json\t'Exactly one JSON document on stdout'
+name\t'Ids only, one per line'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l field -d 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -7,6 +7,7 @@
 //! ask, so that is a usage error rather than a hang.
 
 use super::args::read_secret_stdin;
+use super::output::Listing;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops;
@@ -105,9 +106,16 @@ fn add(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
 fn list(ctx: &Ctx) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let admins = ops::list_admins(&mut store)?;
-    let mut stdout = std::io::stdout().lock();
-    accounts::write_admins(&mut stdout, ctx.format, &admins)?;
-    Ok(stdout.flush()?)
+    let mut listing = Listing::new(ctx, std::io::stdout().lock(), accounts::admin_columns())?;
+    for admin in &admins {
+        listing.push(
+            || sanitize(&admin.name).into_owned(),
+            || accounts::admin_row(admin),
+            || accounts::admin_json(admin),
+        )?;
+    }
+    listing.finish()?;
+    Ok(())
 }
 
 fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
@@ -148,12 +156,14 @@ fn not_found(name: &str) -> Error {
     }
 }
 
-/// Print `{"<key>": "<name>"}`, or `<verb> <name>` for people.
+/// Print `{"<key>": ["<name>"]}` (the rule of "JSON shapes" in the README), `<verb> <name>`
+/// for people, or the name alone.
 fn report(ctx: &Ctx, key: &str, verb: &str, name: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
-        Format::Json => json::write_document(&mut stdout, &json!({ key: name }))?,
+        Format::Json => json::write_document(&mut stdout, &json!({ key: [name] }))?,
         Format::Table => writeln!(stdout, "{verb} {}", sanitize(name))?,
+        Format::Name => writeln!(stdout, "{}", sanitize(name))?,
     }
     Ok(stdout.flush()?)
 }

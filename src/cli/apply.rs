@@ -69,7 +69,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
         let mut stdout = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         write_report(&mut stdout, ctx, &report)?;
         stdout.flush()?;
-        summarize(&report);
+        summarize(ctx, &report);
         return Ok(());
     }
     if !plan.deletions().is_empty() {
@@ -92,7 +92,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
         },
     );
     bar.finish_and_clear();
-    summarize(&delivery.finish(report)?);
+    summarize(ctx, &delivery.finish(report)?);
     Ok(())
 }
 
@@ -353,7 +353,8 @@ fn write_report(mut out: &mut dyn Write, ctx: &Ctx, report: &ApplyReport) -> std
             serde_json::to_writer_pretty(Escaping(&mut out), &ReportJson(report))?;
             out.write_all(b"\n")?;
         }
-        Format::Table => {
+        // `-o name` is refused for apply before it runs (see `output::check`).
+        Format::Table | Format::Name => {
             for client in &report.clients {
                 writeln!(
                     out,
@@ -377,11 +378,11 @@ fn write_report(mut out: &mut dyn Write, ctx: &Ctx, report: &ApplyReport) -> std
 }
 
 /// The stderr lines after the results: the once-only reminder and the counts.
-fn summarize(report: &ApplyReport) {
+fn summarize(ctx: &Ctx, report: &ApplyReport) {
     if report.clients.iter().any(|client| client.issued.is_some()) {
-        eprintln!(
+        ctx.note(
             "note: the client_secret and registration_access_token values above are shown \
-             once: store them now, they cannot be shown again"
+             once: store them now, they cannot be shown again",
         );
     }
     let counts = [
@@ -393,9 +394,11 @@ fn summarize(report: &ApplyReport) {
     .map(|action| format!("{} {}", report.count(action), action.as_str()))
     .join(", ");
     if report.dry_run {
-        eprintln!("apply (dry run, nothing was written): {counts}");
+        ctx.note(format_args!(
+            "apply (dry run, nothing was written): {counts}"
+        ));
     } else {
-        eprintln!("apply: {counts}");
+        ctx.note(format_args!("apply: {counts}"));
     }
 }
 

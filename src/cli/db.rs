@@ -65,7 +65,7 @@ fn check(ctx: &Ctx) -> anyhow::Result<()> {
                 "schema_version": report.schema_version,
             }),
         )?,
-        Format::Table => {
+        Format::Table | Format::Name => {
             for line in report
                 .integrity
                 .iter()
@@ -93,7 +93,7 @@ fn backup(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<()> {
         Format::Json => {
             json::write_document(&mut stdout, &json!({ "path": path, "bytes": bytes }))?
         }
-        Format::Table => writeln!(
+        Format::Table | Format::Name => writeln!(
             stdout,
             "backed up to {} ({bytes} bytes)",
             sanitize(&path.display().to_string())
@@ -151,7 +151,7 @@ fn print_copied(
                 "events": copied.events,
             }),
         )?,
-        Format::Table => {
+        Format::Table | Format::Name => {
             writeln!(
                 stdout,
                 "copied {} to {}",

@@ -53,6 +53,11 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
                 writeln!(stdout, "deleted {name}")?;
             }
         }
+        Format::Name => {
+            for name in &names {
+                writeln!(stdout, "{name}")?;
+            }
+        }
     }
     Ok(stdout.flush()?)
 }

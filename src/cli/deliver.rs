@@ -25,9 +25,21 @@ use std::io::{self, BufWriter, Write};
 pub(crate) struct Delivery {
     /// The held-back end, once the rest is out; `None` until then.
     held: Option<Vec<u8>>,
+    /// Why the output was refused before anything was written (see [`Delivery::refusal`]).
+    refused: Option<String>,
 }
 
+/// The kind of I/O error that marks a [`Delivery::refusal`].
+const REFUSED: io::ErrorKind = io::ErrorKind::InvalidInput;
+
 impl Delivery {
+    /// The error a renderer returns to refuse the output it was asked for (`-o name` of a new
+    /// client secret): the operation rolls back and the command fails with a usage error
+    /// (exit 2) saying `why`.
+    pub(crate) fn refusal(why: &str) -> io::Error {
+        io::Error::new(REFUSED, why.to_owned())
+    }
+
     /// Write what `render` writes to stdout, except its end (see the module doc), and flush
     /// it. Called as the operation's [`crate::ops::Deliver`], before the commit.
     ///
@@ -40,7 +52,7 @@ impl Delivery {
     ) -> io::Result<()> {
         let keep = match ctx.format {
             Format::Json => 2,
-            Format::Table => 1,
+            Format::Table | Format::Name => 1,
         };
         let mut out = BufWriter::with_capacity(
             64 * 1024,
@@ -50,7 +62,14 @@ impl Delivery {
                 keep,
             },
         );
-        render(&mut out)?;
+        if let Err(error) = render(&mut out) {
+            if error.kind() == REFUSED {
+                self.refused = Some(error.to_string());
+                // Nothing of a refused output is printed.
+                let _ = out.into_parts();
+            }
+            return Err(error);
+        }
         let mut hold = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         hold.inner.flush()?;
         self.held = Some(hold.held);
@@ -64,6 +83,9 @@ impl Delivery {
     /// The operation's error, with that context when it printed; or a failure to write the
     /// held end after the commit, which says that the change was made.
     pub(crate) fn finish<T>(self, result: crate::Result<T>) -> anyhow::Result<T> {
+        if let (Err(_), Some(why)) = (&result, self.refused) {
+            return Err(crate::Error::usage(why).into());
+        }
         match (result, self.held) {
             (Ok(value), None) => Ok(value),
             (Ok(value), Some(held)) => {

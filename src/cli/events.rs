@@ -1,15 +1,14 @@
 //! `dcrctl events`
 
 use super::args::parse_time;
+use super::output::Listing;
 use super::Ctx;
 use crate::ops::{self, EventFilter};
-use crate::output::json::ArrayWriter;
 use crate::output::sanitize::sanitize;
-use crate::output::table::timestamp;
-use crate::output::Format;
+use crate::output::table::{timestamp, Column};
 use clap::Args;
 use serde_json::json;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 
 /// Arguments of `events`.
 #[derive(Debug, Args)]
@@ -34,46 +33,47 @@ pub(crate) fn run(ctx: &Ctx, args: &EventsArgs) -> anyhow::Result<()> {
         limit: args.limit,
     };
     let mut store = ctx.open_store()?;
-    let mut stdout = BufWriter::new(std::io::stdout().lock());
-    match ctx.format {
-        Format::Json => {
-            let mut writer = ArrayWriter::new(stdout)?;
-            ops::events(&mut store, &filter, |event| {
+    let stdout = BufWriter::new(std::io::stdout().lock());
+    let columns = vec![
+        Column::whole("TIME"),
+        Column::shrink("ACTOR", 1, 12),
+        Column::whole("ACTION"),
+        Column::whole("CLIENT_ID"),
+        Column::shrink("DETAILS", 0, 12),
+    ];
+    let mut listing = Listing::new(ctx, stdout, columns)?;
+    ops::events(&mut store, &filter, |event| {
+        Ok(listing.push(
+            unreachable_name,
+            || {
+                vec![
+                    timestamp(event.at),
+                    sanitize(&event.actor).into_owned(),
+                    sanitize(&event.action).into_owned(),
+                    sanitize(event.client_id.as_deref().unwrap_or("-")).into_owned(),
+                    sanitize(&event.details.to_string()).into_owned(),
+                ]
+            },
+            || {
                 let mut entry = json!({
                     "at": event.at,
                     "actor": event.actor,
                     "action": event.action,
                     "details": event.details,
                 });
-                if let Some(client_id) = event.client_id {
-                    entry["client_id"] = client_id.into();
+                if let Some(client_id) = &event.client_id {
+                    entry["client_id"] = client_id.clone().into();
                 }
-                Ok(writer.push_with(|out| {
-                    serde_json::to_writer(out, &entry).map_err(std::io::Error::from)
-                })?)
-            })?;
-            writer.finish()?;
-        }
-        Format::Table => {
-            writeln!(
-                stdout,
-                "{:<20}  {:<24}  {:<14}  {:<22}  DETAILS",
-                "TIME", "ACTOR", "ACTION", "CLIENT_ID"
-            )?;
-            ops::events(&mut store, &filter, |event| {
-                writeln!(
-                    stdout,
-                    "{:<20}  {:<24}  {:<14}  {:<22}  {}",
-                    timestamp(event.at),
-                    sanitize(&event.actor),
-                    sanitize(&event.action),
-                    sanitize(event.client_id.as_deref().unwrap_or("-")),
-                    sanitize(&event.details.to_string())
-                )?;
-                Ok(())
-            })?;
-            stdout.flush()?;
-        }
-    }
+                entry
+            },
+        )?)
+    })?;
+    listing.finish()?;
     Ok(())
+}
+
+/// `-o name` is refused for `events` before it runs (see `output::check`): events have no
+/// ids of their own.
+fn unreachable_name() -> String {
+    String::new()
 }

@@ -1,12 +1,13 @@
 //! `dcrctl list`
 
 use super::args::parse_time;
+use super::output::Listing;
 use super::Ctx;
 use crate::ops::{self, ListFilter};
-use crate::output::json::{self, ArrayWriter};
-use crate::output::table::ListWriter;
-use crate::output::Format;
+use crate::output::sanitize::sanitize;
+use crate::output::{json, table};
 use clap::Args;
+use serde_json::Value;
 use std::io::BufWriter;
 
 /// Arguments of `list`.
@@ -53,29 +54,39 @@ pub(crate) fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     };
     let mut store = ctx.open_store()?;
     let stdout = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    match ctx.format {
-        Format::Json => {
-            let mut writer = ArrayWriter::new(stdout)?;
-            let listed = ops::list_whole(&mut store, &filter, |client| {
-                Ok(writer.push_with(|out| json::write_summary(out, client))?)
-            });
-            if let Err(error) = listed {
-                // Dropping the BufWriter would flush the half-written array; take the buffer
-                // out unwritten instead, so a listing that fits in the buffer leaves stdout
-                // empty. A damaged row refuses the listing before its first element (see
-                // `ops::list_whole`), so it always leaves stdout empty. What can still fail
-                // after earlier 64 KiB blocks went out (a read or write error) cannot take
-                // those back, but the array is never closed as if complete.
-                let (_stdout, _unwritten) = writer.abandon().into_parts();
-                return Err(error.into());
-            }
-            writer.finish()?;
+    let mut listing = Listing::new(ctx, stdout, table::list_columns())?;
+    if listing.is_json() && !listing.selects() {
+        let listed = ops::list_whole(&mut store, &filter, |client| {
+            Ok(listing.push_json_with(|out| json::write_summary(out, client))?)
+        });
+        if let Err(error) = listed {
+            // Dropping the BufWriter would flush the half-written array; take the buffer
+            // out unwritten instead, so a listing that fits in the buffer leaves stdout
+            // empty. A damaged row refuses the listing before its first element (see
+            // `ops::list_whole`), so it always leaves stdout empty. What can still fail
+            // after earlier 64 KiB blocks went out (a read or write error) cannot take
+            // those back, but the array is never closed as if complete.
+            let (_stdout, _unwritten) = listing.abandon().into_parts();
+            return Err(error.into());
         }
-        Format::Table => {
-            let mut writer = ListWriter::new(stdout)?;
-            ops::list(&mut store, &filter, |client| Ok(writer.push(client)?))?;
-            writer.finish()?;
-        }
+    } else {
+        ops::list(&mut store, &filter, |client| {
+            Ok(listing.push(
+                || sanitize(client.client_id).into_owned(),
+                || table::list_row(client),
+                || summary_object(client),
+            )?)
+        })?;
     }
+    listing.finish()?;
     Ok(())
+}
+
+/// A listed client as the JSON object `list -o json` prints, for field selection.
+fn summary_object(client: &crate::model::ClientSummary<'_>) -> Value {
+    let mut text = Vec::new();
+    match json::write_summary(&mut text, client) {
+        Ok(()) => serde_json::from_slice(&text).unwrap_or(Value::Null),
+        Err(_) => Value::Null,
+    }
 }

@@ -18,6 +18,7 @@ mod exit;
 mod export;
 pub mod generate;
 mod list;
+mod output;
 mod progress;
 mod prompt;
 mod prune;
@@ -59,6 +60,21 @@ pub struct Cli {
     #[arg(short, long, value_enum, default_value_t = OutputArg::Table, global = true, help_heading = GLOBAL)]
     pub output: OutputArg,
 
+    /// Only these fields, as JSON members or table columns, in this order (repeatable or
+    /// comma-separated; show, list, events, token list, admin list)
+    #[arg(
+        long = "field",
+        global = true,
+        value_name = "FIELD",
+        value_delimiter = ',',
+        help_heading = GLOBAL
+    )]
+    pub fields: Vec<String>,
+
+    /// Print no notes or progress on stderr (errors and warnings still)
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
+    pub quiet: bool,
+
     /// Answer yes to every confirmation
     #[arg(short = 'y', long, global = true, help_heading = GLOBAL)]
     pub yes: bool,
@@ -86,6 +102,8 @@ pub enum OutputArg {
     Table,
     /// Exactly one JSON document on stdout
     Json,
+    /// Ids only, one per line
+    Name,
 }
 
 /// `--color` values.
@@ -164,6 +182,9 @@ pub(crate) struct Ctx {
     pub(crate) format: Format,
     pub(crate) yes: bool,
     pub(crate) interactive: bool,
+    pub(crate) quiet: bool,
+    /// `--field`, checked against the command's objects.
+    pub(crate) fields: Option<crate::output::fields::Selection>,
     pub(crate) actor: Actor,
     /// `--color`: ask it with [`ColorArg::colors`] before styling any output.
     pub(crate) color: ColorArg,
@@ -383,13 +404,18 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 /// # Errors
 /// Any failure; [`exit_code`] maps it to the SPEC's exit code.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let format = match cli.output {
+        OutputArg::Table => Format::Table,
+        OutputArg::Json => Format::Json,
+        OutputArg::Name => Format::Name,
+    };
+    let fields = output::check(&cli.command, format, &cli.fields)?;
     let ctx = Ctx {
         db: cli.db,
-        format: match cli.output {
-            OutputArg::Table => Format::Table,
-            OutputArg::Json => Format::Json,
-        },
+        format,
+        fields,
         yes: cli.yes,
+        quiet: cli.quiet,
         interactive: !cli.no_input && std::io::stdin().is_terminal(),
         actor: Actor::cli(&current_user()),
         color: cli.color,

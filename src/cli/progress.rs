@@ -1,5 +1,5 @@
 //! Progress bars for long runs (`apply`, `prune`, `export`): on stderr, only when stderr is a
-//! terminal, the output is a table and the run is long enough to be worth watching. Scripts
+//! terminal, `-q` is not given, the output is a table and the run is long enough to be worth watching. Scripts
 //! and JSON consumers never see them.
 
 use super::Ctx;
@@ -12,7 +12,7 @@ const MIN_ITEMS: u64 = 1000;
 
 /// A bar for `total` items, or a hidden one when a bar would only be noise.
 pub(crate) fn bar(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
-    if total < MIN_ITEMS || ctx.format == Format::Json || !std::io::stderr().is_terminal() {
+    if total < MIN_ITEMS || !shown(ctx) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
@@ -25,7 +25,7 @@ pub(crate) fn bar(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
 
 /// A running count for work whose total is not known up front.
 pub(crate) fn counter(ctx: &Ctx, what: &str) -> ProgressBar {
-    if ctx.format == Format::Json || !std::io::stderr().is_terminal() {
+    if !shown(ctx) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
@@ -34,4 +34,9 @@ pub(crate) fn counter(ctx: &Ctx, what: &str) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Whether progress may be drawn: a table on a terminal's stderr, and no `-q`.
+fn shown(ctx: &Ctx) -> bool {
+    ctx.format == Format::Table && !ctx.quiet && std::io::stderr().is_terminal()
 }

@@ -2,11 +2,11 @@
 
 use super::args::parse_duration;
 use super::{progress, Ctx};
-use crate::ops::{self, Prune, PruneCriteria};
+use crate::ops::{self, Prune, PruneCriteria, PruneReason};
 use crate::output::{json, sanitize::sanitize, Format};
 use crate::time;
 use clap::Args;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::io::Write;
 use std::time::Duration;
 
@@ -57,8 +57,14 @@ pub(crate) fn run(ctx: &Ctx, args: &PruneArgs) -> anyhow::Result<()> {
             "clients pruned"
         },
     );
-    let pruned = ops::prune(&mut store, &ctx.actor, &request, &mut |n| bar.inc(n))?;
+    let mut report = Report::new(ctx.format, args.dry_run);
+    let pruned = ops::prune(&mut store, &ctx.actor, &request, &mut |id, reason| {
+        bar.inc(1);
+        report.add(id, reason);
+    });
     bar.finish_and_clear();
+    let pruned = pruned?;
+    report.error?;
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => {
@@ -70,19 +76,26 @@ pub(crate) fn run(ctx: &Ctx, args: &PruneArgs) -> anyhow::Result<()> {
                 },
                 "initial_access_tokens": pruned.initial_access_tokens,
                 "events": pruned.events,
+                "pruned": report.listed,
             });
             if args.dry_run {
-                document["would_remove"] = pruned
-                    .would_remove
-                    .iter()
-                    .map(|(id, reason)| json!({ "client_id": id, "reason": reason.as_str() }))
-                    .collect();
+                // The name dry runs printed before `pruned`; kept for scripts that read it.
+                document["would_remove"] = document["pruned"].clone();
             }
             json::write_document(&mut stdout, &document)?;
         }
         Format::Table => {
-            for (id, reason) in &pruned.would_remove {
-                writeln!(stdout, "would prune {} ({})", sanitize(id), reason.as_str())?;
+            if !args.dry_run {
+                for line in &report.listed {
+                    ctx.note(format_args!(
+                        "pruned {} ({})",
+                        sanitize(line["client_id"].as_str().unwrap_or_default()),
+                        line["reason"].as_str().unwrap_or_default()
+                    ));
+                }
+                if report.unlisted > 0 {
+                    ctx.note(format_args!("… and {} more clients", report.unlisted));
+                }
             }
             writeln!(
                 stdout,
@@ -99,6 +112,63 @@ pub(crate) fn run(ctx: &Ctx, args: &PruneArgs) -> anyhow::Result<()> {
                 pruned.events
             )?;
         }
+        Format::Name => {}
     }
     Ok(stdout.flush()?)
+}
+
+/// At most this many pruned clients are named on stderr in a table run; beyond, a count.
+const NAMED_ON_STDERR: usize = 20;
+
+/// The clients a prune removes, as it removes them: all of them for `-o json`; streamed to
+/// stdout for `-o name` and a dry run's table; the first [`NAMED_ON_STDERR`] and a count for
+/// a real run's table, so a prune of a million clients holds twenty ids.
+struct Report {
+    format: Format,
+    dry_run: bool,
+    listed: Vec<Value>,
+    unlisted: u64,
+    /// The first failure to write to stdout; the prune goes on (its batches are committed
+    /// anyway) and the command fails after it.
+    error: std::io::Result<()>,
+}
+
+impl Report {
+    fn new(format: Format, dry_run: bool) -> Self {
+        Report {
+            format,
+            dry_run,
+            listed: Vec::new(),
+            unlisted: 0,
+            error: Ok(()),
+        }
+    }
+
+    fn add(&mut self, id: &str, reason: PruneReason) {
+        let streamed = match (self.format, self.dry_run) {
+            (Format::Name, _) => Some(sanitize(id).into_owned()),
+            (Format::Table, true) => Some(format!(
+                "would prune {} ({})",
+                sanitize(id),
+                reason.as_str()
+            )),
+            (Format::Json, _) => {
+                self.listed
+                    .push(json!({ "client_id": id, "reason": reason.as_str() }));
+                None
+            }
+            (Format::Table, false) => {
+                if self.listed.len() < NAMED_ON_STDERR {
+                    self.listed
+                        .push(json!({ "client_id": id, "reason": reason.as_str() }));
+                } else {
+                    self.unlisted += 1;
+                }
+                None
+            }
+        };
+        if let (Some(line), Ok(())) = (streamed, &self.error) {
+            self.error = writeln!(std::io::stdout().lock(), "{line}");
+        }
+    }
 }

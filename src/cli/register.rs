@@ -6,7 +6,8 @@ use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::model::RegisteredVia;
 use crate::ops::{self, Register, Upserted};
-use crate::output::{json, table, Format};
+use crate::output::sanitize::sanitize;
+use crate::output::{json, table, width, Format};
 use crate::registration::{take_identifier, ClientInformation, MetadataDoc, MetadataError, Policy};
 use crate::Error;
 use clap::Args;
@@ -98,14 +99,14 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
             Upserted::Created(info) => ("created", info),
             Upserted::Updated(info) => ("updated", info),
         };
-        eprintln!("{done} client {}", info.client_id);
-        remind_issued(&info);
+        ctx.note(format_args!("{done} client {}", sanitize(&info.client_id)));
+        remind_issued(ctx, &info);
     } else {
         let info = ops::register(&mut store, &ctx.actor, &policy, request, &mut |info| {
             delivery.show(ctx, |out| write_issued(out, ctx, info))
         });
         let info = delivery.finish(info)?;
-        remind_issued(&info);
+        remind_issued(ctx, &info);
     }
     Ok(())
 }
@@ -145,13 +146,26 @@ pub(crate) fn write_issued(
 ) -> std::io::Result<()> {
     match ctx.format {
         Format::Json => json::write_document(&mut out, &json::information(info)),
-        Format::Table => writeln!(out, "{}", table::information(info)),
+        Format::Table => table::write_information(out, info, width::stdout_width()),
+        Format::Name if info.client_secret.is_some() => Err(Delivery::refusal(
+            "-o name would not show the new client_secret: use -o table or -o json",
+        )),
+        Format::Name => writeln!(out, "{}", sanitize(&info.client_id)),
     }
 }
 
 /// Once the operation committed: remind on stderr that what [`write_issued`] showed is shown
-/// once.
-pub(crate) fn remind_issued(info: &ClientInformation) {
+/// once, or with `-o name` that the registration access token was not shown.
+pub(crate) fn remind_issued(ctx: &Ctx, info: &ClientInformation) {
+    if ctx.format == Format::Name {
+        if info.registration_access_token.is_some() {
+            ctx.note(format!(
+                "note: -o name does not show the registration_access_token; `dcrctl rotate-token {}` issues a new one",
+                sanitize(&info.client_id)
+            ));
+        }
+        return;
+    }
     let issued: Vec<&str> = [
         info.client_secret.as_ref().map(|_| "client_secret"),
         info.registration_access_token
@@ -162,14 +176,10 @@ pub(crate) fn remind_issued(info: &ClientInformation) {
     .flatten()
     .collect();
     if !issued.is_empty() {
-        let (pronoun, pronoun2) = if issued.len() == 1 {
-            ("it", "it")
-        } else {
-            ("them", "they")
-        };
-        eprintln!(
-            "note: {} shown once: store {pronoun} now, {pronoun2} cannot be shown again",
+        let pronoun = if issued.len() == 1 { "it" } else { "them" };
+        ctx.note(format_args!(
+            "note: {} shown once: store {pronoun} now",
             issued.join(" and ")
-        );
+        ));
     }
 }

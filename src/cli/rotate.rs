@@ -5,7 +5,7 @@ use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
-use crate::ops::{self, RotateSecret};
+use crate::ops::{self, Rejection, RotateSecret};
 use crate::output::{json, sanitize::sanitize, Format};
 use clap::Args;
 use serde_json::json;
@@ -65,7 +65,7 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
         })
     });
     let info = delivery.finish(info)?;
-    remind_issued(&info);
+    remind_issued(ctx, &info);
     Ok(())
 }
 
@@ -77,7 +77,8 @@ fn end_grace(ctx: &Ctx, store: &mut ops::Store, client_id: &str) -> anyhow::Resu
             &mut stdout,
             &json!({ "client_id": client_id, "ended_grace": ended }),
         )?,
-        Format::Table => {
+        // `-o name` is refused for rotate-secret before it runs (see `output::check`).
+        Format::Table | Format::Name => {
             let client_id = sanitize(client_id);
             match ended {
                 0 => writeln!(stdout, "no previous secret of {client_id} was still valid")?,
@@ -101,7 +102,7 @@ pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()>
         })
     });
     let info = delivery.finish(info)?;
-    remind_issued(&info);
+    remind_issued(ctx, &info);
     Ok(())
 }
 
@@ -114,22 +115,40 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
         try_read_secret_stdin("client secret")?.ok()
     };
     let mut store = ctx.open_store()?;
-    match presented {
-        Some(presented) => {
-            ops::verify_secret(&mut store, &args.client_id, &Secret::new(presented))?;
+    let presented = presented.map(Secret::new);
+    let verdict = match ops::check_secret(&mut store, &args.client_id, presented.as_ref()) {
+        Ok(verdict) => verdict,
+        Err(error @ crate::Error::NotFound { .. }) => {
+            write_verdict(ctx, &args.client_id, Err("no_such_client"))?;
+            return Err(error.into());
         }
-        None => {
-            // An unknown client is still exit 3, as for any other presented secret.
-            ops::show(&mut store, &args.client_id)?;
-            return Err(crate::Error::CredentialRejected.into());
+        Err(error) => return Err(error.into()),
+    };
+    write_verdict(ctx, &args.client_id, verdict.map_err(Rejection::as_str))?;
+    match verdict {
+        Ok(()) => {
+            if ctx.format == Format::Table {
+                ctx.note(format_args!(
+                    "secret is valid for client {}",
+                    sanitize(&args.client_id)
+                ));
+            }
+            Ok(())
         }
+        Err(_) => Err(crate::Error::CredentialRejected.into()),
     }
-    match ctx.format {
-        Format::Json => json::write_document(
-            &mut std::io::stdout().lock(),
-            &json!({ "client_id": args.client_id, "valid": true }),
-        )?,
-        Format::Table => eprintln!("secret is valid for client {}", sanitize(&args.client_id)),
+}
+
+/// With `-o json`, the verdict as one document, a rejection included:
+/// `{"client_id", "valid", "reason"}`.
+fn write_verdict(ctx: &Ctx, client_id: &str, verdict: Result<(), &str>) -> anyhow::Result<()> {
+    if ctx.format != Format::Json {
+        return Ok(());
     }
+    let document = match verdict {
+        Ok(()) => json!({ "client_id": client_id, "valid": true }),
+        Err(reason) => json!({ "client_id": client_id, "valid": false, "reason": reason }),
+    };
+    json::write_document(&mut std::io::stdout().lock(), &document)?;
     Ok(())
 }

@@ -6,10 +6,11 @@
 
 use super::args::parse_duration;
 use super::deliver::Delivery;
+use super::output::Listing;
 use super::Ctx;
 use crate::ops::{self, CreateToken};
 use crate::output::sanitize::sanitize;
-use crate::output::{accounts, json, Format};
+use crate::output::{accounts, json, width, Format};
 use clap::Subcommand;
 use serde_json::json;
 use std::io::Write;
@@ -65,20 +66,27 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
     let created =
         ops::create_initial_access_token(&mut store, &ctx.actor, request, &mut |issued| {
             delivery.show(ctx, |out| {
-                accounts::write_issued_token(out, ctx.format, issued)
+                accounts::write_issued_token(out, ctx.format, issued, width::stdout_width())
             })
         });
     delivery.finish(created)?;
-    eprintln!("note: token shown once: store it now, it cannot be shown again");
+    ctx.note("note: token shown once: store it now, it cannot be shown again");
     Ok(())
 }
 
 fn list(ctx: &Ctx) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let tokens = ops::list_initial_access_tokens(&mut store)?;
-    let mut stdout = std::io::stdout().lock();
-    accounts::write_tokens(&mut stdout, ctx.format, &tokens)?;
-    Ok(stdout.flush()?)
+    let mut listing = Listing::new(ctx, std::io::stdout().lock(), accounts::token_columns())?;
+    for token in &tokens {
+        listing.push(
+            || sanitize(&token.token_id).into_owned(),
+            || accounts::token_row(token),
+            || accounts::token_json(token),
+        )?;
+    }
+    listing.finish()?;
+    Ok(())
 }
 
 fn revoke(ctx: &Ctx, token_id: &str) -> anyhow::Result<()> {
@@ -86,8 +94,9 @@ fn revoke(ctx: &Ctx, token_id: &str) -> anyhow::Result<()> {
     ops::revoke_initial_access_token(&mut store, &ctx.actor, token_id)?;
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
-        Format::Json => json::write_document(&mut stdout, &json!({ "revoked": token_id }))?,
+        Format::Json => json::write_document(&mut stdout, &json!({ "revoked": [token_id] }))?,
         Format::Table => writeln!(stdout, "revoked {}", sanitize(token_id))?,
+        Format::Name => writeln!(stdout, "{}", sanitize(token_id))?,
     }
     Ok(stdout.flush()?)
 }

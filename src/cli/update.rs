@@ -71,7 +71,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
         );
         let info = delivery.finish(info)?;
-        remind_issued(&info);
+        remind_issued(ctx, &info);
         return Ok(());
     }
     if doc.contains_key("client_id") {
@@ -102,6 +102,6 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
     );
     let info = delivery.finish(info)?;
-    remind_issued(&info);
+    remind_issued(ctx, &info);
     Ok(())
 }

@@ -52,12 +52,12 @@ pub struct Pruned {
     pub initial_access_tokens: u64,
     /// Audit entries removed.
     pub events: u64,
-    /// In a dry run, each client that would be removed and why.
-    pub would_remove: Vec<(String, PruneReason)>,
 }
 
 /// Remove dead clients, tokens and old audit entries. Idempotent: a second run right after
-/// finds nothing more to do. `progress` is told how many clients each batch removed.
+/// finds nothing more to do. `removed` is told each client removed (in a dry run, each that
+/// would be) and why, as its batch commits, so a caller can report them without this
+/// holding them all.
 ///
 /// # Errors
 /// A usage error when nothing is asked for; storage failures (batches already committed stay
@@ -66,7 +66,7 @@ pub fn prune(
     store: &mut Store,
     actor: &super::Actor,
     request: &Prune,
-    progress: &mut dyn FnMut(u64),
+    removed: &mut dyn FnMut(&str, PruneReason),
 ) -> Result<Pruned> {
     let criteria = &request.criteria;
     let prunes_clients = criteria.expired_before.is_some() || criteria.unused_since.is_some();
@@ -79,9 +79,8 @@ pub fn prune(
     let now = time::now();
     if prunes_clients {
         // A prune batch lost in a crash is redone by the next run.
-        store.bulk_writes(|store| {
-            prune_clients(store, actor, request, now, &mut pruned, progress)
-        })?;
+        store
+            .bulk_writes(|store| prune_clients(store, actor, request, now, &mut pruned, removed))?;
     }
     pruned.initial_access_tokens = if request.dry_run {
         store.read(|tx| Ok::<_, Error>(tx.count_dead_initial_access_tokens(now)?))?
@@ -135,7 +134,7 @@ fn prune_clients(
     request: &Prune,
     now: i64,
     pruned: &mut Pruned,
-    progress: &mut dyn FnMut(u64),
+    removed: &mut dyn FnMut(&str, PruneReason),
 ) -> Result<()> {
     let criteria = &request.criteria;
     let mut after = PrunePosition::default();
@@ -150,11 +149,8 @@ fn prune_clients(
         if request.dry_run {
             for candidate in &found {
                 count(pruned, candidate.reason);
+                removed(&candidate.client_id, candidate.reason);
             }
-            progress(found.len() as u64);
-            pruned
-                .would_remove
-                .extend(found.into_iter().map(|c| (c.client_id, c.reason)));
             continue;
         }
         let positions: Vec<PrunePosition> =
@@ -173,10 +169,10 @@ fn prune_clients(
             })?;
             chunk = next_chunk(take, started.elapsed());
             pending = &pending[take..];
-            for (_, reason) in &deleted {
+            for (client_id, reason) in &deleted {
                 count(pruned, *reason);
+                removed(client_id, *reason);
             }
-            progress(deleted.len() as u64);
         }
     }
     Ok(())

@@ -159,6 +159,75 @@ pub fn grace_until(store: &mut Store, client_id: &str) -> Result<Option<i64>> {
     })
 }
 
+/// Why [`check_secret`] rejected a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// It matches no secret the client has had (or the input can be no secret at all).
+    WrongSecret,
+    /// It is one of the client's secrets, but expired, or a previous one whose grace period
+    /// is over.
+    Expired,
+    /// The client has no secret (a public client, or one authenticating with keys).
+    NoSecret,
+}
+
+impl Rejection {
+    /// The reason as `verify-secret -o json` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::WrongSecret => "wrong_secret",
+            Rejection::Expired => "expired_secret",
+            Rejection::NoSecret => "no_secret",
+        }
+    }
+}
+
+/// Check `presented` (`None`: input that can be no secret) against the client's current
+/// secret and any previous one still in its grace period; on success record `last_used_at`.
+/// A rejection says why; telling an expired secret from a wrong one costs verifying the
+/// stored expired hashes too, only on the rejection path.
+///
+/// # Errors
+/// [`Error::NotFound`]; storage failures.
+pub fn check_secret(
+    store: &mut Store,
+    client_id: &str,
+    presented: Option<&Secret>,
+) -> Result<std::result::Result<(), Rejection>> {
+    let now = time::now();
+    let (valid, all) = store.read(|tx| {
+        if tx.client(client_id)?.is_none() {
+            return Err(Error::client_not_found(client_id));
+        }
+        // Every stored hash is later than the earliest time, whatever its expiry.
+        Ok((
+            tx.valid_secret_hashes(client_id, now)?,
+            tx.valid_secret_hashes(client_id, i64::MIN)?,
+        ))
+    })?;
+    if all.is_empty() {
+        return Ok(Err(Rejection::NoSecret));
+    }
+    let Some(presented) = presented else {
+        return Ok(Err(Rejection::WrongSecret));
+    };
+    let matches = |hashes: &[String]| {
+        hashes
+            .iter()
+            .any(|hash| credentials::verify(presented.expose(), hash))
+    };
+    if matches(&valid) {
+        store.write(|tx| Ok::<_, Error>(tx.touch_last_used(client_id, now)?))?;
+        return Ok(Ok(()));
+    }
+    let expired: Vec<String> = all.into_iter().filter(|h| !valid.contains(h)).collect();
+    Ok(Err(if matches(&expired) {
+        Rejection::Expired
+    } else {
+        Rejection::WrongSecret
+    }))
+}
+
 /// Check `presented` against the client's current secret and any previous one still in its
 /// grace period; on success record `last_used_at`.
 ///

@@ -1,8 +1,8 @@
-//! Initial access tokens and admin accounts, as JSON and as aligned columns.
+//! Initial access tokens and admin accounts, as JSON and as table rows.
 
 use super::json;
 use super::sanitize::sanitize;
-use super::table::timestamp;
+use super::table::{timestamp, write_credentials, Column, StreamTable};
 use super::Format;
 use crate::ops::{Admin, InitialAccessToken, IssuedToken};
 use serde_json::{json, Map, Value};
@@ -16,6 +16,7 @@ pub fn write_issued_token(
     mut stdout: &mut dyn Write,
     format: Format,
     issued: &IssuedToken,
+    width: Option<usize>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -32,87 +33,70 @@ pub fn write_issued_token(
             json::write_document(&mut stdout, &Value::Object(object))?;
         }
         Format::Table => {
-            let mut rows = vec![
-                vec![
-                    "token_id".to_owned(),
-                    sanitize(&issued.token_id).into_owned(),
-                ],
-                vec!["token".to_owned(), issued.token.expose().to_owned()],
-                vec!["expires_at".to_owned(), expiry(issued.expires_at)],
-                vec![
-                    "max_uses".to_owned(),
+            let mut fields = vec![
+                ("token_id", sanitize(&issued.token_id).into_owned()),
+                ("expires_at", expiry(issued.expires_at)),
+                (
+                    "max_uses",
                     issued
                         .max_uses
                         .map_or_else(|| "unlimited".to_owned(), |max| max.to_string()),
-                ],
+                ),
             ];
             if let Some(note) = &issued.note {
-                rows.push(vec!["note".to_owned(), sanitize(note).into_owned()]);
+                fields.push(("note", sanitize(note).into_owned()));
             }
-            write_columns(&mut stdout, None, &rows)?;
+            let rows = fields
+                .into_iter()
+                .map(|(name, value)| vec![name.to_owned(), value])
+                .collect();
+            let columns = vec![Column::whole(""), Column::shrink("", 0, 12)];
+            write_headless(&mut stdout, columns, rows, width)?;
+            writeln!(stdout)?;
+            write_credentials(&mut stdout, &[("token", issued.token.expose())])?;
         }
+        Format::Name => writeln!(stdout, "{}", sanitize(&issued.token_id))?,
     }
     stdout.flush()
 }
 
-/// Render listed tokens (never their secrets).
-///
-/// # Errors
-/// I/O errors of `out`.
-pub fn write_tokens(
-    out: &mut impl Write,
-    format: Format,
-    tokens: &[InitialAccessToken],
-) -> io::Result<()> {
-    match format {
-        Format::Json => {
-            let array = tokens.iter().map(token_json).collect();
-            json::write_document(out, &Value::Array(array))
-        }
-        Format::Table => {
-            let rows: Vec<Vec<String>> = tokens.iter().map(token_row).collect();
-            write_columns(
-                out,
-                Some(&["ID", "STATUS", "USES", "EXPIRES", "CREATED", "NOTE"]),
-                &rows,
-            )
-        }
-    }
+/// The columns of `token list`: the note gives room on a narrow terminal.
+pub fn token_columns() -> Vec<Column> {
+    vec![
+        Column::whole("ID"),
+        Column::whole("STATUS"),
+        Column::whole("USES"),
+        Column::whole("EXPIRES"),
+        Column::whole("CREATED"),
+        Column::shrink("NOTE", 0, 8),
+    ]
 }
 
-/// Render admin accounts (never their password hashes).
-///
-/// # Errors
-/// I/O errors of `out`.
-pub fn write_admins(out: &mut impl Write, format: Format, admins: &[Admin]) -> io::Result<()> {
-    match format {
-        Format::Json => {
-            let array = admins
-                .iter()
-                .map(|admin| {
-                    json!({
-                        "name": admin.name,
-                        "created_at": admin.created_at,
-                        "updated_at": admin.updated_at,
-                    })
-                })
-                .collect();
-            json::write_document(out, &Value::Array(array))
-        }
-        Format::Table => {
-            let rows: Vec<Vec<String>> = admins
-                .iter()
-                .map(|admin| {
-                    vec![
-                        sanitize(&admin.name).into_owned(),
-                        timestamp(admin.created_at),
-                        timestamp(admin.updated_at),
-                    ]
-                })
-                .collect();
-            write_columns(out, Some(&["NAME", "CREATED", "UPDATED"]), &rows)
-        }
-    }
+/// The columns of `admin list`.
+pub fn admin_columns() -> Vec<Column> {
+    vec![
+        Column::whole("NAME"),
+        Column::whole("CREATED"),
+        Column::whole("UPDATED"),
+    ]
+}
+
+/// An account as `admin list -o json` prints it (never its password hash).
+pub fn admin_json(admin: &Admin) -> Value {
+    json!({
+        "name": admin.name,
+        "created_at": admin.created_at,
+        "updated_at": admin.updated_at,
+    })
+}
+
+/// An account as the cells of [`admin_columns`].
+pub fn admin_row(admin: &Admin) -> Vec<String> {
+    vec![
+        sanitize(&admin.name).into_owned(),
+        timestamp(admin.created_at),
+        timestamp(admin.updated_at),
+    ]
 }
 
 fn expiry(expires_at: i64) -> String {
@@ -157,63 +141,31 @@ pub(crate) fn token_row(token: &InitialAccessToken) -> Vec<String> {
     ]
 }
 
-/// Print `rows` (already sanitized) as left-aligned columns two spaces apart, under
-/// `header` when given; the last column is not padded.
-///
-/// # Errors
-/// I/O errors of `out`.
-pub fn write_columns(
-    out: &mut impl Write,
-    header: Option<&[&str]>,
-    rows: &[Vec<String>],
-) -> std::io::Result<()> {
-    let header: Option<Vec<String>> =
-        header.map(|names| names.iter().map(|&name| name.to_owned()).collect());
-    let all = || header.iter().chain(rows);
-    let mut widths: Vec<usize> = Vec::new();
-    for row in all() {
-        for (i, cell) in row.iter().enumerate() {
-            let width = cell.chars().count();
-            match widths.get_mut(i) {
-                Some(max) => *max = (*max).max(width),
-                None => widths.push(width),
-            }
-        }
+/// `rows` (already sanitized) as aligned columns without a header line.
+fn write_headless(
+    out: &mut dyn Write,
+    columns: Vec<Column>,
+    rows: Vec<Vec<String>>,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    let mut table = StreamTable::new(&mut text, columns, width);
+    for row in rows {
+        table.push(row)?;
     }
-    for row in all() {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                let pad = widths[i] - cell.chars().count();
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', pad + 2));
-            }
-        }
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
+    table.finish()?;
+    // The header line of empty headers is blank: drop it.
+    let body = text
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(&text[..], |at| &text[at + 1..]);
+    out.write_all(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ops::TokenStatus;
-
-    #[test]
-    fn columns_align_on_characters_not_bytes() {
-        let mut out = Vec::new();
-        let rows = vec![
-            vec!["iat_a".to_owned(), "0/∞".to_owned(), "x".to_owned()],
-            vec!["iat_bb".to_owned(), "10/20".to_owned(), "y".to_owned()],
-        ];
-        write_columns(&mut out, Some(&["ID", "USES", "NOTE"]), &rows).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "ID      USES   NOTE\niat_a   0/∞    x\niat_bb  10/20  y\n"
-        );
-    }
 
     #[test]
     fn listed_tokens_escape_notes_and_omit_absent_values() {

@@ -5,9 +5,11 @@
 //! leaves raw (DEL and C1).
 
 pub mod accounts;
+pub mod fields;
 pub mod json;
 pub mod sanitize;
 pub mod table;
+pub mod width;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,4 +19,6 @@ pub enum Format {
     Table,
     /// Exactly one JSON document.
     Json,
+    /// Ids only, one per line (`kubectl -o name`).
+    Name,
 }

@@ -99,14 +99,25 @@ fn token_create_table_shows_each_field_on_its_own_line() {
         .ok();
     assert!(run.stderr.contains("shown once"), "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    // Four fields, a blank line, and the token on a `token: …` line of its own.
+    assert_eq!(lines.len(), 6, "{}", run.stdout);
     let field = |name: &str| -> String {
         let line = lines
             .iter()
-            .find(|line| line.split_whitespace().next() == Some(name))
+            .find(|line| {
+                line.split_whitespace()
+                    .next()
+                    .map(|w| w.trim_end_matches(':'))
+                    == Some(name)
+            })
             .unwrap_or_else(|| panic!("no {name} line:\n{}", run.stdout));
-        line[name.len()..].trim().to_owned()
+        line[name.len()..].trim_start_matches(':').trim().to_owned()
     };
+    assert!(
+        lines.iter().any(|line| line.starts_with("token: dcriat_")),
+        "{}",
+        run.stdout
+    );
     assert!(field("token").starts_with("dcriat_"));
     assert!(field("token_id").starts_with("iat_"));
     assert!(
@@ -199,7 +210,7 @@ fn token_revoke_takes_the_listed_id() {
     assert!(listed[0]["revoked_at"].as_i64().unwrap() > 0);
     // Revoking again succeeds and changes nothing.
     let again = env.unchanged(|| env.run(&["-o", "json", "token", "revoke", id]).ok().json());
-    assert_eq!(again, json!({ "revoked": id }));
+    assert_eq!(again, json!({ "revoked": [id] }));
     env.unchanged(|| {
         let run = env.run(&["token", "revoke", "iat_unknown"]).fails(3);
         assert!(
@@ -332,7 +343,7 @@ fn admin_passwd_replaces_the_hash() {
             "new-pw\n",
         )
         .ok();
-    assert_eq!(run.json(), json!({ "password_changed": "root" }));
+    assert_eq!(run.json(), json!({ "password_changed": ["root"] }));
     let after: String = query(&env, "SELECT password_hash FROM admins");
     assert_ne!(before, after);
     assert!(argon2_matches(&after, "new-pw"));
@@ -360,7 +371,7 @@ fn admin_remove_needs_confirmation() {
     let run = env
         .run(&["-o", "json", "--yes", "admin", "remove", "root"])
         .ok();
-    assert_eq!(run.json(), json!({ "removed": "root" }));
+    assert_eq!(run.json(), json!({ "removed": ["root"] }));
     assert_eq!(query::<i64>(&env, "SELECT count(*) FROM admins"), 0);
     env.run(&["-y", "admin", "remove", "root"]).fails(3);
 }

@@ -638,8 +638,8 @@ fn tables_escape_untrusted_text() {
     let client_id = created
         .stdout
         .lines()
-        .find_map(|l| l.split_once("client_id"))
-        .map(|(_, rest)| rest.split_whitespace().nth(1).unwrap().to_owned())
+        .find_map(|l| l.strip_prefix("client_id "))
+        .map(|rest| rest.trim().to_owned())
         .unwrap();
     // … but another program may store them (the schema is public): still escaped.
     let conn = rusqlite::Connection::open(env.db()).unwrap();

@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod cli_hardening;
 mod cli_help;
+mod cli_output;
 mod contention;
 mod copy;
 mod crash;
