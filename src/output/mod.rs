@@ -5,6 +5,7 @@
 //! leaves raw (DEL and C1).
 
 pub mod accounts;
+pub mod columns;
 pub mod fields;
 pub mod json;
 pub mod sanitize;
