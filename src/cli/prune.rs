@@ -6,7 +6,7 @@ use crate::ops::{self, Prune, PruneCriteria, PruneReason};
 use crate::output::{json, sanitize::sanitize, Format};
 use crate::time;
 use clap::Args;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::Write;
 use std::time::Duration;
 
@@ -68,29 +68,31 @@ pub(crate) fn run(ctx: &Ctx, args: &PruneArgs) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => {
-            let mut document = json!({
-                "dry_run": args.dry_run,
-                "clients": {
-                    "expired": pruned.expired_clients,
-                    "unused": pruned.unused_clients,
+            let listed = Listed(&report.listed);
+            let document = Document {
+                dry_run: args.dry_run,
+                clients: Counts {
+                    expired: pruned.expired_clients,
+                    unused: pruned.unused_clients,
                 },
-                "initial_access_tokens": pruned.initial_access_tokens,
-                "events": pruned.events,
-                "pruned": report.listed,
-            });
-            if args.dry_run {
-                // The name dry runs printed before `pruned`; kept for scripts that read it.
-                document["would_remove"] = document["pruned"].clone();
-            }
-            json::write_document(&mut stdout, &document)?;
+                initial_access_tokens: pruned.initial_access_tokens,
+                events: pruned.events,
+                pruned: listed,
+                // The name dry runs printed the list under before `pruned`; kept for scripts
+                // that read it, serialized from the same list.
+                would_remove: args.dry_run.then_some(listed),
+            };
+            let mut text = serde_json::to_vec_pretty(&document)?;
+            text.push(b'\n');
+            json::write_escaped(&mut stdout, &text)?;
         }
         Format::Table => {
             if !args.dry_run {
-                for line in &report.listed {
+                for (client_id, reason) in &report.listed {
                     ctx.note(format_args!(
                         "pruned {} ({})",
-                        sanitize(line["client_id"].as_str().unwrap_or_default()),
-                        line["reason"].as_str().unwrap_or_default()
+                        sanitize(client_id),
+                        reason.as_str()
                     ));
                 }
                 if report.unlisted > 0 {
@@ -126,7 +128,7 @@ const NAMED_ON_STDERR: usize = 20;
 struct Report {
     format: Format,
     dry_run: bool,
-    listed: Vec<Value>,
+    listed: Vec<(String, PruneReason)>,
     unlisted: u64,
     /// The first failure to write to stdout; the prune goes on (its batches are committed
     /// anyway) and the command fails after it.
@@ -153,14 +155,12 @@ impl Report {
                 reason.as_str()
             )),
             (Format::Json, _) => {
-                self.listed
-                    .push(json!({ "client_id": id, "reason": reason.as_str() }));
+                self.listed.push((id.to_owned(), reason));
                 None
             }
             (Format::Table, false) => {
                 if self.listed.len() < NAMED_ON_STDERR {
-                    self.listed
-                        .push(json!({ "client_id": id, "reason": reason.as_str() }));
+                    self.listed.push((id.to_owned(), reason));
                 } else {
                     self.unlisted += 1;
                 }
@@ -170,5 +170,42 @@ impl Report {
         if let (Some(line), Ok(())) = (streamed, &self.error) {
             self.error = writeln!(std::io::stdout().lock(), "{line}");
         }
+    }
+}
+
+/// `prune -o json`: the counts, then the clients removed.
+#[derive(Serialize)]
+struct Document<'a> {
+    dry_run: bool,
+    clients: Counts,
+    initial_access_tokens: u64,
+    events: u64,
+    pruned: Listed<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    would_remove: Option<Listed<'a>>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    expired: u64,
+    unused: u64,
+}
+
+/// The clients removed as `[{"client_id", "reason"}]`, written from the list as it is held
+/// (compactly, not as a JSON value per client).
+#[derive(Clone, Copy)]
+struct Listed<'a>(&'a [(String, PruneReason)]);
+
+impl Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            client_id: &'a str,
+            reason: &'static str,
+        }
+        serializer.collect_seq(self.0.iter().map(|(client_id, reason)| Entry {
+            client_id,
+            reason: reason.as_str(),
+        }))
     }
 }
