@@ -145,6 +145,9 @@ pub struct Client {
     pub last_used_at: Option<i64>,
     /// Increases with every change; the HTTP `ETag` is derived from it.
     pub revision: i64,
+    /// Until when a previous secret still works (its grace period after a rotation). Only
+    /// [`crate::ops::show`] looks it up; every other read leaves it `None`.
+    pub previous_secret_valid_until: Option<i64>,
 }
 
 impl Client {

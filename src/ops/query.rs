@@ -10,9 +10,13 @@ use crate::{Error, Result};
 /// # Errors
 /// [`Error::NotFound`] when there is no such client.
 pub fn show(store: &mut Store, client_id: &str) -> Result<Client> {
+    let now = crate::time::now();
     store.read(|tx| {
-        tx.client(client_id)?
-            .ok_or_else(|| Error::client_not_found(client_id))
+        let mut client = tx
+            .client(client_id)?
+            .ok_or_else(|| Error::client_not_found(client_id))?;
+        client.previous_secret_valid_until = tx.previous_secrets_valid_until(client_id, now)?;
+        Ok(client)
     })
 }
 

@@ -49,6 +49,7 @@ impl Kind {
                 "has_secret",
                 "updated_at",
                 "last_used_at",
+                "previous_secret_valid_until",
             ],
             Kind::Event => &["at", "actor", "action", "client_id", "details"],
             Kind::Token => &[

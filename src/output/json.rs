@@ -26,6 +26,7 @@ pub fn client(client: &Client) -> Value {
         has_secret: client.has_secret,
         updated_at: client.updated_at,
         last_used_at: client.last_used_at,
+        previous_secret_valid_until: client.previous_secret_valid_until,
     };
     status.each(|name, value| {
         object.insert(name.into(), value);
@@ -39,6 +40,7 @@ struct Status<'a> {
     has_secret: bool,
     updated_at: i64,
     last_used_at: Option<i64>,
+    previous_secret_valid_until: Option<i64>,
 }
 
 impl Status<'_> {
@@ -49,6 +51,9 @@ impl Status<'_> {
         each("updated_at", self.updated_at.into());
         if let Some(last_used_at) = self.last_used_at {
             each("last_used_at", last_used_at.into());
+        }
+        if let Some(until) = self.previous_secret_valid_until {
+            each("previous_secret_valid_until", until.into());
         }
     }
 }
@@ -123,6 +128,7 @@ pub fn write_summary(out: &mut impl Write, summary: &ClientSummary<'_>) -> io::R
         has_secret: summary.client_secret_expires_at.is_some(),
         updated_at: summary.updated_at,
         last_used_at: summary.last_used_at,
+        previous_secret_valid_until: None,
     };
     let mut written = Ok(());
     status.each(|name, value| {

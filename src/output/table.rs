@@ -164,7 +164,10 @@ pub fn write_client(out: &mut dyn Write, client: &Client, width: Option<usize>) 
                 .map_or_else(|| "never".to_owned(), timestamp),
         ),
     ];
-    fields.splice(3..3, status);
+    let grace = client
+        .previous_secret_valid_until
+        .map(|until| Field::new("previous_secret_valid_until", timestamp(until)));
+    fields.splice(3..3, status.into_iter().chain(grace));
     write_fields(out, &fields, width)
 }
 

@@ -48,6 +48,38 @@ fn end_grace_stops_the_previous_secret_and_keeps_the_current_one() {
 }
 
 #[test]
+fn show_says_until_when_a_previous_secret_works() {
+    let env = TestEnv::new();
+    let client = env.register("rolling");
+    let client_id = client["client_id"].as_str().unwrap();
+    let key = "previous_secret_valid_until";
+    let shown = |env: &TestEnv| env.run(&["-o", "json", "show", client_id]).ok().json();
+    assert!(shown(&env).get(key).is_none(), "no grace before a rotation");
+
+    let before = env.run(&["-o", "json", "show", client_id]).ok().json()["updated_at"]
+        .as_i64()
+        .unwrap();
+    rotate_with_grace(&env, client_id);
+    let until = shown(&env)[key]
+        .as_i64()
+        .expect("the end of the grace period");
+    assert!(
+        (before + 3600 - 5..=before + 3600 + 60).contains(&until),
+        "an hour after the rotation: {until} vs {before}"
+    );
+    let table = env.run(&["show", client_id]).ok().stdout;
+    assert!(table.contains(key), "{table}");
+
+    // Once it has passed, or was ended, there is nothing to show.
+    let later = env
+        .run_later(3601, &["-o", "json", "show", client_id], "")
+        .ok();
+    assert!(later.json().get(key).is_none(), "{}", later.stdout);
+    env.run(&["rotate-secret", client_id, "--end-grace"]).ok();
+    assert!(shown(&env).get(key).is_none());
+}
+
+#[test]
 fn end_grace_refuses_what_cannot_be_meant() {
     let env = TestEnv::new();
     let client = env.register("rolling");

@@ -166,6 +166,7 @@ fn client_from_row(row: &Row) -> Result<Client, StoreError> {
         updated_at: row.try_get(5)?,
         last_used_at: row.try_get(6)?,
         revision: row.try_get(7)?,
+        previous_secret_valid_until: None,
         has_secret: row.try_get(8)?,
         auth_method: AuthMethod::parse(row.try_get(9)?)
             .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,

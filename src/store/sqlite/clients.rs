@@ -112,6 +112,7 @@ fn client_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Client, StoreError>
             updated_at: row.get(5)?,
             last_used_at: row.get(6)?,
             revision: row.get(7)?,
+            previous_secret_valid_until: None,
             has_secret: row.get(8)?,
             auth_method: AuthMethod::parse(&auth_method)
                 .ok_or_else(|| corrupt("unknown token_endpoint_auth_method"))?,
