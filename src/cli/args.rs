@@ -3,12 +3,13 @@
 
 use super::complete;
 use crate::registration::{parse_document, MetadataDoc, MetadataError, MAX_INPUT_BYTES};
+use crate::time::Lifetime;
 use anyhow::Context;
 use clap::Args;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Client metadata as flags; each one given sets that RFC 7591 field.
 #[derive(Debug, Clone, Default, Args)]
@@ -261,27 +262,35 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// A point in time: RFC 3339 (`2026-01-31T12:00:00Z`, or a date) or a duration meaning that long
-/// ago (`7d`). Returns Unix seconds.
+/// A point in time, as every time filter takes one: an RFC 3339 time (any offset,
+/// fractional seconds, lowercase `t`/`z`), a date (midnight UTC), or a duration meaning that
+/// long ago (`7d`). Returns Unix seconds.
 pub(crate) fn parse_time(text: &str) -> Result<i64, String> {
-    let to_unix = |at: SystemTime| match at.duration_since(UNIX_EPOCH) {
-        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
-    };
-    if let Ok(at) = humantime::parse_rfc3339_weak(text) {
-        return Ok(to_unix(at));
+    crate::time::parse(text).or_else(|expected| match parse_duration(text) {
+        Ok(ago) => Ok(crate::time::before(crate::time::now(), ago)),
+        Err(_) => Err(expected),
+    })
+}
+
+/// When a credential expires, as every `--…-expires-at` flag takes it: an RFC 3339 time or a
+/// date (not a duration: that is `--…-expires-in`), which must be in the future.
+pub(crate) fn parse_expiry(text: &str) -> Result<i64, String> {
+    let at = crate::time::parse(text).map_err(|_| {
+        "expected an RFC 3339 time (2026-01-31T12:00:00Z, any offset) or a date (2026-01-31)"
+            .to_owned()
+    })?;
+    if at <= crate::time::now() {
+        return Err(format!("{} is not in the future", crate::time::format(at)));
     }
-    if let Ok(at) = humantime::parse_rfc3339_weak(&format!("{text} 00:00:00")) {
-        return Ok(to_unix(at));
-    }
-    match humantime::parse_duration(text) {
-        Ok(ago) => Ok(to_unix(
-            SystemTime::now().checked_sub(ago).unwrap_or(UNIX_EPOCH),
-        )),
-        Err(_) => Err(
-            "expected an RFC 3339 time (2026-01-31T12:00:00Z) or a duration ago (7d)".to_owned(),
-        ),
-    }
+    Ok(at)
+}
+
+/// The lifetime a pair of `--…-expires-in DURATION` / `--…-expires-at TIME` flags gives
+/// (clap lets at most one through).
+pub(crate) fn lifetime(expires_in: Option<Duration>, expires_at: Option<i64>) -> Option<Lifetime> {
+    expires_in
+        .map(Lifetime::For)
+        .or(expires_at.map(Lifetime::Until))
 }
 
 #[cfg(test)]
@@ -328,10 +337,33 @@ mod tests {
     #[test]
     fn times() {
         assert_eq!(parse_time("1970-01-02T00:00:00Z"), Ok(86400));
+        assert_eq!(parse_time("1970-01-02T01:00:00+01:00"), Ok(86400));
+        assert_eq!(parse_time("1970-01-02t00:00:00.5z"), Ok(86400));
         assert_eq!(parse_time("1970-01-02"), Ok(86400));
         let week_ago = parse_time("7d").unwrap();
         let expected = crate::time::now() - 7 * 86400;
         assert!((week_ago - expected).abs() <= 2);
-        assert!(parse_time("yesterday").is_err());
+        assert!(parse_time("1h 30m").is_ok());
+        assert!(parse_time("yesterday")
+            .unwrap_err()
+            .contains("or a duration ago (7d)"));
+    }
+
+    #[test]
+    fn expiry_times_are_absolute_and_in_the_future() {
+        assert_eq!(parse_expiry("9999-01-01"), Ok(253_370_764_800));
+        assert_eq!(
+            parse_expiry("2020-01-01T00:00:00+01:00"),
+            Err("2019-12-31T23:00:00Z is not in the future".to_owned())
+        );
+        assert!(parse_expiry("7d")
+            .unwrap_err()
+            .starts_with("expected an RFC 3339"));
+        assert_eq!(lifetime(None, Some(5)), Some(Lifetime::Until(5)));
+        assert_eq!(
+            lifetime(Some(Duration::from_secs(5)), None),
+            Some(Lifetime::For(Duration::from_secs(5)))
+        );
+        assert_eq!(lifetime(None, None), None);
     }
 }

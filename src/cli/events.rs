@@ -17,9 +17,20 @@ pub struct EventsArgs {
     #[arg(long, value_name = "CLIENT_ID", add = super::complete::client_ids())]
     client: Option<String>,
 
-    /// Only events at or after this time (RFC 3339, or a duration ago such as 7d)
+    /// Only events at or after this time (RFC 3339, a date, or a duration ago such as 7d)
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     since: Option<i64>,
+
+    /// Only events before this time, not at it (RFC 3339, a date, or a duration ago)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    until: Option<i64>,
+
+    /// Only events with this action, e.g. register, delete (repeatable or comma-separated)
+    ///
+    /// Actions: register, update, delete, rotate-secret, rotate-token, prune, prune-tokens,
+    /// prune-events, token-create, token-revoke, admin-add, admin-remove, admin-passwd, copy.
+    #[arg(long, value_name = "ACTION", value_delimiter = ',')]
+    action: Vec<String>,
 
     /// At most this many, newest first
     #[arg(long, value_name = "N")]
@@ -30,6 +41,8 @@ pub(crate) fn run(ctx: &Ctx, args: &EventsArgs) -> anyhow::Result<()> {
     let filter = EventFilter {
         client_id: args.client.clone(),
         since: args.since,
+        until: args.until,
+        actions: args.action.clone(),
         limit: args.limit,
     };
     let mut store = ctx.open_store()?;

@@ -1,6 +1,8 @@
 //! `dcrctl register`
 
-use super::args::{parse_duration, read_metadata_file, read_secret_stdin, MetadataArgs};
+use super::args::{
+    lifetime, parse_duration, parse_expiry, read_metadata_file, read_secret_stdin, MetadataArgs,
+};
 use super::deliver::Delivery;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
@@ -37,6 +39,10 @@ pub struct RegisterArgs {
     /// Lifetime of the secret, e.g. 90d [default: never expires]
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     secret_expires_in: Option<Duration>,
+
+    /// When the secret expires: an RFC 3339 time or a date, in the future
+    #[arg(long, value_name = "TIME", value_parser = parse_expiry, conflicts_with = "secret_expires_in")]
+    secret_expires_at: Option<i64>,
 
     /// With --client-id: modify the client when it exists instead of failing
     // No clap `requires`: the id may come from --metadata-file, and `ops::upsert` refuses
@@ -75,7 +81,7 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
         metadata: doc,
         client_id: args.client_id.or(file_client_id),
         client_secret,
-        secret_expires_in: args.secret_expires_in,
+        secret_expires_in: lifetime(args.secret_expires_in, args.secret_expires_at),
         via: RegisteredVia::Cli,
     };
     let mut store = ctx.open_store()?;

@@ -1,6 +1,6 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
-use super::args::{parse_duration, try_read_secret_stdin};
+use super::args::{lifetime, parse_duration, parse_expiry, try_read_secret_stdin};
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::{prompt, Ctx};
@@ -24,12 +24,17 @@ pub struct RotateSecretArgs {
     grace: Option<Duration>,
 
     /// Lifetime of the new secret, e.g. 90d [default: never expires]
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    expires_in: Option<Duration>,
+    // `--expires-in` is its name before secret lifetimes were all named --secret-expires-*.
+    #[arg(long, alias = "expires-in", value_name = "DURATION", value_parser = parse_duration)]
+    secret_expires_in: Option<Duration>,
+
+    /// When the new secret expires: an RFC 3339 time or a date, in the future
+    #[arg(long, value_name = "TIME", value_parser = parse_expiry, conflicts_with = "secret_expires_in")]
+    secret_expires_at: Option<i64>,
 
     /// Issue no new secret: end the grace period of the previous ones now, so only the
     /// current secret works (`show` says until when they would have)
-    #[arg(long, conflicts_with_all = ["grace", "expires_in"])]
+    #[arg(long, conflicts_with_all = ["grace", "secret_expires_in", "secret_expires_at"])]
     end_grace: bool,
 }
 
@@ -56,7 +61,7 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     }
     let options = RotateSecret {
         grace: args.grace,
-        expires_in: args.expires_in,
+        expires_in: lifetime(args.secret_expires_in, args.secret_expires_at),
     };
     let mut delivery = Delivery::default();
     let info = store.write(|tx| {

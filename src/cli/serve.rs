@@ -89,8 +89,10 @@ pub struct ServeArgs {
     allowed_scopes: Option<Vec<String>>,
 
     /// Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    secret_lifetime: Option<Duration>,
+    // `--secret-lifetime` is its name before secret lifetimes were all named
+    // --secret-expires-*.
+    #[arg(long, alias = "secret-lifetime", value_name = "DURATION", value_parser = parse_duration)]
+    secret_expires_in: Option<Duration>,
 
     /// Refuse HTTP registrations (403) once the registry holds N clients, however registered
     #[arg(long, value_name = "N")]
@@ -240,7 +242,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ServeArgs) -> anyhow::Result<()> {
     };
     let limits = Limits {
         max_clients: args.max_clients,
-        secret_lifetime: args.secret_lifetime,
+        secret_lifetime: args.secret_expires_in,
     };
     let mut state = AppState::new(
         db,

@@ -4,11 +4,11 @@
 //! `create` prints the token once, as `register` prints secrets; `list` shows ids, states and
 //! use counts but never a token, and `revoke` takes the id `list` shows.
 
-use super::args::parse_duration;
+use super::args::{lifetime, parse_duration, parse_expiry};
 use super::deliver::Delivery;
 use super::output::Listing;
 use super::Ctx;
-use crate::ops::{self, CreateToken};
+use crate::ops::{self, CreateToken, TokenStatus};
 use crate::output::sanitize::sanitize;
 use crate::output::{accounts, json, width, Format};
 use clap::Subcommand;
@@ -24,6 +24,9 @@ pub enum TokenCommand {
         /// Lifetime, e.g. 7d [default: never expires]
         #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
         expires_in: Option<Duration>,
+        /// When the token expires: an RFC 3339 time or a date, in the future
+        #[arg(long, value_name = "TIME", value_parser = parse_expiry, conflicts_with = "expires_in")]
+        expires_at: Option<i64>,
         /// How many registrations it allows [default: unlimited]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_uses: Option<u64>,
@@ -32,7 +35,12 @@ pub enum TokenCommand {
         note: Option<String>,
     },
     /// List initial access tokens (never the tokens themselves)
-    List,
+    List {
+        /// Only tokens in this state now: active, expired, used-up, revoked (repeatable or
+        /// comma-separated)
+        #[arg(long, value_name = "STATE", value_delimiter = ',', value_parser = parse_status)]
+        status: Vec<TokenStatus>,
+    },
     /// Revoke an initial access token by the id that list shows
     Revoke {
         /// The token id
@@ -45,17 +53,18 @@ pub(crate) fn run(ctx: &Ctx, command: &TokenCommand) -> anyhow::Result<()> {
     match command {
         TokenCommand::Create {
             expires_in,
+            expires_at,
             max_uses,
             note,
         } => create(
             ctx,
             CreateToken {
-                expires_in: *expires_in,
+                expires_in: lifetime(*expires_in, *expires_at),
                 max_uses: *max_uses,
                 note: note.clone(),
             },
         ),
-        TokenCommand::List => list(ctx),
+        TokenCommand::List { status } => list(ctx, status),
         TokenCommand::Revoke { token_id } => revoke(ctx, token_id),
     }
 }
@@ -74,9 +83,17 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn list(ctx: &Ctx) -> anyhow::Result<()> {
+/// A token state as `token list` shows it.
+fn parse_status(text: &str) -> Result<TokenStatus, String> {
+    TokenStatus::ALL
+        .into_iter()
+        .find(|status| status.as_str() == text)
+        .ok_or_else(|| "expected one of active, expired, used-up, revoked".to_owned())
+}
+
+fn list(ctx: &Ctx, statuses: &[TokenStatus]) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    let tokens = ops::list_initial_access_tokens(&mut store)?;
+    let tokens = ops::list_initial_access_tokens_in(&mut store, statuses)?;
     let mut listing = Listing::new(ctx, std::io::stdout().lock(), accounts::token_columns())?;
     for token in &tokens {
         listing.push(

@@ -64,7 +64,10 @@ pub use tokens::*;
 pub use update::{replace, update, Patch, SecretCheck, SecretVerdict};
 
 pub(crate) use crate::store::StoreError;
-pub use crate::store::{ListFilter, Location, RegistryCounts, Store, Tx};
+pub use crate::store::{
+    ListFilter, ListOrder, Location, NameGlob, RegistryCounts, SortKey, Store, Tx,
+};
+pub use crate::time::Lifetime;
 
 use crate::model::{Action, Event};
 

@@ -43,16 +43,29 @@ pub fn find_by_name(store: &mut Store, name: &str) -> Result<Vec<Client>> {
     store.read(|tx| Ok(tx.clients_named(name)?))
 }
 
-/// Stream the clients matching `filter` to `visit`, oldest first, in constant memory.
+/// Stream the clients matching `filter` to `visit`, in its order, in constant memory.
 ///
 /// # Errors
-/// Storage failures, or whatever `visit` returns.
+/// [`Error::NotFound`] when `filter.after` names no client; storage failures, or whatever
+/// `visit` returns.
 pub fn list(
     store: &mut Store,
     filter: &ListFilter,
     visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
-    store.read(|tx| tx.for_each_client(filter, visit))
+    store.read(|tx| {
+        require_cursor(tx, filter)?;
+        tx.for_each_client(filter, visit)
+    })
+}
+
+/// Fail unless the client a listing resumes after exists: a cursor that names no client
+/// (mistyped, or deleted since the previous page) cannot say where the next page starts.
+fn require_cursor(tx: &Tx<'_>, filter: &ListFilter) -> Result<()> {
+    match &filter.after {
+        Some(after) if !tx.client_exists(after)? => Err(Error::client_not_found(after)),
+        _ => Ok(()),
+    }
 }
 
 /// [`list`] for a listing that must come out whole, as one JSON document: first, in the same
@@ -69,6 +82,7 @@ pub fn list_whole(
     visit: impl FnMut(&ClientSummary<'_>) -> Result<()>,
 ) -> Result<()> {
     store.read(|tx| {
+        require_cursor(tx, filter)?;
         refuse_damaged(tx, filter)?;
         tx.for_each_client(filter, visit)
     })

@@ -11,7 +11,6 @@ use crate::registration::{
 use crate::store::NewClient;
 use crate::{time, Result};
 use serde_json::json;
-use std::time::Duration;
 
 /// A registration request, from either face.
 #[derive(Debug, Clone)]
@@ -23,7 +22,7 @@ pub struct Register {
     /// An admin-chosen secret (hashed with Argon2id); generated when `None`.
     pub client_secret: Option<Secret>,
     /// Lifetime of the secret; never expires when `None`.
-    pub secret_expires_in: Option<Duration>,
+    pub secret_expires_in: Option<crate::time::Lifetime>,
     /// Which face registered it.
     pub via: RegisteredVia,
 }
@@ -169,7 +168,7 @@ pub(super) fn create(
     let secret_expires_at = minted.secret.as_ref().map(|_| {
         request
             .secret_expires_in
-            .map_or(0, |lifetime| time::after(now, lifetime))
+            .map_or(0, |lifetime| lifetime.expires_at(now))
     });
     tx.insert_client(&NewClient {
         client_id,
@@ -293,7 +292,7 @@ fn upsert_in(
             )?;
             if let Some(hash) = chosen_hash {
                 let now = time::now();
-                let expires_at = request.secret_expires_in.map_or(0, |d| time::after(now, d));
+                let expires_at = request.secret_expires_in.map_or(0, |l| l.expires_at(now));
                 tx.replace_secret(client_id, &hash, expires_at, None, now)?;
                 record(
                     tx,

@@ -16,7 +16,7 @@ pub struct RotateSecret {
     /// Keep the previous secret valid this long (never past its own expiry).
     pub grace: Option<Duration>,
     /// Lifetime of the new secret; never expires when `None`.
-    pub expires_in: Option<Duration>,
+    pub expires_in: Option<crate::time::Lifetime>,
 }
 
 /// Issue a new client secret in the caller's write transaction; the response carries it,
@@ -56,7 +56,7 @@ pub(super) fn rotate_secret_of(
     let now = time::now();
     let expires_at = options
         .expires_in
-        .map_or(0, |lifetime| time::after(now, lifetime));
+        .map_or(0, |lifetime| lifetime.expires_at(now));
     let previous_valid_until = options.grace.map(|grace| time::after(now, grace));
     tx.replace_secret(client_id, &hash, expires_at, previous_valid_until, now)?;
     let grace_seconds = options.grace.map(|grace| grace.as_secs());

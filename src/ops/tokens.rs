@@ -12,7 +12,6 @@ use crate::model::Action;
 use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::json;
-use std::time::Duration;
 /// Prefix of the public ids of initial access tokens, which `token list` shows and `token
 /// revoke` takes.
 pub const TOKEN_ID_PREFIX: &str = "iat_";
@@ -25,7 +24,7 @@ const TOKEN_ID_CHARS: usize = 10;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreateToken {
     /// Lifetime; the token never expires when `None`.
-    pub expires_in: Option<Duration>,
+    pub expires_in: Option<crate::time::Lifetime>,
     /// How many registrations it allows; unlimited when `None`. Must not be 0.
     pub max_uses: Option<u64>,
     /// Free text saying what the token is for.
@@ -61,6 +60,14 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
+    /// Every status, in the order listings explain them.
+    pub const ALL: [TokenStatus; 4] = [
+        TokenStatus::Active,
+        TokenStatus::Expired,
+        TokenStatus::UsedUp,
+        TokenStatus::Revoked,
+    ];
+
     /// The name shown in listings: `active`, `expired`, `used-up`, `revoked`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -127,7 +134,7 @@ pub fn create_initial_access_token(
 ) -> Result<IssuedToken> {
     if request
         .expires_in
-        .is_some_and(|lifetime| lifetime.as_secs() == 0)
+        .is_some_and(crate::time::Lifetime::is_zero)
     {
         return Err(Error::usage(
             "--expires-in must be at least 1s (omit it for a token that never expires)",
@@ -147,7 +154,7 @@ pub fn create_initial_access_token(
         let now = time::now();
         let expires_at = request
             .expires_in
-            .map_or(0, |lifetime| time::after(now, lifetime));
+            .map_or(0, |lifetime| lifetime.expires_at(now));
         // 59 random bits make a collision practically impossible; a few retries make it
         // harmless too. A taken id writes nothing, so the retry needs no new transaction.
         let mut attempts = 0;
@@ -201,6 +208,27 @@ pub fn create_initial_access_token(
 /// # Errors
 /// Storage failures.
 pub fn list_initial_access_tokens(store: &mut Store) -> Result<Vec<InitialAccessToken>> {
+    list_initial_access_tokens_in(store, &[])
+}
+
+/// The initial access tokens whose status now is one of `statuses` (all when empty),
+/// oldest first. Statuses depend on the time, so they are decided here, by the same rule
+/// as [`TokenStatus`], rather than by each backend.
+///
+/// # Errors
+/// Storage failures.
+pub fn list_initial_access_tokens_in(
+    store: &mut Store,
+    statuses: &[TokenStatus],
+) -> Result<Vec<InitialAccessToken>> {
+    let mut tokens = all_initial_access_tokens(store)?;
+    if !statuses.is_empty() {
+        tokens.retain(|token| statuses.contains(&token.status));
+    }
+    Ok(tokens)
+}
+
+fn all_initial_access_tokens(store: &mut Store) -> Result<Vec<InitialAccessToken>> {
     let now = time::now();
     let rows = store.read(|tx| Ok::<_, Error>(tx.initial_access_tokens()?))?;
     Ok(rows
@@ -304,6 +332,7 @@ mod tests {
     use super::*;
     use crate::ops::test_support::{actor, store};
     use crate::ops::{events, EventFilter};
+    use std::time::Duration;
 
     fn consume(store: &mut Store, presented: &str, now: i64) -> Option<String> {
         store
@@ -376,7 +405,7 @@ mod tests {
         let expiring = mint(
             &mut store,
             CreateToken {
-                expires_in: Some(Duration::from_secs(60)),
+                expires_in: Some(Duration::from_secs(60).into()),
                 ..CreateToken::default()
             },
         );
@@ -452,7 +481,7 @@ mod tests {
                 ..CreateToken::default()
             },
             CreateToken {
-                expires_in: Some(Duration::ZERO),
+                expires_in: Some(Duration::ZERO.into()),
                 ..CreateToken::default()
             },
         ] {

@@ -11,7 +11,6 @@ use crate::registration::{
 use crate::store::Tx;
 use crate::{time, Error, Result};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 /// A partial change: fields to set, fields to remove, redirect URIs to add or remove.
 #[derive(Debug, Clone, Default)]
@@ -314,7 +313,7 @@ pub(super) fn change_metadata_issuing(
     policy: &Policy,
     client: &Client,
     doc: &MetadataDoc,
-    secret_lifetime: Option<Duration>,
+    secret_lifetime: Option<crate::time::Lifetime>,
 ) -> Result<ClientInformation> {
     let valid = validate(doc, policy)?;
     let mut info = client.information();
@@ -325,7 +324,7 @@ pub(super) fn change_metadata_issuing(
     let uses_secret = valid.auth_method().uses_secret();
     if uses_secret && !client.has_secret {
         let secret = credentials::new_client_secret();
-        let expires_at = secret_lifetime.map_or(0, |lifetime| time::after(now, lifetime));
+        let expires_at = secret_lifetime.map_or(0, |lifetime| lifetime.expires_at(now));
         tx.replace_secret(
             &client.client_id,
             &credentials::hash_generated(&secret),

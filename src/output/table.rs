@@ -7,32 +7,13 @@ use super::width::{display_width, truncate};
 use crate::model::{Client, ClientSummary};
 use crate::registration::ClientInformation;
 use serde_json::Value;
-use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::time::{Duration, UNIX_EPOCH};
-
-/// The last second RFC 3339 can show (9999-12-31T23:59:59Z); `humantime` refuses to format
-/// later times, and `to_string` on its timestamp would panic.
-const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
 
 /// Unix seconds as an RFC 3339 UTC timestamp, or the raw seconds when RFC 3339 cannot show
-/// them (before 1970, after 9999). Never panics: the value may come from any database row.
+/// them (before 1970, after 9999): [`crate::time::format`], the one format of every time
+/// the command line prints. Never panics: the value may come from any database row.
 pub fn timestamp(seconds: i64) -> String {
-    let Some(secs) = u64::try_from(seconds)
-        .ok()
-        .filter(|&secs| secs <= LAST_RFC3339_SECOND)
-    else {
-        return seconds.to_string();
-    };
-    let mut text = String::new();
-    match write!(
-        text,
-        "{}",
-        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs))
-    ) {
-        Ok(()) => text,
-        Err(_) => seconds.to_string(),
-    }
+    crate::time::format(seconds)
 }
 
 /// The RFC 3339 date (`2026-12-31`) of Unix seconds, for columns where the time of day

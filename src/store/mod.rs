@@ -16,19 +16,22 @@ mod audit;
 #[cfg(test)]
 mod conformance;
 mod error;
+mod listing;
 mod location;
 mod postgres;
 mod sqlite;
 mod types;
 
 pub(crate) use error::{ErrorClass, StoreError};
+pub(crate) use listing::{Admit, Window};
 pub use location::Location;
 #[cfg(test)]
 pub(crate) use postgres::testing::ScratchSchema;
 pub(crate) use types::{AdminRow, NewClient, PruneCandidate, PrunePosition, TokenRow};
 pub(crate) use types::{CopiedAdmin, CopiedClient, CopiedEvent, CopiedSecret, CopiedToken};
 pub use types::{
-    EventFilter, IntegrityReport, ListFilter, PruneCriteria, PruneReason, RegistryCounts,
+    EventFilter, IntegrityReport, ListFilter, ListOrder, NameGlob, PruneCriteria, PruneReason,
+    RegistryCounts, SortKey,
 };
 
 use crate::model::{Client, ClientSummary, Event};

@@ -1,22 +1,29 @@
 //! What the store takes and returns besides the model's records: filters, criteria, rows
 //! and reports, the same for every backend.
 
+pub use super::listing::{ListOrder, NameGlob, SortKey};
 use crate::model::RegisteredVia;
 use crate::registration::{AuthMethod, MetadataDoc};
 
-/// Which clients `list` returns. All criteria combine with AND.
+/// Which clients `list` returns, in which order. All criteria combine with AND. Time bounds
+/// are half-open: a lower bound includes its time, an upper bound excludes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
-    /// SQLite GLOB pattern on `client_name` (`*`, `?`, `[…]`; case-sensitive).
-    pub name_glob: Option<String>,
+    /// Shell glob on `client_name` (see [`NameGlob`]); clients without a name never match.
+    pub name_glob: Option<NameGlob>,
     /// Clients whose `grant_types` contains this value.
     pub grant_type: Option<String>,
-    /// Only clients whose current secret expired before this Unix time.
+    /// Only clients whose current secret expired at or before this Unix time.
     pub secret_expired_before: Option<i64>,
-    /// Registered strictly before this Unix time.
+    /// Registered before this Unix time (not at it).
     pub created_before: Option<i64>,
-    /// Registered strictly after this Unix time.
+    /// Registered at or after this Unix time.
     pub created_after: Option<i64>,
+    /// The listing's order.
+    pub order: ListOrder,
+    /// Only clients after this one in the listing's order (keyset pagination: the last id
+    /// of the previous page). The client must exist.
+    pub after: Option<String>,
     /// At most this many.
     pub limit: Option<u64>,
     /// Skip this many first.
@@ -111,13 +118,17 @@ pub(crate) struct PruneCandidate {
     pub(crate) reason: PruneReason,
 }
 
-/// Filters of `events`.
+/// Filters of `events`. Time bounds are half-open, as [`ListFilter`]'s.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
     /// Only events about this client.
     pub client_id: Option<String>,
     /// Only events at or after this Unix time.
     pub since: Option<i64>,
+    /// Only events before this Unix time (not at it).
+    pub until: Option<i64>,
+    /// Only events with one of these actions; any action when empty.
+    pub actions: Vec<String>,
     /// At most this many.
     pub limit: Option<u64>,
 }

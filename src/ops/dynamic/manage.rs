@@ -229,8 +229,14 @@ pub fn replace(
     let (client, actor) = authorize_change(tx, client_id, credential, if_revision)?;
     let (doc, presented) = prepared.document?;
     check_current_secret(tx, &client, &presented, prepared.verdict.as_ref())?;
-    let information =
-        change_metadata_issuing(tx, &actor, policy, &client, &doc, limits.secret_lifetime)?;
+    let information = change_metadata_issuing(
+        tx,
+        &actor,
+        policy,
+        &client,
+        &doc,
+        limits.secret_lifetime.map(Into::into),
+    )?;
     Ok(Outcome {
         information,
         revision: revision_of(tx, client_id)?,
@@ -252,7 +258,7 @@ pub fn rotate_secret(
 ) -> Result<Outcome> {
     let options = RotateSecret {
         grace: None,
-        expires_in: limits.secret_lifetime,
+        expires_in: limits.secret_lifetime.map(Into::into),
     };
     let (client, actor) = authorize_change(tx, client_id, credential, None)?;
     let information = rotate::rotate_secret_of(tx, &actor, &client, &options)?;

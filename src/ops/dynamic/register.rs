@@ -132,7 +132,7 @@ fn prepare(
         metadata,
         client_id,
         client_secret,
-        secret_expires_in: limits.secret_lifetime,
+        secret_expires_in: limits.secret_lifetime.map(Into::into),
         via: RegisteredVia::Http,
     };
     let minted = mint(&request, valid.auth_method().uses_secret())?;

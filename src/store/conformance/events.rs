@@ -78,6 +78,7 @@ fn events_read_back_newest_first_with_their_filters(store: &mut Store) {
         client_id: Some("a".into()),
         since: Some(50),
         limit: Some(1),
+        ..EventFilter::default()
     };
     assert_eq!(events(store, &limited), [event(200, "update", Some("a"))]);
     let none = EventFilter {
@@ -222,8 +223,55 @@ fn old_events_are_deleted_in_batches(store: &mut Store) {
     assert_eq!(left, [500]);
 }
 
+/// `until` excludes its time as `since` includes its own, so consecutive windows neither
+/// overlap nor miss an event; `actions` selects any of several, prune rows included.
+fn events_are_bounded_above_and_chosen_by_action(store: &mut Store) {
+    write(store, |tx| {
+        tx.append_event(&event(100, "register", Some("a")))?;
+        tx.append_event(&event(200, "update", Some("a")))?;
+        tx.append_event(&prune_event(300, "cli:root", &pruned(&["a", "b"])))?;
+        tx.append_event(&event(400, "delete", Some("b")))
+    });
+    let at = |filter: &EventFilter, store: &mut Store| -> Vec<i64> {
+        events(store, filter).iter().map(|e| e.at).collect()
+    };
+    let window = |since, until| EventFilter {
+        since,
+        until,
+        ..EventFilter::default()
+    };
+    assert_eq!(at(&window(None, Some(200)), store), [100]);
+    assert_eq!(at(&window(Some(200), Some(400)), store), [300, 300, 200]);
+    assert_eq!(at(&window(Some(400), None), store), [400]);
+    assert!(at(&window(Some(200), Some(200)), store).is_empty());
+    let actions = |actions: &[&str]| EventFilter {
+        actions: actions.iter().map(|&a| a.to_owned()).collect(),
+        ..EventFilter::default()
+    };
+    assert_eq!(at(&actions(&["update"]), store), [200]);
+    assert_eq!(at(&actions(&["delete", "register"]), store), [400, 100]);
+    assert_eq!(at(&actions(&["prune"]), store), [300, 300]);
+    assert!(at(&actions(&["nothing"]), store).is_empty());
+    assert!(at(&actions(&["up\0date"]), store).is_empty());
+    let about_a = EventFilter {
+        client_id: Some("a".into()),
+        until: Some(400),
+        actions: vec!["prune".into(), "register".into()],
+        limit: Some(5),
+        ..EventFilter::default()
+    };
+    assert_eq!(
+        summary(&events(store, &about_a)),
+        [
+            ("prune".to_owned(), Some("a".to_owned())),
+            ("register".to_owned(), Some("a".to_owned())),
+        ]
+    );
+}
+
 conformance_tests! {
     events_read_back_newest_first_with_their_filters,
+    events_are_bounded_above_and_chosen_by_action,
     a_prune_row_reads_as_one_event_per_client,
     the_log_pages_through_thousands_of_rows,
     old_events_are_deleted_in_batches,

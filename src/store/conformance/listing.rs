@@ -4,7 +4,7 @@
 use super::{add_client, conformance_tests, insert, metadata, read, write, Db};
 use crate::model::RegisteredVia;
 use crate::registration::AuthMethod;
-use crate::store::{ListFilter, Store, StoreError};
+use crate::store::{ListFilter, ListOrder, SortKey, Store, StoreError};
 use serde_json::json;
 
 /// The ids `for_each_client` visits with `filter`, in order.
@@ -75,7 +75,7 @@ fn with_fixture(store: &mut Store) {
     });
 }
 
-fn name_globs_match_as_sqlite_globs_do(store: &mut Store) {
+fn name_globs_match_as_the_shell_does(store: &mut Store) {
     with_fixture(store);
     let cases: &[(&str, &[&str])] = &[
         ("al*", &["alpha", "alpine"]),
@@ -94,8 +94,21 @@ fn name_globs_match_as_sqlite_globs_do(store: &mut Store) {
         ("s*", &["star"]),
         ("^*", &["caret"]),
         ("[^^]x", &[]),
-        // An unclosed class matches nothing, not a literal `[`.
-        ("x[y", &[]),
+        // An unclosed class is a literal `[`, as in the shell.
+        ("x[y", &["bracket"]),
+        (
+            "[!cdB]*",
+            &["alpha", "alpine", "beta", "dot", "bracket", "star", "caret"],
+        ),
+        ("[!a-c]*", &["Beta", "bracket", "star", "caret"]),
+        (r"s\*r", &["star"]),
+        (r"s\*", &[]),
+        (r"x\[y", &["bracket"]),
+        (r"\^x", &["caret"]),
+        (r"?\.?", &["dot"]),
+        ("caf\u{e9}", &["cafe"]),
+        ("caf*", &["cafe"]),
+        ("Caf*", &[]),
         ("alpha?", &[]),
         (
             "*",
@@ -111,6 +124,151 @@ fn name_globs_match_as_sqlite_globs_do(store: &mut Store) {
             "name_glob {pattern}"
         );
     }
+}
+
+/// Names with the characters SQL patterns give a meaning to (`%`, `_`, `[`) and NUL.
+fn sql_wildcards_in_names_and_globs_are_literal(store: &mut Store) {
+    let names = ["50%", "5_0", "500", "a%b", "[x]", "x", "5\\0"];
+    write(store, |tx| {
+        for (i, name) in names.iter().enumerate() {
+            let doc = metadata(json!({ "client_name": name }));
+            let at = i64::try_from(i).unwrap();
+            insert(tx, &format!("c{i}"), &doc, at, None, RegisteredVia::Http);
+        }
+        Ok(())
+    });
+    let named = |pattern: &str, store: &mut Store| -> Vec<String> {
+        let ids = listed(store, &glob(pattern));
+        ids.iter()
+            .map(|id| names[id[1..].parse::<usize>().unwrap()].to_owned())
+            .collect()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("50%", &["50%"]),
+        ("5_0", &["5_0"]),
+        ("5?0", &["5_0", "500", "5\\0"]),
+        ("*%*", &["50%", "a%b"]),
+        ("%", &[]),
+        ("_", &[]),
+        (r"\[x\]", &["[x]"]),
+        ("[[]x]", &["[x]"]),
+        ("[x]", &["x"]),
+        (r"5\\0", &["5\\0"]),
+        // An escaped ordinary character is itself.
+        (r"5\00", &["500"]),
+        ("5*", &["50%", "5_0", "500", "5\\0"]),
+    ];
+    for (pattern, expected) in cases {
+        assert_eq!(named(pattern, store), *expected, "name_glob {pattern}");
+    }
+}
+
+/// The ids a listing in `order` gives, whole and resumed after each of its clients.
+fn every_sort_order_is_total_and_resumes_after_a_client(store: &mut Store) {
+    write(store, |tx| {
+        // (id, name, registered at, last used at), inserted in this order.
+        for (id, name, at, used) in [
+            ("m", Some("b"), 10, Some(50)),
+            ("z", Some("a"), 10, None),
+            ("a", None, 5, Some(40)),
+            ("k", Some("b"), 20, Some(50)),
+            ("B", Some("B"), 30, None),
+        ] {
+            let mut doc = json!({});
+            if let Some(name) = name {
+                doc["client_name"] = name.into();
+            }
+            insert(tx, id, &metadata(doc), at, None, RegisteredVia::Http);
+            if let Some(used) = used {
+                tx.touch_last_used(id, used)?;
+            }
+        }
+        Ok(())
+    });
+    let cases: &[(SortKey, &[&str])] = &[
+        (SortKey::Created, &["a", "m", "z", "k", "B"]),
+        (SortKey::Id, &["B", "a", "k", "m", "z"]),
+        // Bytes: "B" before "a"; equal names in registration order; unnamed last.
+        (SortKey::Name, &["B", "z", "m", "k", "a"]),
+        // Never used first, then by last use; ties in registration order.
+        (SortKey::LastUsed, &["z", "B", "a", "m", "k"]),
+    ];
+    for &(key, ascending) in cases {
+        for descending in [false, true] {
+            let order = ListOrder { key, descending };
+            let mut expected = ascending.to_vec();
+            if descending {
+                expected.reverse();
+            }
+            let in_order = |after: Option<&str>, limit| ListFilter {
+                order,
+                after: after.map(Into::into),
+                limit,
+                ..ListFilter::default()
+            };
+            assert_eq!(listed(store, &in_order(None, None)), expected, "{order:?}");
+            for (i, id) in expected.iter().enumerate() {
+                assert_eq!(
+                    listed(store, &in_order(Some(id), None)),
+                    expected[i + 1..],
+                    "{order:?} after {id}"
+                );
+                assert_eq!(
+                    listed(store, &in_order(Some(id), Some(1))),
+                    expected[i + 1..]
+                        .iter()
+                        .take(1)
+                        .copied()
+                        .collect::<Vec<_>>(),
+                    "{order:?} after {id}, one"
+                );
+            }
+        }
+    }
+    // The cursor need not match the other filters.
+    let filtered = ListFilter {
+        name_glob: Some("b".into()),
+        after: Some("a".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(listed(store, &filtered), ["m", "k"]);
+}
+
+/// `offset` and `limit` count the clients the glob selects, on both backends, whatever
+/// the page size a backend reads rows in.
+fn a_glob_counts_the_window_after_matching(store: &mut Store) {
+    write(store, |tx| {
+        for i in 0..2_500_i64 {
+            let name = if i % 3 == 0 {
+                format!("x{i}")
+            } else {
+                format!("y{i}")
+            };
+            let doc = metadata(json!({ "client_name": name }));
+            insert(tx, &format!("c{i:04}"), &doc, i, None, RegisteredVia::Http);
+        }
+        Ok(())
+    });
+    let window = |pattern: &str, offset, limit| ListFilter {
+        name_glob: Some(pattern.into()),
+        offset,
+        limit,
+        ..ListFilter::default()
+    };
+    let xs: Vec<String> = (0..2_500).step_by(3).map(|i| format!("c{i:04}")).collect();
+    assert_eq!(listed(store, &window("x*", 0, None)), xs);
+    assert_eq!(listed(store, &window("?1*", 0, None)).len(), 1_111);
+    assert_eq!(listed(store, &window("x*", 400, Some(3))), xs[400..403]);
+    assert_eq!(listed(store, &window("*", 2_499, Some(5))), ["c2499"]);
+    assert!(listed(store, &window("x*", 900, None)).is_empty());
+    assert_eq!(
+        read(store, |tx| tx.first_damaged_client(&window(
+            "x*",
+            400,
+            Some(3)
+        ))),
+        None
+    );
 }
 
 fn the_other_filters_select_the_same_clients(store: &mut Store) {
@@ -146,7 +304,8 @@ fn the_other_filters_select_the_same_clients(store: &mut Store) {
                 created_after: Some(160),
                 ..ListFilter::default()
             },
-            &["nameless", "star", "caret"],
+            // A lower bound includes its time.
+            &["cafe", "nameless", "star", "caret"],
         ),
         (
             ListFilter {
@@ -154,7 +313,8 @@ fn the_other_filters_select_the_same_clients(store: &mut Store) {
                 created_before: Some(150),
                 ..ListFilter::default()
             },
-            &["beta", "Beta", "dot"],
+            // Half-open: from 110 on, up to but not at 150.
+            &["alpine", "beta", "Beta", "dot"],
         ),
         (
             ListFilter {
@@ -201,6 +361,7 @@ fn the_other_filters_select_the_same_clients(store: &mut Store) {
                 created_before: Some(1_000),
                 limit: Some(5),
                 offset: 0,
+                ..ListFilter::default()
             },
             &["beta"],
         ),
@@ -417,7 +578,7 @@ fn damaged_rows_are_found_before_a_listing_trips_on_them(db: &Db) {
     assert_eq!(
         first(
             ListFilter {
-                created_after: Some(103),
+                created_after: Some(104),
                 ..ListFilter::default()
             },
             &mut store
@@ -460,7 +621,10 @@ fn damaged_rows_are_found_before_a_listing_trips_on_them(db: &Db) {
 }
 
 conformance_tests! {
-    name_globs_match_as_sqlite_globs_do,
+    name_globs_match_as_the_shell_does,
+    sql_wildcards_in_names_and_globs_are_literal,
+    every_sort_order_is_total_and_resumes_after_a_client,
+    a_glob_counts_the_window_after_matching,
     the_other_filters_select_the_same_clients,
     a_grant_type_is_matched_in_whatever_shape_it_was_stored,
     a_summary_carries_every_column,

@@ -4,6 +4,7 @@ use super::{bigint, storable, ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
 use crate::store::types::{client_name, metadata_json};
+use crate::store::{Admit, ListOrder, SortKey, Window};
 use postgres::Row;
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
@@ -11,18 +12,17 @@ const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
      c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, c.revision, \
      c.client_secret_expires_at IS NOT NULL, c.token_endpoint_auth_method";
 
-/// Columns of [`ClientSummary`], in the order `summary_from_row` reads them, then the
-/// listing's position.
+/// Columns of [`ClientSummary`], in the order `summary_from_row` reads them.
 const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
-     c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at, \
-     c.seq";
+     c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at";
 
-/// The rows of [`ListFilter`]; parameters as [`Filter::params`] binds them. `grant_types`
+/// The rows of [`ListFilter`]; parameters as [`Filter`] binds them. A name glob is only
+/// narrowed to its literal prefix here: [`Window`] matches it. `grant_types`
 /// is matched as SQLite's `json_each` reads it: the elements of an array, the members of an
 /// object, or a single value itself (metadata that skipped validation can hold any of them).
 /// The stored text is read as `json`, never `jsonb`: `jsonb` refuses `\u0000`, which
 /// SQLite keeps and clients may send.
-const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
+const LISTED: &str = "($1::text IS NULL OR starts_with(c.client_name, $1)) AND \
      ($2::text IS NULL OR CASE json_typeof(c.metadata::json -> 'grant_types') \
         WHEN 'array' THEN EXISTS (SELECT 1 FROM json_array_elements(c.metadata::json -> 'grant_types') g \
                                   WHERE json_typeof(g) = 'string' AND g #>> '{}' = $2) \
@@ -32,7 +32,57 @@ const LISTED: &str = "($1::text IS NULL OR c.client_name ~ $1) AND \
         ELSE false END) AND \
      ($3::bigint IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= $3)) AND \
      ($4::bigint IS NULL OR c.client_id_issued_at < $4) AND \
-     ($5::bigint IS NULL OR c.client_id_issued_at > $5)";
+     ($5::bigint IS NULL OR c.client_id_issued_at >= $5)";
+
+/// The sort key of a row `{t}` for `key`, column by column, as SQLite's: unique as a whole,
+/// NULLs mapped to values that sort as [`SortKey`] says, text compared by its UTF-8 bytes
+/// (`COLLATE "C"`, SQLite's BINARY) whatever the database's collation.
+fn sort_columns(key: SortKey) -> &'static [&'static str] {
+    match key {
+        SortKey::Created => &["{t}.client_id_issued_at", "{t}.seq"],
+        SortKey::Id => &["{t}.client_id COLLATE \"C\""],
+        SortKey::Name => &[
+            "{t}.client_name IS NULL",
+            "coalesce({t}.client_name, '') COLLATE \"C\"",
+            "{t}.client_id_issued_at",
+            "{t}.seq",
+        ],
+        SortKey::LastUsed => &[
+            "coalesce({t}.last_used_at, -9223372036854775807)",
+            "{t}.client_id_issued_at",
+            "{t}.seq",
+        ],
+    }
+}
+
+/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, after the client `$8`
+/// when it is given, with `LIMIT $6 OFFSET $7`.
+fn listing_sql(order: ListOrder) -> String {
+    let columns = sort_columns(order.key);
+    let key = |table: &str| {
+        columns
+            .iter()
+            .map(|column| column.replace("{t}", table))
+            .collect::<Vec<_>>()
+    };
+    let (compare, direction) = if order.descending {
+        ("<", " DESC")
+    } else {
+        (">", "")
+    };
+    let order_by = key("c")
+        .iter()
+        .map(|column| format!("{column}{direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{LISTED} AND ($8::text IS NULL OR ({}) {compare} \
+         (SELECT {} FROM clients a WHERE a.client_id = $8)) \
+         ORDER BY {order_by} LIMIT $6 OFFSET $7",
+        key("c").join(", "),
+        key("a").join(", "),
+    )
+}
 
 /// Listing order: registration time, then insertion order (as SQLite's rowid gives it).
 const ORDER: &str = "ORDER BY c.client_id_issued_at, c.seq";
@@ -52,7 +102,7 @@ const PAGE: i64 = 1000;
 
 /// A [`ListFilter`] in the shapes its SQL binds.
 struct Filter {
-    name_regex: Option<String>,
+    name_prefix: Option<String>,
     grant_type: Option<String>,
     secret_expired_before: Option<i64>,
     created_before: Option<i64>,
@@ -61,77 +111,20 @@ struct Filter {
 
 impl Filter {
     /// `None` when a text criterion holds NUL: no stored row can match it.
-    fn new(filter: &ListFilter) -> Option<Filter> {
-        let texts = [filter.name_glob.as_deref(), filter.grant_type.as_deref()];
+    fn new(filter: &ListFilter, window: &Window<'_>) -> Option<Filter> {
+        let name_prefix = window.prefix();
+        let texts = [name_prefix.as_deref(), filter.grant_type.as_deref()];
         if !texts.into_iter().flatten().all(storable) {
             return None;
         }
         Some(Filter {
-            name_regex: filter.name_glob.as_deref().map(glob_to_regex),
+            name_prefix,
             grant_type: filter.grant_type.clone(),
             secret_expired_before: filter.secret_expired_before,
             created_before: filter.created_before,
             created_after: filter.created_after,
         })
     }
-}
-
-/// A regular expression no string matches: a character before the start of the string.
-const MATCHES_NOTHING: &str = ".^";
-
-/// A SQLite GLOB pattern (`*`, `?`, `[…]` with `^` negating; case-sensitive; no escapes) as
-/// an anchored PostgreSQL regular expression that matches the same strings. A `[` that no
-/// `]` closes makes SQLite's GLOB match nothing at all (not a literal `[`), and so here.
-pub(super) fn glob_to_regex(glob: &str) -> String {
-    let mut regex = String::from("^");
-    let chars: Vec<char> = glob.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' => regex.push_str(".*"),
-            '?' => regex.push('.'),
-            '[' => match class_end(&chars, i) {
-                Some(end) => {
-                    regex.push('[');
-                    let mut j = i + 1;
-                    if chars.get(j) == Some(&'^') {
-                        regex.push('^');
-                        j += 1;
-                    }
-                    for &c in &chars[j..end] {
-                        if matches!(c, '\\' | '[' | ']') {
-                            regex.push('\\');
-                        }
-                        regex.push(c);
-                    }
-                    regex.push(']');
-                    i = end;
-                }
-                None => return MATCHES_NOTHING.to_owned(),
-            },
-            c => {
-                if !c.is_alphanumeric() && c != ' ' {
-                    regex.push('\\');
-                }
-                regex.push(c);
-            }
-        }
-        i += 1;
-    }
-    regex.push('$');
-    regex
-}
-
-/// Where the class opening at `start` closes: a `]` right after `[` or `[^` is a member.
-fn class_end(chars: &[char], start: usize) -> Option<usize> {
-    let mut j = start + 1;
-    if chars.get(j) == Some(&'^') {
-        j += 1;
-    }
-    if chars.get(j) == Some(&']') {
-        j += 1;
-    }
-    (j..chars.len()).find(|&k| chars[k] == ']')
 }
 
 fn summary_from_row(row: &Row) -> Result<ClientSummary<'_>, StoreError> {
@@ -256,47 +249,70 @@ impl Tx<'_> {
         .collect()
     }
 
-    /// Visit every client matching `filter` in registration order, a page at a time: each
-    /// page resumes after the last row of the one before, in the same snapshot.
+    /// Visit every client matching `filter` in its order, a page at a time: each page
+    /// resumes after the last row of the one before, in the same snapshot.
     pub(crate) fn for_each_client<E: From<StoreError>>(
         &self,
         filter: &ListFilter,
         mut visit: impl FnMut(&ClientSummary<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.for_each_listed(filter, SUMMARY_COLUMNS, |row| {
+            visit(&summary_from_row(row)?)?;
+            Ok(true)
+        })
+    }
+
+    /// The rows of `columns` (the first two `c.client_id, c.client_name`) that a listing
+    /// with `filter` shows, in its order, to `visit` until it returns `false`.
+    fn for_each_listed<E: From<StoreError>>(
+        &self,
+        filter: &ListFilter,
+        columns: &str,
+        mut visit: impl FnMut(&Row) -> Result<bool, E>,
+    ) -> Result<(), E> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {LISTED} \
-             AND (c.client_id_issued_at, c.seq) > ($6, $7) {ORDER} LIMIT $8 OFFSET $9"
+            "SELECT {columns} FROM clients c WHERE {}",
+            listing_sql(filter.order)
         );
-        let Some(bound) = Filter::new(filter) else {
+        let mut window = Window::new(filter);
+        let Some(bound) = Filter::new(filter, &window) else {
             return Ok(());
         };
-        let mut left = filter.limit.map_or(i64::MAX, bigint);
-        let mut offset = bigint(filter.offset);
-        let mut after = (i64::MIN, i64::MIN);
+        if filter.after.as_deref().is_some_and(|id| !storable(id)) {
+            return Ok(());
+        }
+        let mut left = Window::sql_limit(filter).map_or(i64::MAX, bigint);
+        let mut offset = bigint(Window::sql_offset(filter));
+        let mut after = filter.after.clone();
         while left > 0 {
             let page = left.min(PAGE);
             let rows = self.query(
                 &sql,
                 &[
-                    &bound.name_regex,
+                    &bound.name_prefix,
                     &bound.grant_type,
                     &bound.secret_expired_before,
                     &bound.created_before,
                     &bound.created_after,
-                    &after.0,
-                    &after.1,
                     &page,
                     &offset,
+                    &after,
                 ],
             )?;
             for row in &rows {
-                visit(&summary_from_row(row)?)?;
+                let name: Option<&str> = row.try_get(1).map_err(StoreError::from)?;
+                match window.admit(name) {
+                    Admit::Visit => {
+                        if !visit(row)? {
+                            return Ok(());
+                        }
+                    }
+                    Admit::Skip => {}
+                    Admit::Stop => return Ok(()),
+                }
             }
             let Some(last) = rows.last() else { break };
-            after = (
-                last.try_get(4).map_err(StoreError::from)?,
-                last.try_get(9).map_err(StoreError::from)?,
-            );
+            after = Some(last.try_get(0).map_err(StoreError::from)?);
             offset = 0;
             left -= bigint(rows.len());
             if bigint(rows.len()) < page {
@@ -310,29 +326,17 @@ impl Tx<'_> {
         &self,
         filter: &ListFilter,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let sql = format!(
-            "SELECT id, damage FROM (SELECT c.client_id AS id, {DAMAGE} AS damage FROM clients c \
-             WHERE {LISTED} {ORDER} LIMIT $6 OFFSET $7) listed WHERE damage IS NOT NULL LIMIT 1"
-        );
-        let Some(bound) = Filter::new(filter) else {
-            return Ok(None);
-        };
-        let limit = filter.limit.map(bigint);
-        let offset = bigint(filter.offset);
-        let row = self.query_opt(
-            &sql,
-            &[
-                &bound.name_regex,
-                &bound.grant_type,
-                &bound.secret_expired_before,
-                &bound.created_before,
-                &bound.created_after,
-                &limit,
-                &offset,
-            ],
+        let mut found = None;
+        self.for_each_listed(
+            filter,
+            &format!("c.client_id, c.client_name, {DAMAGE}"),
+            |row| {
+                let damage: Option<String> = row.try_get(2)?;
+                found = damage.map(|damage| row.try_get(0).map(|id| (id, damage)));
+                Ok::<_, StoreError>(found.is_none())
+            },
         )?;
-        row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-            .transpose()
+        Ok(found.transpose()?)
     }
 
     pub(crate) fn damaged_clients(&self) -> Result<Vec<String>, StoreError> {
@@ -545,24 +549,5 @@ impl Tx<'_> {
         )?
         .map(|row| Ok(row.try_get(0)?))
         .transpose()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob_to_regex;
-
-    #[test]
-    fn a_glob_becomes_an_anchored_regex_with_its_classes() {
-        assert_eq!(glob_to_regex("web*"), "^web.*$");
-        assert_eq!(glob_to_regex("a?c.d"), "^a.c\\.d$");
-        assert_eq!(glob_to_regex("[^cdB]*"), "^[^cdB].*$");
-        assert_eq!(glob_to_regex("[]a]"), "^[\\]a]$");
-        assert_eq!(glob_to_regex("x[[]y"), "^x[\\[]y$");
-        assert_eq!(
-            glob_to_regex("x[y"),
-            ".^",
-            "an unclosed class matches nothing"
-        );
     }
 }

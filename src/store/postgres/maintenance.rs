@@ -192,8 +192,22 @@ impl Tx<'_> {
                               AND EXISTS (SELECT 1 FROM json_object_keys(details::json -> 'clients') k \
                                           WHERE k = $1))) \
                    AND ($2::bigint IS NULL OR at >= $2) AND event_id < $4 \
+                   AND ($6::bigint IS NULL OR at < $6) \
+                   AND ($7::text[] IS NULL OR action = ANY($7)) \
                    ORDER BY event_id DESC LIMIT $5";
         if filter.client_id.as_deref().is_some_and(|id| !storable(id)) {
+            return Ok(());
+        }
+        // An action holding NUL cannot be stored, so it matches nothing.
+        let actions: Option<Vec<&str>> = (!filter.actions.is_empty()).then(|| {
+            filter
+                .actions
+                .iter()
+                .map(String::as_str)
+                .filter(|action| storable(action))
+                .collect()
+        });
+        if actions.as_ref().is_some_and(Vec::is_empty) {
             return Ok(());
         }
         let mut left = filter.limit.unwrap_or(u64::MAX);
@@ -207,6 +221,8 @@ impl Tx<'_> {
                     &PRUNE_ACTION,
                     &before,
                     &EVENT_PAGE,
+                    &filter.until,
+                    &actions,
                 ],
             )?;
             for row in &rows {

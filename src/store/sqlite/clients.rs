@@ -4,6 +4,7 @@ use super::{ListFilter, NewClient, StoreError, Tx};
 use crate::model::{Client, ClientSummary, RegisteredVia};
 use crate::registration::{AuthMethod, MetadataDoc};
 use crate::store::types::{client_name, metadata_json};
+use crate::store::{Admit, ListOrder, SortKey, Window};
 use rusqlite::{params, OptionalExtension, Row};
 
 /// Columns of [`Client`], in the order `client_from_row` reads them.
@@ -18,37 +19,86 @@ const CLIENT_COLUMNS: &str = "c.client_id, c.metadata, c.client_id_issued_at, \
 const SUMMARY_COLUMNS: &str = "c.client_id, c.client_name, c.token_endpoint_auth_method, c.metadata, \
      c.client_id_issued_at, c.client_secret_expires_at, c.registered_via, c.updated_at, c.last_used_at";
 
-/// The rows of [`ListFilter`] in listing order; parameters as [`filter_params`] binds them.
-const LISTED: &str = "(?1 IS NULL OR c.client_name GLOB ?1) AND \
+/// The rows of [`ListFilter`]; parameters as [`filter_params`] binds them. A name glob is
+/// only narrowed to its literal prefix here: [`Window`] matches it.
+const LISTED: &str = "(?1 IS NULL OR substr(c.client_name, 1, length(?1)) = ?1) AND \
      (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.metadata, '$.grant_types') g WHERE g.value = ?2)) AND \
      (?3 IS NULL OR (c.client_secret_expires_at > 0 AND c.client_secret_expires_at <= ?3)) AND \
      (?4 IS NULL OR c.client_id_issued_at < ?4) AND \
-     (?5 IS NULL OR c.client_id_issued_at > ?5) \
-     ORDER BY c.client_id_issued_at, c.rowid LIMIT ?6 OFFSET ?7";
+     (?5 IS NULL OR c.client_id_issued_at >= ?5)";
+
+/// The sort key of a row `{t}` for `key`, column by column: unique as a whole (registration
+/// order breaks ties), NULLs mapped to values that sort as [`SortKey`] says.
+fn sort_columns(key: SortKey) -> &'static [&'static str] {
+    match key {
+        SortKey::Created => &["{t}.client_id_issued_at", "{t}.rowid"],
+        SortKey::Id => &["{t}.client_id"],
+        SortKey::Name => &[
+            "{t}.client_name IS NULL",
+            "coalesce({t}.client_name, '')",
+            "{t}.client_id_issued_at",
+            "{t}.rowid",
+        ],
+        SortKey::LastUsed => &[
+            "coalesce({t}.last_used_at, -9223372036854775807)",
+            "{t}.client_id_issued_at",
+            "{t}.rowid",
+        ],
+    }
+}
+
+/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, after the client `?8`
+/// when it is given, with `LIMIT ?6 OFFSET ?7`.
+fn listing_sql(order: ListOrder) -> String {
+    let columns = sort_columns(order.key);
+    let key = |table: &str| {
+        columns
+            .iter()
+            .map(|column| column.replace("{t}", table))
+            .collect::<Vec<_>>()
+    };
+    let (compare, direction) = if order.descending {
+        ("<", " DESC")
+    } else {
+        (">", "")
+    };
+    let order_by = key("c")
+        .iter()
+        .map(|column| format!("{column}{direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{LISTED} AND (?8 IS NULL OR ({}) {compare} (SELECT {} FROM clients a WHERE a.client_id = ?8)) \
+         ORDER BY {order_by} LIMIT ?6 OFFSET ?7",
+        key("c").join(", "),
+        key("a").join(", "),
+    )
+}
 
 type FilterParams<'f> = (
-    Option<&'f str>,
+    Option<String>,
     Option<&'f str>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
     i64,
     i64,
+    Option<&'f str>,
 );
 
-fn filter_params(filter: &ListFilter) -> FilterParams<'_> {
-    let limit = filter
-        .limit
-        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+fn filter_params<'f>(filter: &'f ListFilter, window: &Window<'_>) -> FilterParams<'f> {
+    let limit = Window::sql_limit(filter).map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let offset = i64::try_from(Window::sql_offset(filter)).unwrap_or(i64::MAX);
     (
-        filter.name_glob.as_deref(),
+        // SQLite's length() stops at a NUL: such a prefix narrows nothing.
+        window.prefix().filter(|prefix| !prefix.contains('\0')),
         filter.grant_type.as_deref(),
         filter.secret_expired_before,
         filter.created_before,
         filter.created_after,
         limit,
         offset,
+        filter.after.as_deref(),
     )
 }
 
@@ -201,7 +251,7 @@ impl Tx<'_> {
         Ok(clients)
     }
 
-    /// Visit every client matching `filter` in registration order. Each row is lent to `visit`
+    /// Visit every client matching `filter` in its order. Each row is lent to `visit`
     /// straight from SQLite's buffers, so a listing of any size runs in constant memory and
     /// without copying or parsing the stored metadata.
     pub(crate) fn for_each_client<E: From<StoreError>>(
@@ -209,14 +259,22 @@ impl Tx<'_> {
         filter: &ListFilter,
         mut visit: impl FnMut(&ClientSummary<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {LISTED}");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {}",
+            listing_sql(filter.order)
+        );
+        let mut window = Window::new(filter);
         let mut statement = self.tx.prepare(&sql).map_err(StoreError::from)?;
         let mut rows = statement
-            .query(filter_params(filter))
+            .query(filter_params(filter, &window))
             .map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
-            let summary = summary_from_row(row)?;
-            visit(&summary)?;
+            let name = row.get_ref(1).ok().and_then(|name| name.as_str().ok());
+            match window.admit(name) {
+                Admit::Visit => visit(&summary_from_row(row)?)?,
+                Admit::Skip => {}
+                Admit::Stop => break,
+            }
         }
         Ok(())
     }
@@ -230,14 +288,27 @@ impl Tx<'_> {
         filter: &ListFilter,
     ) -> Result<Option<(String, String)>, StoreError> {
         let sql = format!(
-            "SELECT id, damage FROM (SELECT {SHOWN_ID} AS id, {DAMAGE} AS damage \
-             FROM clients c WHERE {LISTED}) WHERE damage IS NOT NULL LIMIT 1"
+            "SELECT {SHOWN_ID}, {DAMAGE}, \
+             CASE WHEN typeof(c.client_name) = 'text' THEN c.client_name END \
+             FROM clients c WHERE {}",
+            listing_sql(filter.order)
         );
-        Ok(self
-            .tx
-            .prepare(&sql)?
-            .query_row(filter_params(filter), |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?)
+        let mut window = Window::new(filter);
+        let mut statement = self.tx.prepare(&sql)?;
+        let mut rows = statement.query(filter_params(filter, &window))?;
+        while let Some(row) = rows.next()? {
+            let name: Option<String> = row.get(2)?;
+            match window.admit(name.as_deref()) {
+                Admit::Visit => {
+                    if let Some(damage) = row.get::<_, Option<String>>(1)? {
+                        return Ok(Some((row.get(0)?, damage)));
+                    }
+                }
+                Admit::Skip => {}
+                Admit::Stop => break,
+            }
+        }
+        Ok(None)
     }
 
     /// Every damaged client row (see [`DAMAGE`]), described, in registration order; for

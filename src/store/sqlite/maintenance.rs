@@ -195,12 +195,24 @@ impl Tx<'_> {
                  WHERE (?1 IS NULL OR client_id = ?1 \
                         OR (client_id IS NULL AND action = ?4 \
                             AND EXISTS (SELECT 1 FROM json_each(details, '$.clients') WHERE key = ?1))) \
-                 AND (?2 IS NULL OR at >= ?2) \
+                 AND (?2 IS NULL OR at >= ?2) AND (?5 IS NULL OR at < ?5) \
+                 AND (?6 IS NULL OR action IN (SELECT value FROM json_each(?6))) \
                  ORDER BY event_id DESC LIMIT ?3",
             )
             .map_err(StoreError::from)?;
+        let actions = (!filter.actions.is_empty())
+            .then(|| serde_json::to_string(&filter.actions))
+            .transpose()
+            .map_err(|e| StoreError::other(e.to_string()))?;
         let mut rows = statement
-            .query(params![filter.client_id, filter.since, limit, PRUNE_ACTION])
+            .query(params![
+                filter.client_id,
+                filter.since,
+                limit,
+                PRUNE_ACTION,
+                filter.until,
+                actions
+            ])
             .map_err(StoreError::from)?;
         let mut left = filter.limit.unwrap_or(u64::MAX);
         while let Some(row) = rows.next().map_err(StoreError::from)? {
