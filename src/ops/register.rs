@@ -308,7 +308,7 @@ fn upsert_in(
             } else if request.secret_expires_in.is_some() && info.client_secret.is_none() {
                 // Rolls back the metadata change: nothing is written.
                 return Err(crate::Error::usage(
-                    "--secret-expires-in applies to a new secret; use rotate-secret --expires-in",
+                    "--secret-expires-in applies to a new secret; use rotate-secret --secret-expires-in",
                 ));
             }
             Ok(Upserted::Updated(info))

@@ -28,7 +28,7 @@ pub struct AppState {
     pub open_registration: bool,
     /// Restrictions on what dynamic registration may ask for.
     pub policy: Arc<Policy>,
-    /// `--max-clients` and `--secret-lifetime`.
+    /// `--max-clients` and `--secret-expires-in`.
     pub limits: Arc<Limits>,
     /// The per-address limit of registrations without a credential.
     pub rate_limiter: Arc<RateLimiter>,

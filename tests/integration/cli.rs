@@ -1082,7 +1082,7 @@ fn upsert_prints_an_issued_secret_and_refuses_an_unused_lifetime() {
     });
     assert!(
         run.stderr.contains(
-            "--secret-expires-in applies to a new secret; use rotate-secret --expires-in"
+            "--secret-expires-in applies to a new secret; use rotate-secret --secret-expires-in"
         ),
         "{}",
         run.stderr

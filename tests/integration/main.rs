@@ -5,6 +5,7 @@ mod cli;
 mod cli_hardening;
 mod cli_help;
 mod cli_output;
+mod cli_times;
 mod contention;
 mod copy;
 mod crash;
