@@ -376,8 +376,8 @@ fn token_list_filters_by_status() {
         .map(|t| t["token_id"].as_str().unwrap().to_owned())
         .collect()
     };
-    assert_eq!(listed("active"), [active.clone()]);
-    assert_eq!(listed("expired"), [expired.clone()]);
+    assert_eq!(listed("active"), [active]);
+    assert_eq!(listed("expired"), std::slice::from_ref(&expired));
     assert_eq!(listed("revoked,expired"), [expired, revoked]);
     assert!(listed("used-up").is_empty());
     env.run(&["token", "list", "--status", "dead"]).fails(2);

@@ -55,9 +55,11 @@ fn sort_columns(key: SortKey) -> &'static [&'static str] {
     }
 }
 
-/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, after the client `$8`
-/// when it is given, with `LIMIT $6 OFFSET $7`.
-fn listing_sql(order: ListOrder) -> String {
+/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, with `LIMIT $6 OFFSET $7`;
+/// with a `cursor`, only the rows after the client `$8` (else `$8` is NULL). Two statements
+/// rather than `$8 IS NULL OR …`: a generic plan of that could not seek the index to the
+/// cursor, and every page would scan the table again.
+fn listing_sql(order: ListOrder, cursor: bool) -> String {
     let columns = sort_columns(order.key);
     let key = |table: &str| {
         columns
@@ -75,13 +77,16 @@ fn listing_sql(order: ListOrder) -> String {
         .map(|column| format!("{column}{direction}"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!(
-        "{LISTED} AND ($8::text IS NULL OR ({}) {compare} \
-         (SELECT {} FROM clients a WHERE a.client_id = $8)) \
-         ORDER BY {order_by} LIMIT $6 OFFSET $7",
-        key("c").join(", "),
-        key("a").join(", "),
-    )
+    let after = if cursor {
+        format!(
+            "({}) {compare} (SELECT {} FROM clients a WHERE a.client_id = $8::text)",
+            key("c").join(", "),
+            key("a").join(", "),
+        )
+    } else {
+        "$8::text IS NULL".to_owned()
+    };
+    format!("{LISTED} AND {after} ORDER BY {order_by} LIMIT $6 OFFSET $7")
 }
 
 /// Listing order: registration time, then insertion order (as SQLite's rowid gives it).
@@ -270,10 +275,14 @@ impl Tx<'_> {
         columns: &str,
         mut visit: impl FnMut(&Row) -> Result<bool, E>,
     ) -> Result<(), E> {
-        let sql = format!(
-            "SELECT {columns} FROM clients c WHERE {}",
-            listing_sql(filter.order)
-        );
+        let sql = |cursor| {
+            format!(
+                "SELECT {columns} FROM clients c WHERE {}",
+                listing_sql(filter.order, cursor)
+            )
+        };
+        let next = sql(true);
+        let mut page_sql = sql(filter.after.is_some());
         let mut window = Window::new(filter);
         let Some(bound) = Filter::new(filter, &window) else {
             return Ok(());
@@ -287,7 +296,7 @@ impl Tx<'_> {
         while left > 0 {
             let page = left.min(PAGE);
             let rows = self.query(
-                &sql,
+                &page_sql,
                 &[
                     &bound.name_prefix,
                     &bound.grant_type,
@@ -313,6 +322,7 @@ impl Tx<'_> {
             }
             let Some(last) = rows.last() else { break };
             after = Some(last.try_get(0).map_err(StoreError::from)?);
+            page_sql.clone_from(&next);
             offset = 0;
             left -= bigint(rows.len());
             if bigint(rows.len()) < page {

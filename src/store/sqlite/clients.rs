@@ -47,9 +47,10 @@ fn sort_columns(key: SortKey) -> &'static [&'static str] {
     }
 }
 
-/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, after the client `?8`
-/// when it is given, with `LIMIT ?6 OFFSET ?7`.
-fn listing_sql(order: ListOrder) -> String {
+/// `WHERE` and `ORDER BY` of a listing of `clients c` in `order`, with `LIMIT ?6 OFFSET ?7`;
+/// with a `cursor`, only the rows after the client `?8` (else `?8` is NULL). Two statements
+/// rather than `?8 IS NULL OR …`, which would keep the planner from seeking to the cursor.
+fn listing_sql(order: ListOrder, cursor: bool) -> String {
     let columns = sort_columns(order.key);
     let key = |table: &str| {
         columns
@@ -67,12 +68,16 @@ fn listing_sql(order: ListOrder) -> String {
         .map(|column| format!("{column}{direction}"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!(
-        "{LISTED} AND (?8 IS NULL OR ({}) {compare} (SELECT {} FROM clients a WHERE a.client_id = ?8)) \
-         ORDER BY {order_by} LIMIT ?6 OFFSET ?7",
-        key("c").join(", "),
-        key("a").join(", "),
-    )
+    let after = if cursor {
+        format!(
+            "({}) {compare} (SELECT {} FROM clients a WHERE a.client_id = ?8)",
+            key("c").join(", "),
+            key("a").join(", "),
+        )
+    } else {
+        "?8 IS NULL".to_owned()
+    };
+    format!("{LISTED} AND {after} ORDER BY {order_by} LIMIT ?6 OFFSET ?7")
 }
 
 type FilterParams<'f> = (
@@ -261,7 +266,7 @@ impl Tx<'_> {
     ) -> Result<(), E> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {}",
-            listing_sql(filter.order)
+            listing_sql(filter.order, filter.after.is_some())
         );
         let mut window = Window::new(filter);
         let mut statement = self.tx.prepare(&sql).map_err(StoreError::from)?;
@@ -291,7 +296,7 @@ impl Tx<'_> {
             "SELECT {SHOWN_ID}, {DAMAGE}, \
              CASE WHEN typeof(c.client_name) = 'text' THEN c.client_name END \
              FROM clients c WHERE {}",
-            listing_sql(filter.order)
+            listing_sql(filter.order, filter.after.is_some())
         );
         let mut window = Window::new(filter);
         let mut statement = self.tx.prepare(&sql)?;
