@@ -144,7 +144,7 @@ pub fn register(
 fn check_secret_lifetime(request: &Register, valid: &ValidMetadata) -> Result<()> {
     if request.secret_expires_in.is_some() && !valid.auth_method().uses_secret() {
         return Err(crate::Error::usage(format!(
-            "--secret-expires-in: token_endpoint_auth_method {} uses no client secret",
+            "--secret-expires-in/--secret-expires-at: token_endpoint_auth_method {} uses no client secret",
             valid.auth_method().as_str()
         )));
     }
