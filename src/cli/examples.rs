@@ -33,6 +33,11 @@ pub(crate) const LIST: &str = examples! {
     "dcrctl list --name 'billing-*' --grant-type client_credentials"
     "dcrctl list --expired"
     "dcrctl -o json list --created-after 7d --limit 100"
+    "# Shell globs: names not starting with t; a literal star"
+    "dcrctl list --name '[!t]*' --sort last-used"
+    "dcrctl list --name 'release\\*'"
+    "# The next page: the clients after the last one of the previous"
+    "dcrctl -o json list --sort name --limit 100 --after cron-job"
 };
 
 pub(crate) const UPDATE: &str = examples! {
@@ -53,6 +58,9 @@ pub(crate) const DELETE: &str = examples! {
 pub(crate) const ROTATE_SECRET: &str = examples! {
     "# The new secret is printed once; the old one keeps working for an hour"
     "dcrctl rotate-secret billing --grace 1h"
+    "# The new secret expires in 90 days, or at a given time"
+    "dcrctl rotate-secret billing --secret-expires-in 90d"
+    "dcrctl rotate-secret billing --secret-expires-at 2099-06-30T00:00:00+02:00"
     "# Once every deployment has the new one: the old one stops working now"
     "dcrctl rotate-secret billing --end-grace"
 };
@@ -68,7 +76,8 @@ pub(crate) const VERIFY_SECRET: &str = examples! {
 
 pub(crate) const TOKEN: &str = examples! {
     "dcrctl token create --expires-in 7d --max-uses 5 --note 'mcp clients'"
-    "dcrctl token list"
+    "dcrctl token create --expires-at 2099-01-01 --max-uses 100"
+    "dcrctl token list --status active,used-up"
     "dcrctl token revoke iat_vTEzoTnpWs"
 };
 
@@ -102,7 +111,9 @@ pub(crate) const EXPORT: &str = examples! {
 pub(crate) const EVENTS: &str = examples! {
     "dcrctl events --limit 20"
     "dcrctl events --client billing --since 7d"
-    "dcrctl -o json events --since 2026-11-01T00:00:00Z"
+    "# November, half-open: from its first second up to, not at, December's"
+    "dcrctl -o json events --since 2026-11-01 --until 2026-12-01"
+    "dcrctl events --action delete,prune"
 };
 
 pub(crate) const DB: &str = examples! {
