@@ -48,7 +48,7 @@ pub struct ListArgs {
 
     /// Only clients after this one in the listing's order: the last id of the previous
     /// page, to resume a listing that changes meanwhile
-    #[arg(long, value_name = "CLIENT_ID")]
+    #[arg(long, value_name = "CLIENT_ID", add = super::complete::client_ids())]
     after: Option<String>,
 
     /// Print at most this many

@@ -11,7 +11,7 @@ use super::Ctx;
 use crate::ops::{self, CreateToken, TokenStatus};
 use crate::output::sanitize::sanitize;
 use crate::output::{accounts, json, width, Format};
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 use std::io::Write;
 use std::time::Duration;
@@ -36,10 +36,9 @@ pub enum TokenCommand {
     },
     /// List initial access tokens (never the tokens themselves)
     List {
-        /// Only tokens in this state now: active, expired, used-up, revoked (repeatable or
-        /// comma-separated)
-        #[arg(long, value_name = "STATE", value_delimiter = ',', value_parser = parse_status)]
-        status: Vec<TokenStatus>,
+        /// Only tokens in this state now (repeatable or comma-separated)
+        #[arg(long, value_name = "STATE", value_delimiter = ',', value_enum)]
+        status: Vec<TokenState>,
     },
     /// Revoke an initial access token by the id that list shows
     Revoke {
@@ -83,17 +82,34 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A token state as `token list` shows it.
-fn parse_status(text: &str) -> Result<TokenStatus, String> {
-    TokenStatus::ALL
-        .into_iter()
-        .find(|status| status.as_str() == text)
-        .ok_or_else(|| "expected one of active, expired, used-up, revoked".to_owned())
+/// A token state as `token list` shows it and `token list --status` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenState {
+    /// Usable
+    Active,
+    /// Past its expiry time
+    Expired,
+    /// Every allowed use spent
+    UsedUp,
+    /// Revoked with token revoke
+    Revoked,
 }
 
-fn list(ctx: &Ctx, statuses: &[TokenStatus]) -> anyhow::Result<()> {
+impl From<TokenState> for TokenStatus {
+    fn from(state: TokenState) -> Self {
+        match state {
+            TokenState::Active => TokenStatus::Active,
+            TokenState::Expired => TokenStatus::Expired,
+            TokenState::UsedUp => TokenStatus::UsedUp,
+            TokenState::Revoked => TokenStatus::Revoked,
+        }
+    }
+}
+
+fn list(ctx: &Ctx, states: &[TokenState]) -> anyhow::Result<()> {
+    let statuses: Vec<TokenStatus> = states.iter().copied().map(Into::into).collect();
     let mut store = ctx.open_store()?;
-    let tokens = ops::list_initial_access_tokens_in(&mut store, statuses)?;
+    let tokens = ops::list_initial_access_tokens_in(&mut store, &statuses)?;
     let mut listing = Listing::new(ctx, std::io::stdout().lock(), accounts::token_columns())?;
     for token in &tokens {
         listing.push(

@@ -60,14 +60,6 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
-    /// Every status, in the order listings explain them.
-    pub const ALL: [TokenStatus; 4] = [
-        TokenStatus::Active,
-        TokenStatus::Expired,
-        TokenStatus::UsedUp,
-        TokenStatus::Revoked,
-    ];
-
     /// The name shown in listings: `active`, `expired`, `used-up`, `revoked`.
     pub fn as_str(self) -> &'static str {
         match self {
