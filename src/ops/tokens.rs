@@ -490,6 +490,49 @@ mod tests {
     }
 
     #[test]
+    fn a_listing_keeps_the_tokens_in_the_statuses_asked_for() {
+        let (_dir, mut store) = store();
+        let active = mint(&mut store, CreateToken::default());
+        let revoked = mint(&mut store, CreateToken::default());
+        revoke_initial_access_token(&mut store, &actor(), &revoked.token_id).unwrap();
+        let ids = |store: &mut Store, statuses: &[TokenStatus]| -> Vec<String> {
+            list_initial_access_tokens_in(store, statuses)
+                .unwrap()
+                .into_iter()
+                .map(|token| token.token_id)
+                .collect()
+        };
+        assert_eq!(
+            ids(&mut store, &[TokenStatus::Revoked]),
+            std::slice::from_ref(&revoked.token_id)
+        );
+        assert_eq!(
+            ids(&mut store, &[TokenStatus::Active]),
+            std::slice::from_ref(&active.token_id)
+        );
+        assert!(ids(&mut store, &[TokenStatus::Expired, TokenStatus::UsedUp]).is_empty());
+        assert_eq!(
+            ids(&mut store, &[]),
+            [active.token_id, revoked.token_id],
+            "no status: all"
+        );
+    }
+
+    #[test]
+    fn a_lifetime_until_a_time_expires_at_that_time() {
+        let (_dir, mut store) = store();
+        let at = time::now() + 12_345;
+        let issued = mint(
+            &mut store,
+            CreateToken {
+                expires_in: Some(crate::time::Lifetime::Until(at)),
+                ..CreateToken::default()
+            },
+        );
+        assert_eq!(issued.expires_at, at);
+    }
+
+    #[test]
     fn revoke_is_idempotent_and_unknown_ids_are_not_found() {
         let (_dir, mut store) = store();
         let issued = mint(&mut store, CreateToken::default());
