@@ -78,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--metadata-file', '--metadata-file', [CompletionResultType]::ParameterName, 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)')
             [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--secret-expires-at', '--secret-expires-at', [CompletionResultType]::ParameterName, 'When the secret expires: an RFC 3339 time or a date, in the future')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -115,10 +116,12 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;list' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only clients whose client_name matches this shell glob (case-sensitive)')
             [CompletionResult]::new('--grant-type', '--grant-type', [CompletionResultType]::ParameterName, 'Only clients with this grant type')
-            [CompletionResult]::new('--created-before', '--created-before', [CompletionResultType]::ParameterName, 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)')
-            [CompletionResult]::new('--created-after', '--created-after', [CompletionResultType]::ParameterName, 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)')
+            [CompletionResult]::new('--created-before', '--created-before', [CompletionResultType]::ParameterName, 'Only clients registered before this time, not at it (RFC 3339, a date, or a duration ago such as 7d)')
+            [CompletionResult]::new('--created-after', '--created-after', [CompletionResultType]::ParameterName, 'Only clients registered at or after this time (RFC 3339, a date, or a duration ago such as 7d)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the listing; ties in registration order')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only clients after this one in the listing''s order: the last id of the previous page, to resume a listing that changes meanwhile')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most this many')
             [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'Skip this many first')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
@@ -127,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto colors a terminal unless NO_COLOR is set')
             [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Only clients whose secret has expired')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Largest first: the --sort order reversed')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
@@ -197,7 +201,8 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         }
         'dcrctl;rotate-secret' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over')
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--secret-expires-at', '--secret-expires-at', [CompletionResultType]::ParameterName, 'When the new secret expires: an RFC 3339 time or a date, in the future')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -272,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         }
         'dcrctl;token;create' {
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, e.g. 7d [default: never expires]')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'When the token expires: an RFC 3339 time or a date, in the future')
             [CompletionResult]::new('--max-uses', '--max-uses', [CompletionResultType]::ParameterName, 'How many registrations it allows [default: unlimited]')
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'What the token is for')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
@@ -291,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;token;list' {
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tokens in this state now (repeatable or comma-separated)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -518,7 +525,9 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         }
         'dcrctl;events' {
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Only events about this client')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339, or a duration ago such as 7d)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events at or after this time (RFC 3339, a date, or a duration ago such as 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only events before this time, not at it (RFC 3339, a date, or a duration ago)')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only events with this action, e.g. register, delete (repeatable or comma-separated)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many, newest first')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -637,7 +646,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--allowed-response-types', '--allowed-response-types', [CompletionResultType]::ParameterName, 'Response types HTTP registrations may ask for (comma-separated; default: any)')
             [CompletionResult]::new('--allowed-auth-methods', '--allowed-auth-methods', [CompletionResultType]::ParameterName, 'token_endpoint_auth_method values HTTP registrations may ask for (comma-separated)')
             [CompletionResult]::new('--allowed-scopes', '--allowed-scopes', [CompletionResultType]::ParameterName, 'Scope tokens HTTP registrations may ask for (comma-separated; default: any)')
-            [CompletionResult]::new('--secret-lifetime', '--secret-lifetime', [CompletionResultType]::ParameterName, 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)')
+            [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)')
             [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'Refuse HTTP registrations (403) once the registry holds N clients, however registered')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h')
             [CompletionResult]::new('--admin-failure-limit', '--admin-failure-limit', [CompletionResultType]::ParameterName, 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min')

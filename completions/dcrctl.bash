@@ -841,7 +841,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__events)
-            opts="-o -q -y -h -V --client --since --limit --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --client --since --until --action --limit --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +852,14 @@ _dcrctl() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1341,7 +1349,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__list)
-            opts="-o -q -y -h -V --name --grant-type --expired --created-before --created-after --limit --offset --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --grant-type --expired --created-before --created-after --sort --reverse --after --limit --offset --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1360,6 +1368,14 @@ _dcrctl() {
                     return 0
                     ;;
                 --created-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "created id name last-used" -- "${cur}"))
+                    return 0
+                    ;;
+                --after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1483,7 +1499,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__register)
-            opts="-o -q -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --client-id --client-secret-stdin --secret-expires-in --upsert --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --client-id --client-secret-stdin --secret-expires-in --secret-expires-at --upsert --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1573,6 +1589,10 @@ _dcrctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --secret-expires-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1601,7 +1621,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__secret)
-            opts="-o -q -y -h -V --grace --expires-in --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --grace --secret-expires-in --secret-expires-at --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1611,7 +1631,11 @@ _dcrctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --expires-in)
+                --secret-expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-expires-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1677,7 +1701,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__serve)
-            opts="-o -q -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-lifetime --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --log-format --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --listen --tls-cert --tls-key --behind-proxy --issuer --path-prefix --open-registration --allowed-grant-types --allowed-response-types --allowed-auth-methods --allowed-scopes --secret-expires-in --max-clients --rate-limit --admin-failure-limit --as-metadata --request-timeout --header-read-timeout --log-format --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1719,7 +1743,7 @@ _dcrctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --secret-lifetime)
+                --secret-expires-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1851,13 +1875,17 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__create)
-            opts="-o -q -y -h -V --expires-in --max-uses --note --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --expires-in --expires-at --max-uses --note --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires-at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1967,12 +1995,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__list)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --status --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -W "active expired used-up revoked" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

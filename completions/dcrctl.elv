@@ -74,6 +74,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --metadata-file 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields'
             cand --client-id 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)'
             cand --secret-expires-in 'Lifetime of the secret, e.g. 90d [default: never expires]'
+            cand --secret-expires-at 'When the secret expires: an RFC 3339 time or a date, in the future'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -109,10 +110,12 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;list'= {
-            cand --name 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)'
+            cand --name 'Only clients whose client_name matches this shell glob (case-sensitive)'
             cand --grant-type 'Only clients with this grant type'
-            cand --created-before 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)'
-            cand --created-after 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)'
+            cand --created-before 'Only clients registered before this time, not at it (RFC 3339, a date, or a duration ago such as 7d)'
+            cand --created-after 'Only clients registered at or after this time (RFC 3339, a date, or a duration ago such as 7d)'
+            cand --sort 'Order of the listing; ties in registration order'
+            cand --after 'Only clients after this one in the listing''s order: the last id of the previous page, to resume a listing that changes meanwhile'
             cand --limit 'Print at most this many'
             cand --offset 'Skip this many first'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
@@ -121,6 +124,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --field 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
             cand --expired 'Only clients whose secret has expired'
+            cand --reverse 'Largest first: the --sort order reversed'
             cand -q 'Print no notes or progress on stderr (errors and warnings still)'
             cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
             cand -y 'Answer yes to every confirmation'
@@ -188,7 +192,8 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         }
         &'dcrctl;rotate-secret'= {
             cand --grace 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over'
-            cand --expires-in 'Lifetime of the new secret, e.g. 90d [default: never expires]'
+            cand --secret-expires-in 'Lifetime of the new secret, e.g. 90d [default: never expires]'
+            cand --secret-expires-at 'When the new secret expires: an RFC 3339 time or a date, in the future'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -259,6 +264,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         }
         &'dcrctl;token;create'= {
             cand --expires-in 'Lifetime, e.g. 7d [default: never expires]'
+            cand --expires-at 'When the token expires: an RFC 3339 time or a date, in the future'
             cand --max-uses 'How many registrations it allows [default: unlimited]'
             cand --note 'What the token is for'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
@@ -277,6 +283,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;token;list'= {
+            cand --status 'Only tokens in this state now (repeatable or comma-separated)'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -483,7 +490,9 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         }
         &'dcrctl;events'= {
             cand --client 'Only events about this client'
-            cand --since 'Only events at or after this time (RFC 3339, or a duration ago such as 7d)'
+            cand --since 'Only events at or after this time (RFC 3339, a date, or a duration ago such as 7d)'
+            cand --until 'Only events before this time, not at it (RFC 3339, a date, or a duration ago)'
+            cand --action 'Only events with this action, e.g. register, delete (repeatable or comma-separated)'
             cand --limit 'At most this many, newest first'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
@@ -592,7 +601,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --allowed-response-types 'Response types HTTP registrations may ask for (comma-separated; default: any)'
             cand --allowed-auth-methods 'token_endpoint_auth_method values HTTP registrations may ask for (comma-separated)'
             cand --allowed-scopes 'Scope tokens HTTP registrations may ask for (comma-separated; default: any)'
-            cand --secret-lifetime 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)'
+            cand --secret-expires-in 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)'
             cand --max-clients 'Refuse HTTP registrations (403) once the registry holds N clients, however registered'
             cand --rate-limit 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h'
             cand --admin-failure-limit 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min'

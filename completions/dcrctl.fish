@@ -95,6 +95,7 @@ false\t''"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l metadata-file -d 'RFC 7591 metadata document to start from (`-` = stdin); flags override its fields' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l client-id -d 'Choose the client id instead of generating one (1-128 of A-Z a-z 0-9 . _ ~ -)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l secret-expires-in -d 'Lifetime of the secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l secret-expires-at -d 'When the secret expires: an RFC 3339 time or a date, in the future' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand register" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'
@@ -124,7 +125,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s y -l yes -d 'Answ
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand show" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l name -d 'Only clients whose client_name matches this glob (*, ?, [..]; case-sensitive)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l name -d 'Only clients whose client_name matches this shell glob (case-sensitive)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l grant-type -d 'Only clients with this grant type' -r -f -a "authorization_code\t''
 implicit\t''
 password\t''
@@ -134,8 +135,13 @@ urn:ietf:params:oauth:grant-type:device_code\t''
 urn:ietf:params:oauth:grant-type:jwt-bearer\t''
 urn:ietf:params:oauth:grant-type:saml2-bearer\t''
 urn:ietf:params:oauth:grant-type:token-exchange\t''"
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-before -d 'Only clients registered before this time (RFC 3339, or a duration ago such as 7d)' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-after -d 'Only clients registered after this time (RFC 3339, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-before -d 'Only clients registered before this time, not at it (RFC 3339, a date, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l created-after -d 'Only clients registered at or after this time (RFC 3339, a date, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l sort -d 'Order of the listing; ties in registration order' -r -f -a "created\t'Registration time'
+id\t'client_id'
+name\t'client_name; unnamed clients last'
+last-used\t'Last use; never-used clients first'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l after -d 'Only clients after this one in the listing\'s order: the last id of the previous page, to resume a listing that changes meanwhile' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l limit -d 'Print at most this many' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l offset -d 'Skip this many first' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
@@ -147,6 +153,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l color -d 'When to
 always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l expired -d 'Only clients whose secret has expired'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l reverse -d 'Largest first: the --sort order reversed'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
@@ -237,7 +244,8 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l no-input -d 'Ne
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l grace -d 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l expires-in -d 'Lifetime of the new secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-in -d 'Lifetime of the new secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-at -d 'When the new secret expires: an RFC 3339 time or a date, in the future' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'
@@ -296,6 +304,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke an initial access token by the id that list shows'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime, e.g. 7d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-at -d 'When the token expires: an RFC 3339 time or a date, in the future' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l max-uses -d 'How many registrations it allows [default: unlimited]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l note -d 'What the token is for' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
@@ -311,6 +320,10 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l status -d 'Only tokens in this state now (repeatable or comma-separated)' -r -f -a "active\t'Usable'
+expired\t'Past its expiry time'
+used-up\t'Every allowed use spent'
+revoked\t'Revoked with token revoke'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'
@@ -465,7 +478,9 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -l no-input -d 'Ne
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand export" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l client -d 'Only events about this client' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l since -d 'Only events at or after this time (RFC 3339, a date, or a duration ago such as 7d)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l until -d 'Only events before this time, not at it (RFC 3339, a date, or a duration ago)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l action -d 'Only events with this action, e.g. register, delete (repeatable or comma-separated)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l limit -d 'At most this many, newest first' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
@@ -549,7 +564,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-grant-ty
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-response-types -d 'Response types HTTP registrations may ask for (comma-separated; default: any)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-auth-methods -d 'token_endpoint_auth_method values HTTP registrations may ask for (comma-separated)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l allowed-scopes -d 'Scope tokens HTTP registrations may ask for (comma-separated; default: any)' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l secret-lifetime -d 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l secret-expires-in -d 'Lifetime of client secrets issued over HTTP, e.g. 90d (default: never expire)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l max-clients -d 'Refuse HTTP registrations (403) once the registry holds N clients, however registered' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l rate-limit -d 'Per-address limit of registrations without a credential, e.g. 20/min or 100/1h' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand serve" -l admin-failure-limit -d 'Per-address limit of failed admin (Basic) authentications, e.g. 10/min' -r
