@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a new client and print its credentials, once')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one client''s metadata and status (never a secret)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed, oldest first')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed (oldest first unless --sort)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a client''s metadata')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clients with their secrets and tokens')
             [CompletionResult]::new('rotate-secret', 'rotate-secret', [CompletionResultType]::ParameterValue, 'Issue a new client secret, printed once')
@@ -711,7 +711,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         'dcrctl;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Register a new client and print its credentials, once')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one client''s metadata and status (never a secret)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed, oldest first')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clients, streamed (oldest first unless --sort)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Change a client''s metadata')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clients with their secrets and tokens')
             [CompletionResult]::new('rotate-secret', 'rotate-secret', [CompletionResultType]::ParameterValue, 'Issue a new client secret, printed once')

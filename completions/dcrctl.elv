@@ -34,7 +34,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
             cand register 'Register a new client and print its credentials, once'
             cand show 'Show one client''s metadata and status (never a secret)'
-            cand list 'List clients, streamed, oldest first'
+            cand list 'List clients, streamed (oldest first unless --sort)'
             cand update 'Change a client''s metadata'
             cand delete 'Delete clients with their secrets and tokens'
             cand rotate-secret 'Issue a new client secret, printed once'
@@ -663,7 +663,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help'= {
             cand register 'Register a new client and print its credentials, once'
             cand show 'Show one client''s metadata and status (never a secret)'
-            cand list 'List clients, streamed, oldest first'
+            cand list 'List clients, streamed (oldest first unless --sort)'
             cand update 'Change a client''s metadata'
             cand delete 'Delete clients with their secrets and tokens'
             cand rotate-secret 'Issue a new client secret, printed once'

@@ -126,7 +126,7 @@ pub enum Command {
     /// Show one client's metadata and status (never a secret)
     #[command(after_long_help = examples::SHOW)]
     Show(show::ShowArgs),
-    /// List clients, streamed, oldest first
+    /// List clients, streamed (oldest first unless --sort)
     #[command(after_long_help = examples::LIST)]
     List(list::ListArgs),
     /// Change a client's metadata
