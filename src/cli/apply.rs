@@ -2,17 +2,17 @@
 //!
 //! The file is streamed: each element of the array is checked as soon as it has been read
 //! (with the same strict parser as `--metadata-file`, which refuses duplicate keys, then every
-//! metadata rule) and only its compact checked form is kept (see [`ops::DesiredState`]); the
-//! first bad document stops the reading, named by its index. Only once the whole file passed
-//! is it compared with the database, so a bad document anywhere writes nothing. Memory is
-//! what the checked documents take (in proportion to the number of clients read so far) plus
-//! a small multiple of the largest document, never the parse tree of the whole file. The 64 KiB
-//! limit applies to each document, checked while it is read; the file may hold up to
-//! [`MAX_APPLY_BYTES`].
+//! metadata rule) and staged in a temporary table of the store's connection (see
+//! [`ops::stage_apply`]); reading goes on past an invalid document, so that every one is
+//! reported (the first [`ops::MAX_REPORTED_INVALID`], then a count). Only once the whole file
+//! passed is it compared with the database, so a bad document anywhere writes nothing. The
+//! report is written as each client is handled. Memory is a small multiple of the largest
+//! document, whatever the number of clients: the 64 KiB limit applies to each document,
+//! checked while it is read; the file may hold up to [`MAX_APPLY_BYTES`].
 
 use super::deliver::Delivery;
 use super::{progress, prompt, Ctx};
-use crate::ops::{self, ApplyAction, ApplyReport};
+use crate::ops::{self, AppliedClient, ApplyAction, ApplyCounts, Reported, StagedFile};
 use crate::output::sanitize::sanitize;
 use crate::output::{json, Format};
 use crate::registration::{parse_document, MetadataError, MAX_DOCUMENT_BYTES};
@@ -21,10 +21,9 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::cell::RefCell;
 use std::fmt;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -35,7 +34,7 @@ use std::rc::Rc;
 /// metadata: clients that are missing are created (their client_secret and
 /// registration_access_token are printed once), clients that differ are replaced, the rest
 /// are left alone. Re-applying the same file changes nothing. Nothing is written when any
-/// document is invalid.
+/// document is invalid; every invalid document is reported.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// JSON array of client documents, each with its client_id (`-` = stdin)
@@ -46,78 +45,164 @@ pub struct ApplyArgs {
     #[arg(long)]
     prune: bool,
 
-    /// Show what would change without changing anything
+    /// Show what would change without changing anything (every line says "would …")
     #[arg(long)]
     dry_run: bool,
 }
 
-/// At most this many client ids are named in the `--prune` confirmation question.
-const NAMED_IN_QUESTION: usize = 10;
-
 pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     let name = args.file.display().to_string();
-    let desired = if args.file == Path::new("-") {
-        read_documents(io::stdin().lock(), &name)?
+    let mut store = ctx.open_store()?;
+    let staged = if args.file == Path::new("-") {
+        read_documents(&mut store, io::stdin().lock(), &name)?
     } else {
         let file = std::fs::File::open(&args.file).with_context(|| name.clone())?;
-        read_documents(file, &name)?
+        read_documents(&mut store, file, &name)?
     };
-    let mut store = ctx.open_store()?;
-    let plan = ops::plan_apply(&mut store, desired, args.prune)?;
     if args.dry_run {
-        let report = plan.preview();
-        let mut stdout = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-        write_report(&mut stdout, ctx, &report)?;
-        stdout.flush()?;
-        summarize(ctx, &report);
+        let mut out = ReportWriter::new(
+            BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            ctx.format,
+            true,
+        );
+        let plan = ops::plan_apply(&mut store, &staged, args.prune, &mut |piece| {
+            out.write(piece)
+        })?;
+        out.into_inner().flush()?;
+        summarize(plan.counts(), true, false);
         return Ok(());
     }
-    if !plan.deletions().is_empty() {
-        prompt::confirm(ctx, &prune_question(plan.deletions(), &name))?;
+    let plan = ops::plan_apply(&mut store, &staged, args.prune, &mut |_| Ok(()))?;
+    let deletions = plan.counts().count(ApplyAction::Deleted);
+    if deletions > 0 {
+        prompt::confirm(
+            ctx,
+            &prune_question(plan.named_deletions(), deletions, &name),
+        )?;
     }
-    let bar = if plan.has_changes() {
+    // The report itself shows progress on a terminal; a bar beside it would garble both.
+    let bar = if plan.has_changes() && !io::stdout().is_terminal() {
         progress::bar(ctx, plan.total(), "apply")
     } else {
         ProgressBar::hidden()
     };
     let mut delivery = Delivery::default();
-    let report = ops::apply(
+    let mut out = None;
+    let mut issued = false;
+    let counts = ops::apply(
         &mut store,
         &ctx.actor,
-        plan,
+        &plan,
         &mut |done| bar.set_position(done),
-        &mut |report| {
-            bar.finish_and_clear();
-            delivery.show(ctx, |out| write_report(out, ctx, report))
+        &mut |piece| {
+            if let Reported::Client(client) = piece {
+                issued |= client.issued.is_some();
+            }
+            let stream = match &mut out {
+                Some(stream) => stream,
+                None => out.insert(ReportWriter::new(delivery.stream(ctx), ctx.format, false)),
+            };
+            stream.write(piece)?;
+            if let Reported::End(_) = piece {
+                if let Some(stream) = out.take() {
+                    bar.finish_and_clear();
+                    stream.into_inner().close(&mut delivery)?;
+                }
+            }
+            Ok(())
         },
     );
+    // A report cut short by a failure is written out as far as it went, before the error.
+    drop(out);
     bar.finish_and_clear();
-    summarize(ctx, &delivery.finish(report)?);
+    let counts = delivery.finish(counts)?;
+    summarize(&counts, false, issued);
     Ok(())
 }
 
 /// The largest file `apply` reads: room for 100,000 client documents of 2.5 KiB each (10,000
 /// typical clients take a few MB), while an endless input (`/dev/zero`) is refused after
-/// 256 MiB instead of exhausting memory.
+/// 256 MiB.
 const MAX_APPLY_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Read and check an apply file, one document at a time.
+/// Read, check and stage an apply file, one document at a time.
 ///
 /// # Errors
 /// A usage error naming the file when it is not JSON, not an array, or larger than
-/// [`MAX_APPLY_BYTES`]; `invalid_client_metadata` naming `documents[N]` for the first element
-/// that is not a clean, valid client document (see [`ops::DesiredState::push`]); an I/O error
-/// reading it.
-fn read_documents(input: impl Read, name: &str) -> anyhow::Result<ops::DesiredState> {
-    read_documents_within(input, name, MAX_APPLY_BYTES)
+/// [`MAX_APPLY_BYTES`], followed by the invalid documents found before that point; when the
+/// file is well formed but has invalid documents (see [`ops::Staging::push`]), the one
+/// document's `invalid_client_metadata`, or a usage error listing them all; an I/O error
+/// reading it; storage failures.
+fn read_documents(
+    store: &mut ops::Store,
+    input: impl Read,
+    name: &str,
+) -> anyhow::Result<StagedFile> {
+    read_documents_within(store, input, name, MAX_APPLY_BYTES)
 }
 
 /// [`read_documents`] with a file size limit of `max_bytes`.
 fn read_documents_within(
+    store: &mut ops::Store,
     input: impl Read,
     name: &str,
     max_bytes: u64,
-) -> anyhow::Result<ops::DesiredState> {
+) -> anyhow::Result<StagedFile> {
+    let (read, staged) = ops::stage_apply(store, |staging| {
+        Ok::<_, anyhow::Error>(stream_documents(staging, input, name, max_bytes))
+    })?;
+    let invalid = staged.invalid().len() as u64 + staged.unreported_invalid();
+    if let ([one], 0, Ok(())) = (staged.invalid(), staged.unreported_invalid(), &read) {
+        return Err(Error::from(one.clone()).into());
+    }
+    if invalid > 0 {
+        list_invalid(&staged, name);
+    }
+    match read {
+        Ok(()) if invalid == 0 => Ok(staged),
+        Ok(()) => Err(Error::usage(format!(
+            "{name}: {invalid} documents are invalid (listed above), so nothing was written"
+        ))
+        .into()),
+        Err(error) if invalid == 0 => Err(error),
+        Err(error) => match error.downcast::<Error>() {
+            Ok(Error::Usage(message)) => Err(Error::usage(format!(
+                "{message}; {invalid} invalid documents before that point are listed above"
+            ))
+            .into()),
+            Ok(other) => Err(other.into()),
+            Err(other) => Err(other),
+        },
+    }
+}
+
+/// Each reported invalid document on its own stderr line, `FILE: documents[N]…: rule (code)`
+/// as a compiler lists errors, then how many more there are: the `error:` line that follows
+/// sums them up.
+fn list_invalid(staged: &StagedFile, name: &str) {
+    let name = sanitize(name);
+    for error in staged.invalid() {
+        eprintln!("{name}: {}", sanitize(&error.to_string()));
+    }
+    if staged.unreported_invalid() > 0 {
+        eprintln!(
+            "{name}: … and {} more invalid documents (only the first {} are listed)",
+            staged.unreported_invalid(),
+            ops::MAX_REPORTED_INVALID
+        );
+    }
+}
+
+/// Parse the file, handing each element to `staging`.
+///
+/// # Errors
+/// As [`read_documents`] gives them, for the file itself; storage failures while staging.
+fn stream_documents(
+    staging: &mut ops::Staging<'_>,
+    input: impl Read,
+    name: &str,
+    max_bytes: u64,
+) -> anyhow::Result<()> {
     let capture = Rc::new(RefCell::new(Capture {
         max_bytes,
         ..Capture::default()
@@ -127,12 +212,11 @@ fn read_documents_within(
         capture: Rc::clone(&capture),
     };
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut desired = ops::DesiredState::new();
     let mut failure = None;
     let read = deserializer
         .deserialize_any(Documents {
             capture: &capture,
-            desired: &mut desired,
+            staging,
             failure: &mut failure,
         })
         .and_then(|()| deserializer.end());
@@ -140,35 +224,19 @@ fn read_documents_within(
         return Err(error.into());
     }
     let Err(error) = read else {
-        return Ok(desired);
+        return Ok(());
     };
-    let limit = capture.borrow().over_limit;
-    match (limit, error.classify()) {
-        (Some(Limit::File), _) => {
-            Err(Error::usage(format!("{name}: is larger than {max_bytes} bytes")).into())
-        }
-        (Some(Limit::Document), _) => Err(Error::from(MetadataError::metadata(
-            format!("documents[{}]", desired.len()),
-            format!("is larger than {MAX_DOCUMENT_BYTES} bytes"),
-        ))
-        .into()),
-        (None, serde_json::error::Category::Io) => {
+    let over_limit = capture.borrow().over_limit;
+    match (over_limit, error.classify()) {
+        (true, _) => Err(Error::usage(format!("{name}: is larger than {max_bytes} bytes")).into()),
+        (false, serde_json::error::Category::Io) => {
             Err(anyhow::Error::new(io::Error::from(error)).context(name.to_owned()))
         }
-        (None, serde_json::error::Category::Data) => {
+        (false, serde_json::error::Category::Data) => {
             Err(Error::usage(format!("{name}: must be a JSON array of client documents")).into())
         }
-        (None, _) => Err(Error::usage(format!("{name}: is not valid JSON: {error}")).into()),
+        (false, _) => Err(Error::usage(format!("{name}: is not valid JSON: {error}")).into()),
     }
-}
-
-/// Which size limit the input went past.
-#[derive(Debug, Clone, Copy)]
-enum Limit {
-    /// [`MAX_APPLY_BYTES`] for the file.
-    File,
-    /// [`MAX_DOCUMENT_BYTES`] for one document.
-    Document,
 }
 
 /// What [`CapturingReader`] shares with the element parser: the bytes of the document being
@@ -186,7 +254,11 @@ struct Capture {
     /// Whether bytes are being kept in `document`.
     capturing: bool,
     document: Vec<u8>,
-    over_limit: Option<Limit>,
+    /// Whether the document being read went past [`MAX_DOCUMENT_BYTES`]: its bytes are no
+    /// longer kept, and it is reported once it has been skipped.
+    oversized: bool,
+    /// Whether the file went past `max_bytes`.
+    over_limit: bool,
 }
 
 /// The input as serde_json reads it, one byte per call (which is how its reader pulls bytes
@@ -210,15 +282,16 @@ impl<R: Read> Read for CapturingReader<R> {
         capture.total += 1;
         capture.last = byte[0];
         if capture.total > capture.max_bytes {
-            capture.over_limit = Some(Limit::File);
+            capture.over_limit = true;
             return Err(io::Error::other("input too large"));
         }
         if capture.capturing {
             capture.document.push(byte[0]);
             // One more byte than the limit: what serde_json may peek past a scalar.
             if capture.document.len() > MAX_DOCUMENT_BYTES + 1 {
-                capture.over_limit = Some(Limit::Document);
-                return Err(io::Error::other("document too large"));
+                capture.capturing = false;
+                capture.oversized = true;
+                capture.document = Vec::new();
             }
         }
         Ok(1)
@@ -226,13 +299,13 @@ impl<R: Read> Read for CapturingReader<R> {
 }
 
 /// The top-level visitor: the file must be an array, whose elements go to [`Element`].
-struct Documents<'a> {
+struct Documents<'a, 's> {
     capture: &'a Rc<RefCell<Capture>>,
-    desired: &'a mut ops::DesiredState,
+    staging: &'a mut ops::Staging<'s>,
     failure: &'a mut Option<Error>,
 }
 
-impl<'de> Visitor<'de> for Documents<'_> {
+impl<'de> Visitor<'de> for Documents<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -243,7 +316,7 @@ impl<'de> Visitor<'de> for Documents<'_> {
         while seq
             .next_element_seed(Element {
                 capture: self.capture,
-                desired: &mut *self.desired,
+                staging: &mut *self.staging,
                 failure: &mut *self.failure,
             })?
             .is_some()
@@ -253,15 +326,15 @@ impl<'de> Visitor<'de> for Documents<'_> {
 }
 
 /// One element: its text is captured while serde_json skips over it (checking its syntax and
-/// nesting depth), then parsed and checked on its own, and dropped once its compact form is
-/// kept. A bad one stops the whole read, its error left in `failure`.
-struct Element<'a> {
+/// nesting depth), then parsed and checked on its own, staged, and dropped. A storage failure
+/// stops the whole read, its error left in `failure`.
+struct Element<'a, 's> {
     capture: &'a Rc<RefCell<Capture>>,
-    desired: &'a mut ops::DesiredState,
+    staging: &'a mut ops::Staging<'s>,
     failure: &'a mut Option<Error>,
 }
 
-impl<'de> DeserializeSeed<'de> for Element<'_> {
+impl<'de> DeserializeSeed<'de> for Element<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -271,48 +344,58 @@ impl<'de> DeserializeSeed<'de> for Element<'_> {
             capture.document.clear();
             capture.document.push(first);
             capture.capturing = true;
+            capture.oversized = false;
         }
         let skipped = deserializer.deserialize_ignored_any(IgnoredAny);
-        let text = {
+        let (text, oversized) = {
             let mut capture = self.capture.borrow_mut();
             capture.capturing = false;
-            std::mem::take(&mut capture.document)
+            (std::mem::take(&mut capture.document), capture.oversized)
         };
         skipped?;
-        let index = self.desired.len();
-        let checked = check_element(&text, index).and_then(|doc| self.desired.push(doc));
-        // Give the buffer back, so the next element reuses its allocation.
-        let mut capture = self.capture.borrow_mut();
-        capture.document = text;
-        match checked {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                *self.failure = Some(error);
-                Err(de::Error::custom("stopped at an invalid document"))
+        let index = self.staging.len();
+        let staged = if oversized {
+            self.staging.reject(MetadataError::metadata(
+                format!("documents[{index}]"),
+                format!("is larger than {MAX_DOCUMENT_BYTES} bytes"),
+            ));
+            Ok(())
+        } else {
+            match check_element(&text, index) {
+                Ok(doc) => self.staging.push(doc),
+                Err(error) => {
+                    self.staging.reject(error);
+                    Ok(())
+                }
             }
-        }
+        };
+        // Give the buffer back, so the next element reuses its allocation.
+        self.capture.borrow_mut().document = text;
+        staged.map_err(|error| {
+            *self.failure = Some(error);
+            de::Error::custom("stopped by a storage failure")
+        })
     }
 }
 
 /// One element's text as a metadata document, parsed strictly by [`parse_document`].
-fn check_element(text: &[u8], index: usize) -> Result<crate::registration::MetadataDoc, Error> {
+fn check_element(
+    text: &[u8],
+    index: u64,
+) -> Result<crate::registration::MetadataDoc, MetadataError> {
     // A scalar's text may end with the byte serde_json peeked after it; it is no object
     // either way.
     if text.first() != Some(&b'{') {
         return Err(MetadataError::metadata(
             format!("documents[{index}]"),
             "must be a JSON object",
-        )
-        .into());
+        ));
     }
-    parse_document(text).map_err(|error| {
-        MetadataError {
-            field: format!("documents[{index}]"),
-            // Positions in the message would count from the element, not the file.
-            rule: strip_position(&error.rule).to_owned(),
-            ..error
-        }
-        .into()
+    parse_document(text).map_err(|error| MetadataError {
+        field: format!("documents[{index}]"),
+        // Positions in the message would count from the element, not the file.
+        rule: strip_position(&error.rule).to_owned(),
+        ..error
     })
 }
 
@@ -324,16 +407,13 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-fn prune_question(deletions: &[String], file: &str) -> String {
-    let mut names: Vec<String> = deletions
-        .iter()
-        .take(NAMED_IN_QUESTION)
-        .map(|id| sanitize(id).into_owned())
-        .collect();
-    if deletions.len() > NAMED_IN_QUESTION {
-        names.push(format!("and {} more", deletions.len() - NAMED_IN_QUESTION));
+fn prune_question(named: &[String], count: u64, file: &str) -> String {
+    let mut names: Vec<String> = named.iter().map(|id| sanitize(id).into_owned()).collect();
+    let unnamed = count.saturating_sub(named.len() as u64);
+    if unnamed > 0 {
+        names.push(format!("and {unnamed} more"));
     }
-    let clients = match deletions.len() {
+    let clients = match count {
         1 => "1 client".to_owned(),
         n => format!("{n} clients"),
     };
@@ -344,146 +424,175 @@ fn prune_question(deletions: &[String], file: &str) -> String {
     )
 }
 
-/// Render the per-client results; when `apply` changes something, for a [`Delivery`] before
-/// its transaction commits (see [`ops::Deliver`]), as created clients' credentials are among
-/// them.
-fn write_report(mut out: &mut dyn Write, ctx: &Ctx, report: &ApplyReport) -> std::io::Result<()> {
-    match ctx.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(Escaping(&mut out), &ReportJson(report))?;
-            out.write_all(b"\n")?;
+/// Writes an apply's report as its pieces come ([`ops::Report`]), so that no part of it is
+/// held in memory: in a table, one line per client (`created ID`, with its credentials on
+/// their own lines below it; in a dry run `would create ID`, `would update ID`,
+/// `would leave unchanged ID`, `would delete ID`); in JSON, one document
+/// `{"dry_run": bool, "clients": [{"client_id", "result", credentials…}, …], "created": n,
+/// "updated": n, "unchanged": n, "deleted": n}`, whose counts come last because they are
+/// known last.
+struct ReportWriter<W: Write> {
+    out: W,
+    format: Format,
+    dry_run: bool,
+    /// Whether the JSON document's opening was written.
+    started: bool,
+    /// Clients written so far.
+    clients: u64,
+}
+
+impl<W: Write> ReportWriter<W> {
+    fn new(out: W, format: Format, dry_run: bool) -> Self {
+        ReportWriter {
+            out,
+            format,
+            dry_run,
+            started: false,
+            clients: 0,
         }
-        // `-o name` is refused for apply before it runs (see `output::check`).
-        Format::Table | Format::Name => {
-            for client in &report.clients {
-                writeln!(
-                    out,
-                    "{} {}",
-                    client.action.as_str(),
-                    sanitize(&client.client_id)
-                )?;
-                let Some(issued) = &client.issued else {
-                    continue;
-                };
-                if let Some(secret) = &issued.client_secret {
-                    writeln!(out, "  client_secret: {}", secret.expose())?;
+    }
+
+    fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn write(&mut self, piece: Reported<'_>) -> io::Result<()> {
+        match (self.format, piece) {
+            (Format::Table, Reported::Client(client)) => self.table_line(client),
+            (Format::Table, Reported::End(_)) => Ok(()),
+            (Format::Json, Reported::Client(client)) => {
+                self.json_start()?;
+                let separator: &[u8] = if self.clients == 0 { b"\n" } else { b",\n" };
+                self.out.write_all(separator)?;
+                let text = serde_json::to_string_pretty(&client_json(client))?;
+                // Pretty JSON holds no raw newline inside a string, so each of its lines is
+                // indented to the object's depth in the document.
+                for (n, line) in text.lines().enumerate() {
+                    if n > 0 {
+                        self.out.write_all(b"\n")?;
+                    }
+                    self.out.write_all(b"    ")?;
+                    json::write_escaped(&mut self.out, line.as_bytes())?;
                 }
-                if let Some(token) = &issued.registration_access_token {
-                    writeln!(out, "  registration_access_token: {}", token.expose())?;
+                self.clients += 1;
+                Ok(())
+            }
+            (Format::Json, Reported::End(counts)) => {
+                self.json_start()?;
+                let close: &[u8] = if self.clients == 0 { b"]" } else { b"\n  ]" };
+                self.out.write_all(close)?;
+                for action in ApplyAction::ALL {
+                    write!(
+                        self.out,
+                        ",\n  \"{}\": {}",
+                        action.as_str(),
+                        counts.count(action)
+                    )?;
                 }
+                self.out.write_all(b"\n}\n")
             }
         }
     }
-    Ok(())
+
+    fn table_line(&mut self, client: &AppliedClient) -> io::Result<()> {
+        let id = sanitize(&client.client_id);
+        if self.dry_run {
+            let verb = match client.action {
+                ApplyAction::Created => "would create",
+                ApplyAction::Updated => "would update",
+                ApplyAction::Unchanged => "would leave unchanged",
+                ApplyAction::Deleted => "would delete",
+            };
+            return writeln!(self.out, "{verb} {id}");
+        }
+        writeln!(self.out, "{} {id}", client.action.as_str())?;
+        let Some(issued) = &client.issued else {
+            return Ok(());
+        };
+        if let Some(secret) = &issued.client_secret {
+            writeln!(self.out, "  client_secret: {}", secret.expose())?;
+        }
+        if let Some(token) = &issued.registration_access_token {
+            writeln!(self.out, "  registration_access_token: {}", token.expose())?;
+        }
+        Ok(())
+    }
+
+    /// The document's opening, before its first piece.
+    fn json_start(&mut self) -> io::Result<()> {
+        if !self.started {
+            write!(
+                self.out,
+                "{{\n  \"dry_run\": {},\n  \"clients\": [",
+                self.dry_run
+            )?;
+            self.started = true;
+        }
+        Ok(())
+    }
+}
+
+/// One client of the JSON report: `client_id`, `result`, then any credentials issued.
+fn client_json(client: &AppliedClient) -> serde_json::Value {
+    let mut object = serde_json::json!({
+        "client_id": client.client_id,
+        "result": client.action.as_str(),
+    });
+    if let Some(issued) = &client.issued {
+        if let Some(secret) = &issued.client_secret {
+            object["client_secret"] = secret.expose().into();
+        }
+        if let Some(token) = &issued.registration_access_token {
+            object["registration_access_token"] = token.expose().into();
+        }
+        if let Some(expires_at) = issued.client_secret_expires_at {
+            object["client_secret_expires_at"] = expires_at.into();
+        }
+    }
+    object
 }
 
 /// The stderr lines after the results: the once-only reminder and the counts.
-fn summarize(ctx: &Ctx, report: &ApplyReport) {
-    if report.clients.iter().any(|client| client.issued.is_some()) {
-        ctx.note(
+fn summarize(counts: &ApplyCounts, dry_run: bool, issued: bool) {
+    if issued {
+        eprintln!(
             "note: the client_secret and registration_access_token values above are shown \
              once: store them now, they cannot be shown again",
         );
     }
-    let counts = [
-        ApplyAction::Created,
-        ApplyAction::Updated,
-        ApplyAction::Unchanged,
-        ApplyAction::Deleted,
-    ]
-    .map(|action| format!("{} {}", report.count(action), action.as_str()))
-    .join(", ");
-    if report.dry_run {
-        ctx.note(format_args!(
-            "apply (dry run, nothing was written): {counts}"
-        ));
+    let count = |action| counts.count(action);
+    if dry_run {
+        eprintln!(
+            "apply --dry-run, nothing was written: would create {}, update {}, leave {} \
+             unchanged, delete {}",
+            count(ApplyAction::Created),
+            count(ApplyAction::Updated),
+            count(ApplyAction::Unchanged),
+            count(ApplyAction::Deleted)
+        );
     } else {
-        ctx.note(format_args!("apply: {counts}"));
-    }
-}
-
-/// `{"created": n, …, "dry_run": bool, "clients": [{"client_id", "result", credentials…}]}`,
-/// serialized straight to the output (no JSON tree of the whole report: an apply of 450,000
-/// clients would otherwise build one of several hundred MB).
-struct ReportJson<'a>(&'a ApplyReport);
-
-impl Serialize for ReportJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let mut map = serializer.serialize_map(Some(6))?;
-        for action in [
-            ApplyAction::Created,
-            ApplyAction::Updated,
-            ApplyAction::Unchanged,
-            ApplyAction::Deleted,
-        ] {
-            map.serialize_entry(action.as_str(), &report.count(action))?;
-        }
-        map.serialize_entry("dry_run", &report.dry_run)?;
-        map.serialize_entry("clients", &ClientsJson(&report.clients))?;
-        map.end()
-    }
-}
-
-struct ClientsJson<'a>(&'a [ops::AppliedClient]);
-
-impl Serialize for ClientsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(ClientJson))
-    }
-}
-
-struct ClientJson<'a>(&'a ops::AppliedClient);
-
-impl Serialize for ClientJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let client = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("client_id", &client.client_id)?;
-        map.serialize_entry("result", client.action.as_str())?;
-        if let Some(issued) = &client.issued {
-            if let Some(secret) = &issued.client_secret {
-                map.serialize_entry("client_secret", secret.expose())?;
-            }
-            if let Some(token) = &issued.registration_access_token {
-                map.serialize_entry("registration_access_token", token.expose())?;
-            }
-            if let Some(expires_at) = issued.client_secret_expires_at {
-                map.serialize_entry("client_secret_expires_at", &expires_at)?;
-            }
-        }
-        map.end()
-    }
-}
-
-/// Passes JSON text on through [`json::write_escaped`]. serde_json writes a string in slices
-/// cut at ASCII escapes, so no character (a two-byte C1 control in particular) is ever split
-/// between two writes.
-struct Escaping<W: Write>(W);
-
-impl<W: Write> Write for Escaping<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        json::write_escaped(&mut self.0, buf)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        let counts = ApplyAction::ALL
+            .map(|action| format!("{} {}", count(action), action.as_str()))
+            .join(", ");
+        eprintln!("apply: {counts}");
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::test_support;
 
-    /// The client ids `text` holds, or its error: `usage: …` or the metadata error.
-    fn read(text: &str) -> Result<Vec<String>, String> {
+    /// How many documents `text` holds, or its error: `usage: …`, or the metadata error of
+    /// its one invalid document.
+    fn read(text: &str) -> Result<u64, String> {
         read_within(text, MAX_APPLY_BYTES)
     }
 
-    fn read_within(text: &str, max_bytes: u64) -> Result<Vec<String>, String> {
-        match read_documents_within(text.as_bytes(), "f.json", max_bytes) {
-            Ok(desired) => Ok(desired.client_ids().map(str::to_owned).collect()),
+    fn read_within(text: &str, max_bytes: u64) -> Result<u64, String> {
+        let (_dir, mut store) = test_support::store();
+        match read_documents_within(&mut store, text.as_bytes(), "f.json", max_bytes) {
+            Ok(staged) => Ok(staged.len()),
             Err(error) => match error.downcast_ref::<Error>() {
                 Some(Error::InvalidMetadata(e)) => Err(e.to_string()),
                 Some(e) => Err(format!("usage: {e}")),
@@ -492,15 +601,32 @@ mod tests {
         }
     }
 
+    /// The invalid documents' errors of `text`, as staged.
+    fn invalid(text: &str) -> (Vec<String>, u64) {
+        let (_dir, mut store) = test_support::store();
+        let (read, staged) = ops::stage_apply(&mut store, |staging| {
+            Ok::<_, anyhow::Error>(stream_documents(
+                staging,
+                text.as_bytes(),
+                "f.json",
+                MAX_APPLY_BYTES,
+            ))
+        })
+        .unwrap();
+        read.unwrap();
+        let errors = staged.invalid().iter().map(ToString::to_string).collect();
+        (errors, staged.unreported_invalid())
+    }
+
     const A: &str = r#"{"client_id":"a","grant_types":["client_credentials"]}"#;
 
     #[test]
     fn streams_an_array_of_strict_documents() {
-        assert_eq!(read(" [ ] "), Ok(vec![]));
+        assert_eq!(read(" [ ] "), Ok(0));
         let two = format!(
             "[{A} ,\n {{\"client_id\": \"b\", \"redirect_uris\": [\"https://b.example/cb\"]}}]"
         );
-        assert_eq!(read(&two), Ok(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(read(&two), Ok(2));
         let error = read(&format!("[{A}, {{\"a\":1,\"a\":2}}]")).unwrap_err();
         assert!(error.starts_with("documents[1]: "), "{error}");
         assert!(error.contains("duplicate key"), "{error}");
@@ -529,29 +655,58 @@ mod tests {
     }
 
     #[test]
-    fn stops_at_the_first_invalid_document() {
-        // Nothing after the first bad document is read: not even its syntax error.
-        let error = read(&format!("[{A}, {{}}, this is not JSON")).unwrap_err();
+    fn reads_on_past_invalid_documents_and_reports_each() {
+        let text = format!(
+            "[{A}, {{}}, 3, {A}, {{\"client_id\":\"b\",\"x\":\"{}\"}}, {{\"a\":1,\"a\":2}}, \
+             {{\"client_id\":\"c\",\"grant_types\":[\"client_credentials\"]}}]",
+            "x".repeat(MAX_DOCUMENT_BYTES)
+        );
+        let (errors, more) = invalid(&text);
+        assert_eq!(more, 0);
+        let fields: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split(": ").next().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "documents[1].client_id",
+                "documents[2]",
+                "documents[3].client_id",
+                "documents[4]",
+                "documents[5]",
+            ]
+        );
+        assert!(errors[2].contains("\"a\" already appears in documents[0]"));
+        assert_eq!(
+            errors[3],
+            "documents[4]: is larger than 65536 bytes (invalid_client_metadata)"
+        );
+        // Several invalid documents make one usage error; the first is not singled out.
+        let error = read(&text).unwrap_err();
+        assert_eq!(
+            error,
+            "usage: f.json: 5 documents are invalid (listed above), so nothing was written"
+        );
+        // A syntax error still ends the read, and says that invalid documents came before.
+        let error = read(&format!("[{A}, {{}}, {{}}, this is not JSON")).unwrap_err();
         assert!(
-            error.starts_with("documents[1].client_id: is missing"),
+            error.starts_with("usage: f.json: is not valid JSON"),
             "{error}"
         );
-        let error = read(&format!("[{A}, {A}]")).unwrap_err();
-        assert!(error.starts_with("documents[1].client_id: "), "{error}");
-        assert!(error.contains("already appears in documents[0]"), "{error}");
+        assert!(error.ends_with("2 invalid documents before that point are listed above"));
+    }
+
+    #[test]
+    fn only_the_first_invalid_documents_are_kept() {
+        let text = format!("[{}{{}}]", "{},".repeat(ops::MAX_REPORTED_INVALID + 49));
+        let (errors, more) = invalid(&text);
+        assert_eq!((errors.len(), more), (ops::MAX_REPORTED_INVALID, 50));
+        assert!(errors[99].starts_with("documents[99].client_id"));
     }
 
     #[test]
     fn size_limits_hold_while_streaming() {
-        let big = format!(
-            "[{A}, {{\"client_id\":\"b\",\"x\":\"{}\"}}]",
-            "x".repeat(MAX_DOCUMENT_BYTES)
-        );
-        let error = read(&big).unwrap_err();
-        assert_eq!(
-            error,
-            "documents[1]: is larger than 65536 bytes (invalid_client_metadata)"
-        );
         // Exactly at the limit is parsed (and then fails on its own rule, not its size).
         let filler = MAX_DOCUMENT_BYTES - r#"{"client_id":"b","x":""}"#.len();
         let at_limit = format!("[{{\"client_id\":\"b\",\"x\":\"{}\"}}]", "x".repeat(filler));
@@ -562,48 +717,86 @@ mod tests {
         );
         // Whitespace between documents is not a document, and counts only against the file.
         let spaced = format!("[{A}{}]", " ".repeat(2 * MAX_DOCUMENT_BYTES));
-        assert_eq!(read(&spaced), Ok(vec!["a".to_owned()]));
+        assert_eq!(read(&spaced), Ok(1));
         let error = read_within(&spaced, 1000).unwrap_err();
         assert_eq!(error, "usage: f.json: is larger than 1000 bytes");
     }
 
+    /// The report written piece by piece, as the given format.
+    fn report(format: Format, dry_run: bool, clients: &[AppliedClient]) -> String {
+        let mut out = ReportWriter::new(Vec::new(), format, dry_run);
+        let mut counts = ApplyCounts::default();
+        for client in clients {
+            counts.add(client.action);
+            out.write(Reported::Client(client)).unwrap();
+        }
+        out.write(Reported::End(&counts)).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    fn client(id: &str, action: ApplyAction) -> AppliedClient {
+        AppliedClient {
+            client_id: id.into(),
+            action,
+            issued: None,
+        }
+    }
+
     #[test]
-    fn the_report_streams_as_the_json_tree_printed_it() {
+    fn the_json_report_is_the_pretty_document_written_piece_by_piece() {
         use crate::credentials::Secret;
-        use ops::{AppliedClient, IssuedCredentials};
-        let report = ApplyReport {
-            clients: vec![
-                AppliedClient {
-                    client_id: "new".into(),
-                    action: ApplyAction::Created,
-                    issued: Some(IssuedCredentials {
-                        client_secret: Some(Secret::new("dcrsec_x".into())),
-                        registration_access_token: Some(Secret::new("dcrrat_y".into())),
-                        client_secret_expires_at: Some(0),
-                    }),
-                },
-                AppliedClient {
-                    client_id: "old\u{85}".into(),
-                    action: ApplyAction::Unchanged,
-                    issued: None,
-                },
-            ],
-            dry_run: false,
-        };
-        let mut out = Vec::new();
-        serde_json::to_writer_pretty(Escaping(&mut out), &ReportJson(&report)).unwrap();
+        use ops::IssuedCredentials;
+        let clients = [
+            AppliedClient {
+                issued: Some(IssuedCredentials {
+                    client_secret: Some(Secret::new("dcrsec_x".into())),
+                    registration_access_token: Some(Secret::new("dcrrat_y".into())),
+                    client_secret_expires_at: Some(0),
+                }),
+                ..client("new", ApplyAction::Created)
+            },
+            client("old\u{85}", ApplyAction::Unchanged),
+        ];
         let expected = serde_json::json!({
-            "created": 1, "updated": 0, "unchanged": 1, "deleted": 0, "dry_run": false,
+            "dry_run": false,
             "clients": [
                 {"client_id": "new", "result": "created", "client_secret": "dcrsec_x",
                  "registration_access_token": "dcrrat_y", "client_secret_expires_at": 0},
                 {"client_id": "old\u{85}", "result": "unchanged"},
             ],
+            "created": 1, "updated": 0, "unchanged": 1, "deleted": 0,
         });
         let expected = serde_json::to_string_pretty(&expected)
             .unwrap()
-            .replace('\u{85}', "\\u0085");
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
+            .replace('\u{85}', "\\u0085")
+            + "\n";
+        assert_eq!(report(Format::Json, false, &clients), expected);
+        let empty = serde_json::json!({
+            "dry_run": true, "clients": [], "created": 0, "updated": 0, "unchanged": 0,
+            "deleted": 0,
+        });
+        assert_eq!(
+            report(Format::Json, true, &[]),
+            serde_json::to_string_pretty(&empty).unwrap() + "\n"
+        );
+    }
+
+    #[test]
+    fn every_line_of_a_dry_run_says_would() {
+        let clients = [
+            client("a", ApplyAction::Created),
+            client("b", ApplyAction::Updated),
+            client("c", ApplyAction::Unchanged),
+            client("d", ApplyAction::Deleted),
+        ];
+        assert_eq!(
+            report(Format::Table, true, &clients),
+            "would create a\nwould update b\nwould leave unchanged c\nwould delete d\n"
+        );
+        assert_eq!(
+            report(Format::Table, false, &clients),
+            "created a\nupdated b\nunchanged c\ndeleted d\n"
+        );
     }
 
     #[test]

@@ -108,6 +108,58 @@ impl Delivery {
     }
 }
 
+/// A [`Delivery`]'s output written piece by piece, for a result produced inside its
+/// transaction (`apply` reports each client as it is handled): the same two parts as
+/// [`Delivery::show`], the end held back by [`Streamed::close`].
+pub(crate) struct Streamed(BufWriter<HoldBack<io::StdoutLock<'static>>>);
+
+impl Delivery {
+    /// Start writing the output piece by piece; from here on, a failure of the operation
+    /// is reported as voiding what was printed (see [`Delivery::finish`]).
+    pub(crate) fn stream(&mut self, ctx: &Ctx) -> Streamed {
+        let keep = match ctx.format {
+            Format::Json => 2,
+            Format::Table => 1,
+        };
+        self.held = Some(Vec::new());
+        Streamed(BufWriter::with_capacity(
+            64 * 1024,
+            HoldBack {
+                inner: io::stdout().lock(),
+                held: Vec::with_capacity(keep + 1),
+                keep,
+            },
+        ))
+    }
+}
+
+impl Streamed {
+    /// Flush everything but the held end, which `delivery` keeps for [`Delivery::finish`].
+    /// Called once the last piece is written, before the commit.
+    ///
+    /// # Errors
+    /// I/O errors of stdout; the operation then rolls back.
+    pub(crate) fn close(self, delivery: &mut Delivery) -> io::Result<()> {
+        let mut hold = self
+            .0
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        hold.inner.flush()?;
+        delivery.held = Some(hold.held);
+        Ok(())
+    }
+}
+
+impl Write for Streamed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Passes everything through to `inner` except the last `keep` bytes written so far.
 struct HoldBack<W: Write> {
     inner: W,

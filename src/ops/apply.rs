@@ -1,21 +1,24 @@
 //! Declarative provisioning: `apply` makes the registry match a list of client documents,
 //! `export` prints the registry as such a list.
 //!
-//! `apply` runs in three steps so that each guarantee has one place:
+//! `apply` runs in three steps so that each guarantee has one place, and none of them holds
+//! the file, or anything per client, in memory: the documents go to a temporary table of the
+//! store's connection, and each later step reads them back from it a batch at a time.
 //!
-//! 1. [`DesiredState::push`] checks each document (its `client_id`, duplicates, and every
-//!    metadata rule) as it is read, before anything is read from or written to the registry, so
-//!    one bad document in a file of thousands changes nothing, and the error names the
-//!    document, its `client_id` and the field. Only a compact form of each checked document is
-//!    kept (its id and its effective metadata as JSON text), never the parsed tree, so a file
-//!    costs about its own size in memory, however its documents are shaped.
+//! 1. [`stage_apply`] checks each document (its `client_id`, duplicates, and every metadata
+//!    rule) as it is read, before anything is read from or written to the registry, and
+//!    stages the valid ones as their effective metadata in compact JSON. Every invalid
+//!    document is found (the first [`MAX_REPORTED_INVALID`] are kept, the rest counted), so
+//!    a file is fixed in one round; one bad document in a file of thousands changes nothing.
 //! 2. [`plan_apply`] compares the documents with the registry in a read snapshot. That is all
-//!    a `--dry-run` needs, and all an already-applied file needs: with nothing to change, no
-//!    write lock is taken and nothing is written, not even an audit entry.
-//! 3. [`apply`] makes every change in one IMMEDIATE transaction. It compares again inside it,
-//!    so a client changed by someone else after the plan is brought to the file's state rather
-//!    than reported from a stale read; deletions are limited to the ones the plan showed (and
-//!    the operator confirmed).
+//!    a `--dry-run` needs (it reports each client as the plan sees it), and all an
+//!    already-applied file needs: with nothing to change, no write lock is taken and nothing
+//!    is written, not even an audit entry.
+//! 3. [`apply`] makes every change in one IMMEDIATE transaction, reporting each client as it
+//!    is handled. It compares again inside it, so a client changed by someone else after the
+//!    plan is brought to the file's state rather than reported from a stale read; deletions
+//!    are limited to the clients the plan found (and the operator confirmed): none registered
+//!    after it.
 //!
 //! A document is the client's whole desired metadata (RFC 7592 replacement semantics): members
 //! it omits are removed or fall back to their defaults. Each create, update and delete writes
@@ -25,92 +28,102 @@
 
 use super::register::{self, check_client_id, Minted, Register};
 use super::update::change_metadata;
-use super::{delivered, record, Actor, Deliver, ListFilter, Store};
+use super::{record, Actor, ListFilter, Store};
 use crate::credentials::Secret;
 use crate::model::Action;
 use crate::model::{ClientSummary, RegisteredVia};
 use crate::registration::{
     take_identifier, validate, MetadataDoc, MetadataError, Policy, ValidMetadata,
 };
-use crate::store::Tx;
+use crate::store::{PrunePosition, StagedDocument, StoreError, Tx};
 use crate::{time, Error, Result};
 use serde_json::json;
-use std::collections::HashMap;
 
-/// A checked apply file: one valid document per `client_id`, in file order.
-#[derive(Debug, Clone, Default)]
-pub struct DesiredState {
-    clients: Vec<DesiredClient>,
-    /// Each client's index in `clients`.
-    index: HashMap<String, usize>,
+/// At most this many invalid documents of a file are reported one by one; the others are
+/// only counted, so that a huge bad file cannot flood memory or the terminal.
+pub const MAX_REPORTED_INVALID: usize = 100;
+
+/// At most this many clients that `--prune` would delete are named by [`ApplyPlan`].
+pub const NAMED_DELETIONS: usize = 10;
+
+/// Staged documents or registry rows read back at once: each document is at most 64 KiB, so
+/// a batch is at most a few MB whatever the file's size.
+const BATCH: usize = 64;
+
+/// An apply file being read: each document is checked and staged by [`Staging::push`].
+pub struct Staging<'t> {
+    tx: &'t Tx<'t>,
+    read: u64,
+    invalid: Vec<MetadataError>,
+    unreported: u64,
 }
 
-#[derive(Debug, Clone)]
-struct DesiredClient {
-    client_id: String,
-    /// The effective (validated, defaulted) document as the store writes it: compared with
-    /// stored rows as text, and parsed again only for the clients that change.
-    compact: Box<str>,
-    /// Whether the client's auth method uses a secret, to mint its credentials.
-    uses_secret: bool,
-}
-
-impl DesiredClient {
-    /// The document's metadata, checked again (the check is deterministic and the compact
-    /// form is its own result, so this cannot fail unless the rules changed in between).
-    fn valid(&self) -> Result<ValidMetadata> {
-        let field = || format!("client_id {:?}", self.client_id);
-        let doc: MetadataDoc = serde_json::from_str(&self.compact)
-            .map_err(|e| MetadataError::metadata(field(), e.to_string()))?;
-        validate(&doc, &Policy::default()).map_err(|error| {
-            MetadataError {
-                field: format!("{}: {}", field(), error.field),
-                ..error
-            }
-            .into()
-        })
-    }
-}
-
-impl DesiredState {
-    /// No documents yet.
-    pub fn new() -> Self {
-        DesiredState::default()
+impl Staging<'_> {
+    /// How many documents were read so far: the index of the next one.
+    pub fn len(&self) -> u64 {
+        self.read
     }
 
-    /// Check the next document of the file (its index is [`DesiredState::len`]) and keep it.
+    /// Whether no document was read yet.
+    pub fn is_empty(&self) -> bool {
+        self.read == 0
+    }
+
+    /// Count the next document as invalid, for `error`, which names it (the reader found it
+    /// unreadable as a document: not an object, a duplicate key, too large).
+    pub fn reject(&mut self, error: MetadataError) {
+        self.read += 1;
+        self.note_invalid(error);
+    }
+
+    /// Check the next document of the file (its index is [`Staging::len`]) and stage it.
     /// The document needs a string `client_id` that passes [`check_client_id`] and appears
     /// once, and metadata that passes [`validate`] with the command line's
-    /// [`Policy::default`].
+    /// [`Policy::default`]. A document that does not is counted among the invalid ones with
+    /// its error: `invalid_client_metadata` (or `invalid_redirect_uri`), the field prefixed
+    /// with the document's index (from 0) and, once known, its `client_id`:
+    /// `documents[3].client_id`, `documents[3] (client_id "billing"): redirect_uris[0]`.
     ///
     /// # Errors
-    /// `invalid_client_metadata` (or `invalid_redirect_uri`), the field prefixed with the
-    /// document's index (from 0) and, once known, its `client_id`:
-    /// `documents[3].client_id`, `documents[3] (client_id "billing"): redirect_uris[0]`.
-    pub fn push(&mut self, mut doc: MetadataDoc) -> Result<()> {
-        let index = self.clients.len();
+    /// Storage failures only.
+    pub fn push(&mut self, doc: MetadataDoc) -> Result<()> {
+        let index = self.read;
+        self.read += 1;
+        match self.check(index, doc)? {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                self.note_invalid(error);
+                Ok(())
+            }
+        }
+    }
+
+    fn check(
+        &mut self,
+        index: u64,
+        mut doc: MetadataDoc,
+    ) -> Result<std::result::Result<(), MetadataError>> {
         let id_field = format!("documents[{index}].client_id");
-        let at_index = |error: MetadataError| MetadataError {
-            field: format!("documents[{index}].{}", error.field),
-            ..error
+        let client_id = match take_identifier(&mut doc, "client_id") {
+            Ok(Some(client_id)) => client_id,
+            Ok(None) => {
+                return Ok(Err(MetadataError::metadata(
+                    id_field,
+                    "is missing: apply identifies each client by its client_id",
+                )))
+            }
+            Err(error) => {
+                return Ok(Err(MetadataError {
+                    field: format!("documents[{index}].{}", error.field),
+                    ..error
+                }))
+            }
         };
-        let Some(client_id) = take_identifier(&mut doc, "client_id").map_err(at_index)? else {
-            return Err(MetadataError::metadata(
-                id_field,
-                "is missing: apply identifies each client by its client_id",
-            )
-            .into());
-        };
-        check_client_id(&client_id).map_err(|error| MetadataError {
-            field: id_field.clone(),
-            ..error
-        })?;
-        if let Some(&first) = self.index.get(&client_id) {
-            return Err(MetadataError::metadata(
-                id_field,
-                format!("{client_id:?} already appears in documents[{first}]"),
-            )
-            .into());
+        if let Err(error) = check_client_id(&client_id) {
+            return Ok(Err(MetadataError {
+                field: id_field,
+                ..error
+            }));
         }
         let valid = validate(&doc, &Policy::default()).map_err(|error| MetadataError {
             field: format!(
@@ -118,44 +131,93 @@ impl DesiredState {
                 error.field
             ),
             ..error
-        })?;
-        // A map with string keys always encodes.
-        let compact = serde_json::to_string(valid.doc()).unwrap_or_default();
-        self.index.insert(client_id.clone(), index);
-        self.clients.push(DesiredClient {
-            client_id,
-            compact: compact.into_boxed_str(),
-            uses_secret: valid.auth_method().uses_secret(),
         });
-        Ok(())
+        // A map with string keys always encodes.
+        let compact = valid
+            .as_ref()
+            .ok()
+            .map(|valid| serde_json::to_string(valid.doc()).unwrap_or_default());
+        let uses_secret = valid
+            .as_ref()
+            .is_ok_and(|valid| valid.auth_method().uses_secret());
+        let first =
+            self.tx
+                .stage_apply_document(index, &client_id, compact.as_deref(), uses_secret)?;
+        if let Some(first) = first {
+            return Ok(Err(MetadataError::metadata(
+                id_field,
+                format!("{client_id:?} already appears in documents[{first}]"),
+            )));
+        }
+        Ok(valid.map(|_| ()))
     }
 
-    /// How many client documents the file holds.
-    pub fn len(&self) -> usize {
-        self.clients.len()
+    fn note_invalid(&mut self, error: MetadataError) {
+        if self.invalid.len() < MAX_REPORTED_INVALID {
+            self.invalid.push(error);
+        } else {
+            self.unreported += 1;
+        }
+    }
+}
+
+/// An apply file staged in the store's connection by [`stage_apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedFile {
+    documents: u64,
+    invalid: Vec<MetadataError>,
+    unreported: u64,
+}
+
+impl StagedFile {
+    /// How many documents the file holds.
+    pub fn len(&self) -> u64 {
+        self.documents
     }
 
     /// Whether the file holds no document.
     pub fn is_empty(&self) -> bool {
-        self.clients.is_empty()
+        self.documents == 0
     }
 
-    /// The documents' client ids, in file order.
-    pub fn client_ids(&self) -> impl Iterator<Item = &str> {
-        self.clients.iter().map(|client| client.client_id.as_str())
+    /// The first [`MAX_REPORTED_INVALID`] invalid documents' errors, in file order.
+    pub fn invalid(&self) -> &[MetadataError] {
+        &self.invalid
+    }
+
+    /// How many more documents are invalid than [`StagedFile::invalid`] lists.
+    pub fn unreported_invalid(&self) -> u64 {
+        self.unreported
     }
 }
 
-/// Check every document of an apply file with [`DesiredState::push`], in order.
+/// Stage an apply file in `store`'s connection: `read` reads the file and hands each
+/// document to [`Staging::push`] (or [`Staging::reject`]). Nothing of the registry is read,
+/// locked or written. The staged file replaces any staged before on this connection.
 ///
 /// # Errors
-/// The first bad document's, as [`DesiredState::push`] gives it.
-pub fn desired_state(documents: impl IntoIterator<Item = MetadataDoc>) -> Result<DesiredState> {
-    let mut desired = DesiredState::new();
-    for doc in documents {
-        desired.push(doc)?;
-    }
-    Ok(desired)
+/// Whatever `read` returns; storage failures. Invalid documents are no error here: they are
+/// listed in the [`StagedFile`], and [`plan_apply`] refuses a file that has any.
+pub fn stage_apply<R, E: From<StoreError>>(
+    store: &mut Store,
+    read: impl FnOnce(&mut Staging<'_>) -> std::result::Result<R, E>,
+) -> std::result::Result<(R, StagedFile), E> {
+    store.write_temporary(|tx| {
+        tx.begin_apply_staging()?;
+        let mut staging = Staging {
+            tx,
+            read: 0,
+            invalid: Vec::new(),
+            unreported: 0,
+        };
+        let value = read(&mut staging)?;
+        let staged = StagedFile {
+            documents: staging.read,
+            invalid: staging.invalid,
+            unreported: staging.unreported,
+        };
+        Ok((value, staged))
+    })
 }
 
 /// What happened, or would happen, to one client.
@@ -172,6 +234,14 @@ pub enum ApplyAction {
 }
 
 impl ApplyAction {
+    /// Every action, in the order reports count them.
+    pub const ALL: [ApplyAction; 4] = [
+        ApplyAction::Created,
+        ApplyAction::Updated,
+        ApplyAction::Unchanged,
+        ApplyAction::Deleted,
+    ];
+
     /// The word reports use: `created`, `updated`, `unchanged`, `deleted`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -194,7 +264,7 @@ pub struct IssuedCredentials {
     pub client_secret_expires_at: Option<i64>,
 }
 
-/// One client of an [`ApplyReport`].
+/// One client of an apply's report.
 #[derive(Debug, Clone)]
 pub struct AppliedClient {
     /// The client.
@@ -205,21 +275,41 @@ pub struct AppliedClient {
     pub issued: Option<IssuedCredentials>,
 }
 
-/// The outcome of [`apply`], or the preview of a plan.
-#[derive(Debug, Clone)]
-pub struct ApplyReport {
-    /// The file's clients in file order, then the deleted ones in registration order.
-    pub clients: Vec<AppliedClient>,
-    /// Whether this is only a plan: nothing was written.
-    pub dry_run: bool,
-}
+/// How many clients had each [`ApplyAction`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplyCounts([u64; 4]);
 
-impl ApplyReport {
+impl ApplyCounts {
     /// How many clients had `action`.
-    pub fn count(&self, action: ApplyAction) -> usize {
-        self.clients.iter().filter(|c| c.action == action).count()
+    pub fn count(&self, action: ApplyAction) -> u64 {
+        self.0[action as usize]
+    }
+
+    /// Count one more client with `action`.
+    pub fn add(&mut self, action: ApplyAction) {
+        self.0[action as usize] += 1;
+    }
+
+    /// How many clients in all.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
     }
 }
+
+/// One piece of an apply's report, handed over as it is produced: each client in file
+/// order, then the deleted ones in the order they were stored, then the counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Reported<'a> {
+    /// One client's result.
+    Client(&'a AppliedClient),
+    /// The end: how many clients had each result.
+    End(&'a ApplyCounts),
+}
+
+/// Where an apply's report goes, piece by piece. For [`apply`] it is called inside the
+/// write transaction, before the commit, as a [`super::Deliver`] is: when it fails, nothing
+/// is written.
+pub type Report<'a> = &'a mut dyn FnMut(Reported<'_>) -> std::io::Result<()>;
 
 /// How a document compares with the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,130 +319,187 @@ enum Stored {
     Different,
 }
 
+impl Stored {
+    fn of(document: &StagedDocument) -> Stored {
+        match &document.stored {
+            None => Stored::Absent,
+            Some(stored) if same_metadata(stored, &document.document) => Stored::Same,
+            Some(_) => Stored::Different,
+        }
+    }
+
+    fn action(self) -> ApplyAction {
+        match self {
+            Stored::Absent => ApplyAction::Created,
+            Stored::Same => ApplyAction::Unchanged,
+            Stored::Different => ApplyAction::Updated,
+        }
+    }
+}
+
 /// The changes [`apply`] would make, computed from one read snapshot.
 #[derive(Debug, Clone)]
 pub struct ApplyPlan {
-    desired: DesiredState,
-    stored: Vec<Stored>,
-    deletions: Vec<String>,
+    counts: ApplyCounts,
+    named_deletions: Vec<String>,
+    /// The last client to delete in walk order: [`apply`] deletes none after it.
+    deletions_through: Option<PrunePosition>,
 }
 
 impl ApplyPlan {
-    /// Clients the plan deletes (with prune: those not in the file), in registration order.
-    pub fn deletions(&self) -> &[String] {
-        &self.deletions
+    /// How many clients each action would touch.
+    pub fn counts(&self) -> &ApplyCounts {
+        &self.counts
+    }
+
+    /// The first [`NAMED_DELETIONS`] clients the plan deletes (with prune: those not in the
+    /// file), in the order they were stored.
+    pub fn named_deletions(&self) -> &[String] {
+        &self.named_deletions
     }
 
     /// Whether applying would write anything.
     pub fn has_changes(&self) -> bool {
-        !self.deletions.is_empty() || self.stored.iter().any(|s| *s != Stored::Same)
+        self.counts.total() != self.counts.count(ApplyAction::Unchanged)
     }
 
     /// How many clients applying handles: every document plus every deletion, which is what
     /// [`apply`] reports progress against.
     pub fn total(&self) -> u64 {
-        u64::try_from(self.desired.len() + self.deletions.len()).unwrap_or(u64::MAX)
+        self.counts.total()
     }
+}
 
-    /// The plan as a report (`dry_run` set), without credentials since none were issued.
-    pub fn preview(&self) -> ApplyReport {
-        let documents = self.desired.clients.iter().zip(&self.stored).map(|(c, s)| {
-            let action = match s {
-                Stored::Absent => ApplyAction::Created,
-                Stored::Same => ApplyAction::Unchanged,
-                Stored::Different => ApplyAction::Updated,
-            };
-            AppliedClient {
-                client_id: c.client_id.clone(),
+/// Compare the file staged by [`stage_apply`] with the registry; with `prune`, clients not
+/// in it are to be deleted. `preview` is handed each client's planned result and then the
+/// counts, as [`apply`] would report them (a dry run prints them; others pass a no-op).
+///
+/// # Errors
+/// `invalid_client_metadata` when the staged file has invalid documents (the first one's
+/// error; [`StagedFile::invalid`] lists them); a failure of `preview`; storage failures.
+pub fn plan_apply(
+    store: &mut Store,
+    staged: &StagedFile,
+    prune: bool,
+    preview: Report<'_>,
+) -> Result<ApplyPlan> {
+    if let Some(first) = staged.invalid.first() {
+        return Err(first.clone().into());
+    }
+    store.read(|tx| {
+        let mut counts = ApplyCounts::default();
+        for_each_staged(tx, |document| {
+            let action = Stored::of(&document).action();
+            counts.add(action);
+            preview(Reported::Client(&AppliedClient {
+                client_id: document.client_id,
                 action,
                 issued: None,
+            }))?;
+            Ok(())
+        })?;
+        let mut named_deletions = Vec::new();
+        let mut deletions_through = None;
+        if prune {
+            let mut after = PrunePosition::default();
+            loop {
+                let batch = tx.unstaged_clients(after, PrunePosition::LAST, BATCH)?;
+                let Some((last, _)) = batch.last() else {
+                    break;
+                };
+                after = *last;
+                deletions_through = Some(after);
+                for (_, client_id) in batch {
+                    counts.add(ApplyAction::Deleted);
+                    preview(Reported::Client(&AppliedClient {
+                        client_id: client_id.clone(),
+                        action: ApplyAction::Deleted,
+                        issued: None,
+                    }))?;
+                    if named_deletions.len() < NAMED_DELETIONS {
+                        named_deletions.push(client_id);
+                    }
+                }
             }
-        });
-        let deletions = self.deletions.iter().map(|client_id| AppliedClient {
-            client_id: client_id.clone(),
-            action: ApplyAction::Deleted,
-            issued: None,
-        });
-        ApplyReport {
-            clients: documents.chain(deletions).collect(),
-            dry_run: true,
+        }
+        preview(Reported::End(&counts))?;
+        Ok(ApplyPlan {
+            counts,
+            named_deletions,
+            deletions_through,
+        })
+    })
+}
+
+/// Visit the valid staged documents in file order, a batch at a time.
+fn for_each_staged(tx: &Tx<'_>, mut visit: impl FnMut(StagedDocument) -> Result<()>) -> Result<()> {
+    let mut after = None;
+    loop {
+        let batch = tx.staged_apply_documents(after, BATCH)?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = Some(last.index);
+        for document in batch {
+            visit(document)?;
         }
     }
 }
 
-/// Compare `desired` with the registry; with `prune`, clients not in it are to be deleted.
-///
-/// # Errors
-/// Storage failures only.
-pub fn plan_apply(store: &mut Store, desired: DesiredState, prune: bool) -> Result<ApplyPlan> {
-    let (stored, deletions) = store.read(|tx| survey(tx, &desired, prune))?;
-    Ok(ApplyPlan {
-        desired,
-        stored,
-        deletions,
-    })
-}
-
 /// Carry out `plan` in one write transaction: create missing clients (registered via
 /// `apply`, with credentials as `register` issues them), replace the metadata of changed ones,
-/// leave the others untouched, and delete the plan's deletions that still exist. A plan with
-/// no change returns at once, without taking the write lock or writing anything.
+/// leave the others untouched, and delete the plan's deletions that still exist. Each client's
+/// result goes to `report` as soon as it is known, then the counts, all before the commit. A
+/// plan with no change reports every client unchanged at once, without taking the write lock
+/// or writing anything.
 ///
 /// `progress` is called with the number of clients handled so far, up to
 /// [`ApplyPlan::total`].
 ///
 /// # Errors
-/// Storage failures; nothing is written then.
+/// [`Error::Undelivered`] when `report` fails; storage failures. Nothing is written then.
 pub fn apply(
     store: &mut Store,
     actor: &Actor,
-    plan: ApplyPlan,
+    plan: &ApplyPlan,
     progress: &mut dyn FnMut(u64),
-    deliver: Deliver<'_, ApplyReport>,
-) -> Result<ApplyReport> {
+    report: Report<'_>,
+) -> Result<ApplyCounts> {
+    let mut report =
+        |piece: Reported<'_>| report(piece).map_err(|error| Error::Undelivered(error.to_string()));
     if !plan.has_changes() {
-        let report = ApplyReport {
-            dry_run: false,
-            ..plan.preview()
-        };
-        return delivered(report, deliver);
+        return store.read(|tx| {
+            for_each_staged(tx, |document| {
+                report(Reported::Client(&AppliedClient {
+                    client_id: document.client_id,
+                    action: ApplyAction::Unchanged,
+                    issued: None,
+                }))
+            })?;
+            report(Reported::End(&plan.counts))?;
+            Ok(plan.counts)
+        });
     }
-    // Mint before taking the write lock; a client that appears absent only inside the
-    // transaction (deleted meanwhile) gets its credentials minted there.
-    let mut minted: Vec<Option<Minted>> = plan
-        .desired
-        .clients
-        .iter()
-        .zip(&plan.stored)
-        .map(|(client, stored)| (*stored == Stored::Absent).then(|| mint(client)))
-        .collect();
-    let ApplyPlan {
-        desired, deletions, ..
-    } = plan;
     store.write(|tx| {
         // What the registry holds decides every create, update and delete below.
         tx.lock_registry()?;
-        let (stored, _) = survey(tx, &desired, false)?;
         let now = time::now();
         let policy = Policy::default();
-        let mut clients = Vec::with_capacity(desired.len() + deletions.len());
+        let mut counts = ApplyCounts::default();
         let mut done = 0u64;
-        for ((client, stored), minted) in desired.clients.iter().zip(stored).zip(&mut minted) {
-            let applied = match stored {
-                Stored::Absent => {
-                    let minted = minted.take().unwrap_or_else(|| mint(client));
-                    create(tx, actor, client, minted)?
-                }
+        for_each_staged(tx, |document| {
+            let applied = match Stored::of(&document) {
+                Stored::Absent => create(tx, actor, &document)?,
                 Stored::Same => AppliedClient {
-                    client_id: client.client_id.clone(),
+                    client_id: document.client_id,
                     action: ApplyAction::Unchanged,
                     issued: None,
                 },
                 Stored::Different => {
                     let current = tx
-                        .client(&client.client_id)?
-                        .ok_or_else(|| Error::client_not_found(&client.client_id))?;
-                    let valid = client.valid()?;
+                        .client(&document.client_id)?
+                        .ok_or_else(|| Error::client_not_found(&document.client_id))?;
+                    let valid = valid(&document)?;
                     let info = change_metadata(tx, actor, &policy, &current, valid.doc())?;
                     let issued = info.client_secret.map(|secret| IssuedCredentials {
                         client_secret: Some(Secret::new(secret)),
@@ -360,40 +507,50 @@ pub fn apply(
                         client_secret_expires_at: info.client_secret_expires_at,
                     });
                     AppliedClient {
-                        client_id: client.client_id.clone(),
+                        client_id: document.client_id,
                         action: ApplyAction::Updated,
                         issued,
                     }
                 }
             };
-            clients.push(applied);
+            counts.add(applied.action);
+            report(Reported::Client(&applied))?;
             done += 1;
             progress(done);
-        }
-        for client_id in &deletions {
-            if tx.delete_client(client_id)? {
-                record(
-                    tx,
-                    actor,
-                    Action::Delete,
-                    Some(client_id),
-                    now,
-                    json!({ "via": "apply" }),
-                )?;
-                clients.push(AppliedClient {
-                    client_id: client_id.clone(),
-                    action: ApplyAction::Deleted,
-                    issued: None,
-                });
+            Ok(())
+        })?;
+        if let Some(through) = plan.deletions_through {
+            let mut after = PrunePosition::default();
+            loop {
+                let batch = tx.unstaged_clients(after, through, BATCH)?;
+                let Some((last, _)) = batch.last() else {
+                    break;
+                };
+                after = *last;
+                for (_, client_id) in batch {
+                    if tx.delete_client(&client_id)? {
+                        record(
+                            tx,
+                            actor,
+                            Action::Delete,
+                            Some(&client_id),
+                            now,
+                            json!({ "via": "apply" }),
+                        )?;
+                        counts.add(ApplyAction::Deleted);
+                        report(Reported::Client(&AppliedClient {
+                            client_id,
+                            action: ApplyAction::Deleted,
+                            issued: None,
+                        }))?;
+                    }
+                    done += 1;
+                    progress(done);
+                }
             }
-            done += 1;
-            progress(done);
         }
-        let report = ApplyReport {
-            clients,
-            dry_run: false,
-        };
-        delivered(report, deliver)
+        report(Reported::End(&counts))?;
+        Ok(counts)
     })
 }
 
@@ -417,71 +574,39 @@ pub fn export(
     })
 }
 
-/// How each desired client compares with the stored one, and (with `want_absent`) the stored
-/// clients the file does not mention, in registration order. With `want_absent` this is one
-/// pass over the clients table; without, one indexed lookup per document, so a small file
-/// costs little in a large registry.
-fn survey(
-    tx: &Tx<'_>,
-    desired: &DesiredState,
-    want_absent: bool,
-) -> Result<(Vec<Stored>, Vec<String>)> {
-    let compare = |stored_json: &str, client: &DesiredClient| {
-        if same_metadata(stored_json, client) {
-            Stored::Same
-        } else {
-            Stored::Different
-        }
-    };
-    if !want_absent {
-        let mut stored = Vec::with_capacity(desired.len());
-        for client in &desired.clients {
-            stored.push(match tx.stored_metadata(&client.client_id)? {
-                Some(json) => compare(&json, client),
-                None => Stored::Absent,
-            });
-        }
-        return Ok((stored, Vec::new()));
-    }
-    let mut stored = vec![Stored::Absent; desired.len()];
-    let mut absent = Vec::new();
-    tx.for_each_client(&ListFilter::default(), |row| {
-        match desired.index.get(row.client_id) {
-            Some(&index) => stored[index] = compare(row.metadata_json, &desired.clients[index]),
-            None => absent.push(row.client_id.to_owned()),
-        }
-        Ok::<(), Error>(())
-    })?;
-    Ok((stored, absent))
-}
-
 /// Whether the stored metadata is the desired effective document, by the same rule as
 /// `change_metadata` (equal members in the same order); the text comparison is the fast path
 /// for rows this binary wrote.
-fn same_metadata(stored_json: &str, wanted: &DesiredClient) -> bool {
-    if stored_json == &*wanted.compact {
+fn same_metadata(stored_json: &str, wanted_json: &str) -> bool {
+    if stored_json == wanted_json {
         return true;
     }
     let (Ok(stored), Ok(wanted)) = (
         serde_json::from_str::<MetadataDoc>(stored_json),
-        serde_json::from_str::<MetadataDoc>(&wanted.compact),
+        serde_json::from_str::<MetadataDoc>(wanted_json),
     ) else {
         return false;
     };
     stored == wanted && stored.keys().eq(wanted.keys())
 }
 
-fn mint(client: &DesiredClient) -> Minted {
-    Minted::generate(client.uses_secret)
+/// A staged document's metadata, checked again (the check is deterministic and the staged
+/// form is its own result, so this cannot fail unless the rules changed in between).
+fn valid(document: &StagedDocument) -> Result<ValidMetadata> {
+    let field = || format!("client_id {:?}", document.client_id);
+    let doc: MetadataDoc = serde_json::from_str(&document.document)
+        .map_err(|e| MetadataError::metadata(field(), e.to_string()))?;
+    validate(&doc, &Policy::default()).map_err(|error| {
+        MetadataError {
+            field: format!("{}: {}", field(), error.field),
+            ..error
+        }
+        .into()
+    })
 }
 
 /// Register one client as `ops::register` does, with `registered_via = apply`.
-fn create(
-    tx: &Tx<'_>,
-    actor: &Actor,
-    client: &DesiredClient,
-    minted: Minted,
-) -> Result<AppliedClient> {
+fn create(tx: &Tx<'_>, actor: &Actor, document: &StagedDocument) -> Result<AppliedClient> {
     let request = Register {
         metadata: MetadataDoc::new(),
         client_id: None,
@@ -492,13 +617,13 @@ fn create(
     let info = register::create(
         tx,
         actor,
-        &client.client_id,
-        &client.valid()?,
+        &document.client_id,
+        &valid(document)?,
         &request,
-        minted,
+        Minted::generate(document.uses_secret),
     )?;
     Ok(AppliedClient {
-        client_id: client.client_id.clone(),
+        client_id: document.client_id.clone(),
         action: ApplyAction::Created,
         issued: Some(IssuedCredentials {
             client_secret: info.client_secret.map(Secret::new),
@@ -511,6 +636,7 @@ fn create(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::test_support::{actor, store};
     use serde_json::{json, Value};
 
     fn doc(value: Value) -> MetadataDoc {
@@ -520,74 +646,180 @@ mod tests {
         }
     }
 
-    fn error_of(documents: Vec<Value>) -> MetadataError {
-        match desired_state(documents.into_iter().map(doc)) {
-            Err(Error::InvalidMetadata(error)) => error,
-            other => panic!("expected invalid metadata, got {other:?}"),
+    fn stage(store: &mut Store, documents: Vec<Value>) -> StagedFile {
+        stage_apply(store, |staging| {
+            for document in documents {
+                staging.push(doc(document))?;
+            }
+            Ok::<_, Error>(())
+        })
+        .unwrap()
+        .1
+    }
+
+    fn fields(staged: &StagedFile) -> Vec<String> {
+        staged.invalid().iter().map(|e| e.field.clone()).collect()
+    }
+
+    /// Every piece a plan or an apply reported, as `(client_id, action)`, then the counts.
+    fn collect(
+        pieces: &mut Vec<(String, ApplyAction)>,
+    ) -> impl FnMut(Reported<'_>) -> std::io::Result<()> + '_ {
+        |piece| {
+            if let Reported::Client(client) = piece {
+                pieces.push((client.client_id.clone(), client.action));
+            }
+            Ok(())
         }
     }
 
-    #[test]
-    fn accepts_documents_with_distinct_ids() {
-        let desired = desired_state(vec![
-            doc(json!({"client_id": "a", "grant_types": ["client_credentials"]})),
-            doc(json!({"client_id": "b", "redirect_uris": ["https://b.example/cb"]})),
-        ])
-        .unwrap();
-        assert_eq!(desired.len(), 2);
-        assert!(!desired.clients[0]
-            .valid()
-            .unwrap()
-            .doc()
-            .contains_key("client_id"));
-        // The compact form is the checked document, and checks again to itself.
-        for client in &desired.clients {
-            assert_eq!(
-                serde_json::to_string(client.valid().unwrap().doc()).unwrap(),
-                &*client.compact
-            );
-        }
-        assert!(desired.clients[0]
-            .compact
-            .contains("\"grant_types\":[\"client_credentials\"]"));
+    fn cc(id: &str) -> Value {
+        json!({"client_id": id, "grant_types": ["client_credentials"]})
     }
 
     #[test]
-    fn names_the_document_its_id_and_the_field() {
-        let error = error_of(vec![
-            json!({"client_id": "a", "grant_types": ["client_credentials"]}),
-            json!({"client_id": "billing", "redirect_uris": ["http://evil.example/cb"]}),
-        ]);
-        assert_eq!(
-            error.field,
-            "documents[1] (client_id \"billing\"): redirect_uris[0]"
+    fn every_invalid_document_is_named_with_its_id_and_field() {
+        let (_dir, mut store) = store();
+        let staged = stage(
+            &mut store,
+            vec![
+                cc("a"),
+                json!({"client_id": "billing", "redirect_uris": ["http://evil.example/cb"]}),
+                json!({"grant_types": ["client_credentials"]}),
+                json!({"client_id": 7}),
+                json!({"client_id": "no spaces"}),
+                cc("a"),
+                json!({"client_id": "billing"}),
+                cc("b"),
+            ],
         );
-        assert_eq!(error.code.as_str(), "invalid_redirect_uri");
-        let cc = json!({"grant_types": ["client_credentials"]});
-        let with_id = |id: Value| {
-            let mut d = doc(cc.clone());
-            d.insert("client_id".into(), id);
-            Value::Object(d)
-        };
-        assert_eq!(error_of(vec![cc.clone()]).field, "documents[0].client_id");
+        assert_eq!(staged.len(), 8);
         assert_eq!(
-            error_of(vec![with_id(json!(7))]).field,
-            "documents[0].client_id"
+            fields(&staged),
+            [
+                "documents[1] (client_id \"billing\"): redirect_uris[0]",
+                "documents[2].client_id",
+                "documents[3].client_id",
+                "documents[4].client_id",
+                "documents[5].client_id",
+                // An invalid document's id still counts: a second one is a duplicate.
+                "documents[6].client_id",
+            ]
         );
-        assert_eq!(
-            error_of(vec![with_id(json!("no spaces"))]).field,
-            "documents[0].client_id"
-        );
-        let duplicate = error_of(vec![
-            with_id(json!("x")),
-            with_id(json!("y")),
-            with_id(json!("x")),
-        ]);
-        assert_eq!(duplicate.field, "documents[2].client_id");
+        assert_eq!(staged.invalid()[0].code.as_str(), "invalid_redirect_uri");
+        assert!(staged.invalid()[4]
+            .rule
+            .contains("\"a\" already appears in documents[0]"));
+        assert!(staged.invalid()[5].rule.contains("documents[1]"));
+        // The plan refuses the file, and nothing was written.
+        let planned = plan_apply(&mut store, &staged, false, &mut |_| Ok(()));
         assert!(
-            duplicate.rule.contains("documents[0]"),
-            "{}",
-            duplicate.rule
+            matches!(planned, Err(Error::InvalidMetadata(_))),
+            "{planned:?}"
         );
+        assert_eq!(store.read(|tx| tx.count_clients()).unwrap(), 0);
+    }
+
+    #[test]
+    fn invalid_documents_beyond_the_bound_are_only_counted() {
+        let (_dir, mut store) = store();
+        let staged = stage(&mut store, vec![json!({}); MAX_REPORTED_INVALID + 7]);
+        assert_eq!(staged.invalid().len(), MAX_REPORTED_INVALID);
+        assert_eq!(staged.unreported_invalid(), 7);
+    }
+
+    #[test]
+    fn plans_and_applies_in_file_order_then_deletions() {
+        let (_dir, mut store) = store();
+        let first = stage(&mut store, vec![cc("a"), cc("b"), cc("c")]);
+        let plan = plan_apply(&mut store, &first, false, &mut |_| Ok(())).unwrap();
+        let counts = apply(&mut store, &actor(), &plan, &mut |_| {}, &mut |_| Ok(())).unwrap();
+        assert_eq!(counts.count(ApplyAction::Created), 3);
+
+        let mut changed = cc("b");
+        changed["client_name"] = "B".into();
+        let second = stage(&mut store, vec![changed, cc("d"), cc("a")]);
+        let mut previewed = Vec::new();
+        let plan = plan_apply(&mut store, &second, true, &mut collect(&mut previewed)).unwrap();
+        assert_eq!(plan.named_deletions(), ["c"]);
+        assert!(plan.has_changes());
+        let mut reported = Vec::new();
+        let counts = apply(
+            &mut store,
+            &actor(),
+            &plan,
+            &mut |_| {},
+            &mut collect(&mut reported),
+        )
+        .unwrap();
+        let expected = [
+            ("b", ApplyAction::Updated),
+            ("d", ApplyAction::Created),
+            ("a", ApplyAction::Unchanged),
+            ("c", ApplyAction::Deleted),
+        ]
+        .map(|(id, action)| (id.to_owned(), action));
+        assert_eq!(previewed, expected);
+        assert_eq!(reported, expected);
+        assert_eq!(counts, *plan.counts());
+
+        // Applied again: every client unchanged, nothing written.
+        let third = stage(&mut store, vec![cc("b"), cc("d"), cc("a")]);
+        let plan = plan_apply(&mut store, &third, true, &mut |_| Ok(())).unwrap();
+        assert_eq!(plan.counts().count(ApplyAction::Updated), 1);
+    }
+
+    #[test]
+    fn prune_deletes_no_client_registered_after_the_plan() {
+        let (dir, mut store) = store();
+        let old = stage(&mut store, vec![cc("old")]);
+        let plan = plan_apply(&mut store, &old, false, &mut |_| Ok(())).unwrap();
+        apply(&mut store, &actor(), &plan, &mut |_| {}, &mut |_| Ok(())).unwrap();
+        let staged = stage(&mut store, vec![cc("kept")]);
+        let plan = plan_apply(&mut store, &staged, true, &mut |_| Ok(())).unwrap();
+        assert_eq!(plan.named_deletions(), ["old"]);
+        // Another process registers a client between the plan and the apply.
+        let mut other = Store::open(&dir.path().join("clients.db")).unwrap();
+        let late = stage(&mut other, vec![cc("late")]);
+        let late_plan = plan_apply(&mut other, &late, false, &mut |_| Ok(())).unwrap();
+        apply(&mut other, &actor(), &late_plan, &mut |_| {}, &mut |_| {
+            Ok(())
+        })
+        .unwrap();
+        let mut reported = Vec::new();
+        apply(
+            &mut store,
+            &actor(),
+            &plan,
+            &mut |_| {},
+            &mut collect(&mut reported),
+        )
+        .unwrap();
+        let expected = [
+            ("kept", ApplyAction::Created),
+            ("old", ApplyAction::Deleted),
+        ]
+        .map(|(id, action)| (id.to_owned(), action));
+        assert_eq!(reported, expected);
+        let mut exists = |id: &str| store.read(|tx| tx.client_exists(id)).unwrap();
+        assert!(exists("late"));
+        assert!(!exists("old"));
+    }
+
+    #[test]
+    fn a_failed_report_writes_nothing() {
+        let (_dir, mut store) = store();
+        let staged = stage(&mut store, vec![cc("a"), cc("b")]);
+        let plan = plan_apply(&mut store, &staged, false, &mut |_| Ok(())).unwrap();
+        let mut pieces = 0;
+        let failed = apply(&mut store, &actor(), &plan, &mut |_| {}, &mut |_| {
+            pieces += 1;
+            if pieces == 2 {
+                return Err(std::io::Error::other("reader gone"));
+            }
+            Ok(())
+        });
+        assert!(matches!(failed, Err(Error::Undelivered(_))), "{failed:?}");
+        assert_eq!(store.read(|tx| tx.count_clients()).unwrap(), 0);
     }
 }

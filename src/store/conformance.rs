@@ -9,6 +9,7 @@
 //!
 //! SQLite is the reference: where the backends differed, PostgreSQL was brought in line.
 
+mod apply;
 mod clients;
 mod completion;
 mod events;

@@ -27,7 +27,9 @@ pub(crate) use listing::{Admit, Window};
 pub use location::Location;
 #[cfg(test)]
 pub(crate) use postgres::testing::ScratchSchema;
-pub(crate) use types::{AdminRow, NewClient, PruneCandidate, PrunePosition, TokenRow};
+pub(crate) use types::{
+    AdminRow, NewClient, PruneCandidate, PrunePosition, StagedDocument, TokenRow,
+};
 pub(crate) use types::{CopiedAdmin, CopiedClient, CopiedEvent, CopiedSecret, CopiedToken};
 pub use types::{
     EventFilter, IntegrityReport, ListFilter, ListOrder, NameGlob, PruneCriteria, PruneReason,
@@ -138,6 +140,25 @@ impl Store {
         match &mut self.0 {
             Backend::Sqlite(store) => store.read(|tx| work(&Tx(TxRef::Sqlite(tx)))),
             Backend::Postgres(store) => store.read(|tx| work(&Tx(TxRef::Postgres(tx)))),
+        }
+    }
+
+    /// Run `work` in a transaction that writes only this connection's temporary tables (an
+    /// apply file's staging): it takes no lock on the registry and commits when `work`
+    /// returns `Ok`, so what it staged is there for this connection's later transactions.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or a storage failure.
+    pub(crate) fn write_temporary<T, E>(
+        &mut self,
+        work: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        match &mut self.0 {
+            Backend::Sqlite(store) => store.write_temporary(|tx| work(&Tx(TxRef::Sqlite(tx)))),
+            Backend::Postgres(store) => store.write_temporary(|tx| work(&Tx(TxRef::Postgres(tx)))),
         }
     }
 
@@ -272,8 +293,23 @@ route! {
     /// ends). Returns how many stopped working.
     fn end_secret_grace(&self, client_id: &str, now: i64) -> Result<u64, StoreError>;
     fn count_clients(&self) -> Result<u64, StoreError>;
-    /// A client's metadata exactly as stored.
+    /// A client's metadata exactly as stored (what the conformance suite compares).
+    #[cfg(test)]
     fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError>;
+    // `apply`: the file's documents staged in a temporary table of the connection (see
+    // [`Store::write_temporary`]), so that no step needs them all in memory.
+    /// (Re)create the connection's empty staging table.
+    fn begin_apply_staging(&self) -> Result<(), StoreError>;
+    /// Stage document `index` (`None`: an invalid one, staged only so that later duplicates
+    /// of its id are found); the index of the earlier document with that `client_id`
+    /// instead, when there is one (nothing staged then).
+    fn stage_apply_document(&self, index: u64, client_id: &str, document: Option<&str>, uses_secret: bool) -> Result<Option<u64>, StoreError>;
+    /// Up to `limit` valid staged documents after index `after` (from the first with
+    /// `None`), in file order, each with its client's stored metadata.
+    fn staged_apply_documents(&self, after: Option<u64>, limit: usize) -> Result<Vec<StagedDocument>, StoreError>;
+    /// Up to `limit` clients that no staged document names, in walk order, after `after` and
+    /// up to `through` included.
+    fn unstaged_clients(&self, after: PrunePosition, through: PrunePosition, limit: usize) -> Result<Vec<(PrunePosition, String)>, StoreError>;
 
     /// Insert a token; `false` (and nothing written, the transaction usable) when its id is
     /// taken.

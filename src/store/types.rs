@@ -110,6 +110,11 @@ impl PruneReason {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct PrunePosition(pub(super) i64);
 
+impl PrunePosition {
+    /// Past every client: a walk's bound that excludes none.
+    pub(crate) const LAST: PrunePosition = PrunePosition(i64::MAX);
+}
+
 /// A client `prune` selected, and its place in the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PruneCandidate {
@@ -249,4 +254,18 @@ pub(crate) struct CopiedEvent {
     pub(crate) action: String,
     pub(crate) client_id: Option<String>,
     pub(crate) details: String,
+}
+
+/// One document of an `apply` file as staged in the connection's temporary table, beside
+/// the stored metadata of the client it names (`None`: no such client).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StagedDocument {
+    /// Its index in the file, from 0.
+    pub(crate) index: u64,
+    pub(crate) client_id: String,
+    /// The effective metadata as compact JSON text.
+    pub(crate) document: String,
+    /// Whether the client's auth method uses a secret.
+    pub(crate) uses_secret: bool,
+    pub(crate) stored: Option<String>,
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cli;
+mod cli_apply;
 mod cli_hardening;
 mod cli_help;
 mod cli_output;

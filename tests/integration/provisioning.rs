@@ -327,8 +327,21 @@ fn dry_run_reports_the_plan_and_writes_nothing() {
     );
     // A dry run needs no confirmation, even with --prune.
     let run = env.unchanged(|| env.run(&["apply", "--dry-run", "--prune", &v2]).ok());
-    assert!(run.stdout.contains("created new\n"), "{}", run.stdout);
-    assert!(run.stderr.contains("dry run"), "{}", run.stderr);
+    // Every line says what would happen, never what did (issue 17 item 8).
+    assert_eq!(
+        run.stdout,
+        format!(
+            "would update web\nwould leave unchanged spa\nwould create new\n\
+             would delete {legacy_id}\nwould delete m2m\n"
+        )
+    );
+    assert!(
+        run.stderr.contains(
+            "apply --dry-run, nothing was written: would create 1, update 1, leave 1 unchanged, delete 2"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

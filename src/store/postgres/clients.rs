@@ -549,6 +549,7 @@ impl Tx<'_> {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    #[cfg(test)]
     pub(crate) fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError> {
         if !storable(client_id) {
             return Ok(None);

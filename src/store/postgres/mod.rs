@@ -8,6 +8,7 @@
 //! prepared once per connection.
 
 mod accounts;
+mod apply;
 mod clients;
 mod completion;
 mod connect;

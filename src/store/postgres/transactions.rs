@@ -6,13 +6,13 @@ use std::cell::RefCell;
 
 /// Ends the transaction it was made for: `COMMIT` when asked to, `ROLLBACK` otherwise,
 /// including when the work panicked, so the connection is never left inside a transaction.
-struct Open<'c> {
+pub(super) struct Open<'c> {
     conn: &'c RefCell<Connection>,
     finished: bool,
 }
 
 impl<'c> Open<'c> {
-    fn begin(conn: &'c RefCell<Connection>, sql: &str) -> Result<Self, StoreError> {
+    pub(super) fn begin(conn: &'c RefCell<Connection>, sql: &str) -> Result<Self, StoreError> {
         conn.borrow_mut().client.batch_execute(sql)?;
         Ok(Open {
             conn,
@@ -20,11 +20,11 @@ impl<'c> Open<'c> {
         })
     }
 
-    fn tx(&self) -> Tx<'c> {
+    pub(super) fn tx(&self) -> Tx<'c> {
         Tx { conn: self.conn }
     }
 
-    fn commit(mut self) -> Result<(), StoreError> {
+    pub(super) fn commit(mut self) -> Result<(), StoreError> {
         self.finished = true;
         Ok(self.conn.borrow_mut().client.batch_execute("COMMIT")?)
     }

@@ -1,11 +1,38 @@
 //! Queries for `apply` and `export`. Both otherwise reuse the client queries of `clients.rs`
 //! (the streamed scan, insert, update, delete). What they add: a count, so that `export` can
-//! size its progress bar from the same snapshot it streams, and a lookup of one client's
-//! stored metadata text, so that `apply` without `--prune` costs one indexed read per document
-//! however large the registry is.
+//! size its progress bar from the same snapshot it streams; and the staging of an apply file
+//! in a temporary table of the connection, so that an apply's memory does not grow with its
+//! number of clients: duplicate ids, the comparison with the registry and `--prune`'s set of
+//! clients absent from the file are all answered by SQLite from that table (a temporary
+//! file, cached in bounded pages).
 
-use super::{StoreError, Tx};
+use super::{PrunePosition, Store, StoreError, Tx};
+use crate::store::types::StagedDocument;
+#[cfg(test)]
 use rusqlite::OptionalExtension;
+use rusqlite::{params, TransactionBehavior};
+
+impl Store {
+    /// Run `work` in a transaction that writes only this connection's temporary tables: it
+    /// takes no lock on the registry and needs no `fsync`. It commits when `work` returns
+    /// `Ok`, so what it staged stays for later transactions of this connection.
+    pub(crate) fn write_temporary<T, E>(
+        &mut self,
+        work: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        let tx = Tx { tx };
+        let value = work(&tx)?;
+        tx.tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
 
 impl Tx<'_> {
     /// How many clients the registry holds.
@@ -18,11 +45,101 @@ impl Tx<'_> {
     }
 
     /// The stored metadata of one client, as the compact JSON text it was written as.
+    #[cfg(test)]
     pub(crate) fn stored_metadata(&self, client_id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .tx
             .prepare_cached("SELECT metadata FROM clients WHERE client_id = ?1")?
             .query_row([client_id], |row| row.get(0))
             .optional()?)
+    }
+
+    /// (Re)create this connection's empty staging table for an apply file.
+    pub(crate) fn begin_apply_staging(&self) -> Result<(), StoreError> {
+        self.tx.execute_batch(
+            "DROP TABLE IF EXISTS temp.apply_documents;
+             CREATE TEMP TABLE apply_documents (
+                 idx         INTEGER PRIMARY KEY,
+                 client_id   TEXT NOT NULL UNIQUE,
+                 document    TEXT,
+                 uses_secret INTEGER NOT NULL
+             );",
+        )?;
+        Ok(())
+    }
+
+    /// Stage document `index` of an apply file (`document` is `None` for an invalid one,
+    /// kept only so that later duplicates of its id are found). Returns the index of the
+    /// earlier document with the same `client_id` instead, staging nothing.
+    pub(crate) fn stage_apply_document(
+        &self,
+        index: u64,
+        client_id: &str,
+        document: Option<&str>,
+        uses_secret: bool,
+    ) -> Result<Option<u64>, StoreError> {
+        let index = i64::try_from(index).unwrap_or(i64::MAX);
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO temp.apply_documents (idx, client_id, document, uses_secret) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (client_id) DO NOTHING",
+            )?
+            .execute(params![index, client_id, document, uses_secret])?;
+        if inserted == 1 {
+            return Ok(None);
+        }
+        let first: i64 = self
+            .tx
+            .prepare_cached("SELECT idx FROM temp.apply_documents WHERE client_id = ?1")?
+            .query_row([client_id], |row| row.get(0))?;
+        Ok(Some(u64::try_from(first).unwrap_or(0)))
+    }
+
+    /// Up to `limit` staged documents after index `after` (from the first with `None`), in
+    /// file order, each with the stored metadata of its client.
+    pub(crate) fn staged_apply_documents(
+        &self,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<StagedDocument>, StoreError> {
+        let after = after.map_or(-1, |a| i64::try_from(a).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut statement = self.tx.prepare_cached(
+            "SELECT a.idx, a.client_id, a.document, a.uses_secret, c.metadata \
+             FROM temp.apply_documents a LEFT JOIN clients c ON c.client_id = a.client_id \
+             WHERE a.idx > ?1 AND a.document IS NOT NULL ORDER BY a.idx LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![after, limit], |row| {
+            Ok(StagedDocument {
+                index: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0),
+                client_id: row.get(1)?,
+                document: row.get(2)?,
+                uses_secret: row.get(3)?,
+                stored: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Up to `limit` clients whose id no staged document has, in walk order, after `after`
+    /// and no further than `through`.
+    pub(crate) fn unstaged_clients(
+        &self,
+        after: PrunePosition,
+        through: PrunePosition,
+        limit: usize,
+    ) -> Result<Vec<(PrunePosition, String)>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut statement = self.tx.prepare_cached(
+            "SELECT c.rowid, c.client_id FROM clients c \
+             WHERE c.rowid > ?1 AND c.rowid <= ?2 AND NOT EXISTS \
+               (SELECT 1 FROM temp.apply_documents a WHERE a.client_id = c.client_id) \
+             ORDER BY c.rowid LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![after.0, through.0, limit], |row| {
+            Ok((PrunePosition(row.get(0)?), row.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
