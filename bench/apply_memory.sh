@@ -34,7 +34,7 @@ fresh_db() {
     if [ "$BACKEND" = postgres ]; then
         : "${DCRCTL_TEST_POSTGRES:?APPLY_DB=postgres needs DCRCTL_TEST_POSTGRES}"
         local schema="apply_mem_$$_$1"
-        psql "$DCRCTL_TEST_POSTGRES" -qc "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
+        psql "$DCRCTL_TEST_POSTGRES" -qc "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
         local sep='?'
         case $DCRCTL_TEST_POSTGRES in *\?*) sep='&' ;; esac
         echo "${DCRCTL_TEST_POSTGRES}${sep}options=-csearch_path%3D$schema"
@@ -45,7 +45,7 @@ fresh_db() {
 
 drop_db() {
     if [ "$BACKEND" = postgres ]; then
-        psql "$DCRCTL_TEST_POSTGRES" -qc "DROP SCHEMA IF EXISTS apply_mem_$$_$1 CASCADE" >/dev/null
+        psql "$DCRCTL_TEST_POSTGRES" -qc "SET client_min_messages = warning; DROP SCHEMA IF EXISTS apply_mem_$$_$1 CASCADE" >/dev/null
     fi
 }
 
