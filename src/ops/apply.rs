@@ -35,7 +35,7 @@ use crate::model::{ClientSummary, RegisteredVia};
 use crate::registration::{
     take_identifier, validate, MetadataDoc, MetadataError, Policy, ValidMetadata,
 };
-use crate::store::{PrunePosition, StagedDocument, StoreError, Tx};
+use crate::store::{DocumentToStage, PrunePosition, StagedDocument, StoreError, Tx};
 use crate::{time, Error, Result};
 use serde_json::json;
 
@@ -50,12 +50,31 @@ pub const NAMED_DELETIONS: usize = 10;
 /// a batch is at most a few MB whatever the file's size.
 const BATCH: usize = 64;
 
+/// Documents checked before they are staged together: one round trip to the store per batch.
+const STAGE_BATCH: usize = 64;
+
 /// An apply file being read: each document is checked and staged by [`Staging::push`].
 pub struct Staging<'t> {
     tx: &'t Tx<'t>,
     read: u64,
+    /// Documents read since the last batch was staged, in file order.
+    pending: Vec<Pending>,
     invalid: Vec<MetadataError>,
     unreported: u64,
+}
+
+/// A document read and checked, not yet staged: whether it is a duplicate is known only once
+/// it is, so its error (if any) waits with it and the errors stay in file order.
+enum Pending {
+    /// Invalid before its `client_id` could be known.
+    Invalid(MetadataError),
+    /// Staged under its `client_id`: with its effective metadata, or with the error that
+    /// makes it invalid.
+    Stage {
+        index: u64,
+        client_id: String,
+        checked: std::result::Result<(String, bool), MetadataError>,
+    },
 }
 
 impl Staging<'_> {
@@ -71,9 +90,12 @@ impl Staging<'_> {
 
     /// Count the next document as invalid, for `error`, which names it (the reader found it
     /// unreadable as a document: not an object, a duplicate key, too large).
-    pub fn reject(&mut self, error: MetadataError) {
+    ///
+    /// # Errors
+    /// Storage failures only.
+    pub fn reject(&mut self, error: MetadataError) -> Result<()> {
         self.read += 1;
-        self.note_invalid(error);
+        self.enqueue(Pending::Invalid(error))
     }
 
     /// Check the next document of the file (its index is [`Staging::len`]) and stage it.
@@ -89,67 +111,64 @@ impl Staging<'_> {
     pub fn push(&mut self, doc: MetadataDoc) -> Result<()> {
         let index = self.read;
         self.read += 1;
-        match self.check(index, doc)? {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.note_invalid(error);
-                Ok(())
-            }
-        }
+        let pending = check(index, doc);
+        self.enqueue(pending)
     }
 
-    fn check(
-        &mut self,
-        index: u64,
-        mut doc: MetadataDoc,
-    ) -> Result<std::result::Result<(), MetadataError>> {
-        let id_field = format!("documents[{index}].client_id");
-        let client_id = match take_identifier(&mut doc, "client_id") {
-            Ok(Some(client_id)) => client_id,
-            Ok(None) => {
-                return Ok(Err(MetadataError::metadata(
-                    id_field,
-                    "is missing: apply identifies each client by its client_id",
-                )))
-            }
-            Err(error) => {
-                return Ok(Err(MetadataError {
-                    field: format!("documents[{index}].{}", error.field),
-                    ..error
-                }))
-            }
-        };
-        if let Err(error) = check_client_id(&client_id) {
-            return Ok(Err(MetadataError {
-                field: id_field,
-                ..error
-            }));
+    fn enqueue(&mut self, pending: Pending) -> Result<()> {
+        self.pending.push(pending);
+        if self.pending.len() >= STAGE_BATCH {
+            self.flush()?;
         }
-        let valid = validate(&doc, &Policy::default()).map_err(|error| MetadataError {
-            field: format!(
-                "documents[{index}] (client_id {client_id:?}): {}",
-                error.field
-            ),
-            ..error
-        });
-        // A map with string keys always encodes.
-        let compact = valid
-            .as_ref()
-            .ok()
-            .map(|valid| serde_json::to_string(valid.doc()).unwrap_or_default());
-        let uses_secret = valid
-            .as_ref()
-            .is_ok_and(|valid| valid.auth_method().uses_secret());
-        let first =
-            self.tx
-                .stage_apply_document(index, &client_id, compact.as_deref(), uses_secret)?;
-        if let Some(first) = first {
-            return Ok(Err(MetadataError::metadata(
-                id_field,
-                format!("{client_id:?} already appears in documents[{first}]"),
-            )));
+        Ok(())
+    }
+
+    /// Stage the pending documents, then note the errors among them in file order.
+    fn flush(&mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let documents: Vec<DocumentToStage<'_>> = pending
+            .iter()
+            .filter_map(|pending| match pending {
+                Pending::Invalid(_) => None,
+                Pending::Stage {
+                    index,
+                    client_id,
+                    checked,
+                } => Some(DocumentToStage {
+                    index: *index,
+                    client_id,
+                    document: checked.as_ref().ok().map(|(text, _)| text.as_str()),
+                    uses_secret: checked.as_ref().is_ok_and(|(_, secret)| *secret),
+                }),
+            })
+            .collect();
+        let mut duplicates = if documents.is_empty() {
+            Vec::new()
+        } else {
+            self.tx.stage_apply_documents(&documents)?
         }
-        Ok(valid.map(|_| ()))
+        .into_iter();
+        drop(documents);
+        for pending in pending {
+            match pending {
+                Pending::Invalid(error) => self.note_invalid(error),
+                Pending::Stage {
+                    index,
+                    client_id,
+                    checked,
+                } => {
+                    if let Some(first) = duplicates.next().flatten() {
+                        self.note_invalid(MetadataError::metadata(
+                            format!("documents[{index}].client_id"),
+                            format!("{client_id:?} already appears in documents[{first}]"),
+                        ));
+                    } else if let Err(error) = checked {
+                        self.note_invalid(error);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn note_invalid(&mut self, error: MetadataError) {
@@ -158,6 +177,52 @@ impl Staging<'_> {
         } else {
             self.unreported += 1;
         }
+    }
+}
+
+/// Document `index` checked: its `client_id`, then its metadata as its effective compact
+/// JSON text and whether it uses a secret.
+fn check(index: u64, mut doc: MetadataDoc) -> Pending {
+    let id_field = format!("documents[{index}].client_id");
+    let client_id = match take_identifier(&mut doc, "client_id") {
+        Ok(Some(client_id)) => client_id,
+        Ok(None) => {
+            return Pending::Invalid(MetadataError::metadata(
+                id_field,
+                "is missing: apply identifies each client by its client_id",
+            ))
+        }
+        Err(error) => {
+            return Pending::Invalid(MetadataError {
+                field: format!("documents[{index}].{}", error.field),
+                ..error
+            })
+        }
+    };
+    if let Err(error) = check_client_id(&client_id) {
+        return Pending::Invalid(MetadataError {
+            field: id_field,
+            ..error
+        });
+    }
+    let checked = match validate(&doc, &Policy::default()) {
+        // A map with string keys always encodes.
+        Ok(valid) => Ok((
+            serde_json::to_string(valid.doc()).unwrap_or_default(),
+            valid.auth_method().uses_secret(),
+        )),
+        Err(error) => Err(MetadataError {
+            field: format!(
+                "documents[{index}] (client_id {client_id:?}): {}",
+                error.field
+            ),
+            ..error
+        }),
+    };
+    Pending::Stage {
+        index,
+        client_id,
+        checked,
     }
 }
 
@@ -198,7 +263,7 @@ impl StagedFile {
 /// # Errors
 /// Whatever `read` returns; storage failures. Invalid documents are no error here: they are
 /// listed in the [`StagedFile`], and [`plan_apply`] refuses a file that has any.
-pub fn stage_apply<R, E: From<StoreError>>(
+pub fn stage_apply<R, E: From<StoreError> + From<Error>>(
     store: &mut Store,
     read: impl FnOnce(&mut Staging<'_>) -> std::result::Result<R, E>,
 ) -> std::result::Result<(R, StagedFile), E> {
@@ -207,10 +272,12 @@ pub fn stage_apply<R, E: From<StoreError>>(
         let mut staging = Staging {
             tx,
             read: 0,
+            pending: Vec::new(),
             invalid: Vec::new(),
             unreported: 0,
         };
         let value = read(&mut staging)?;
+        staging.flush()?;
         let staged = StagedFile {
             documents: staging.read,
             invalid: staging.invalid,

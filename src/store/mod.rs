@@ -27,10 +27,9 @@ pub(crate) use listing::{Admit, Window};
 pub use location::Location;
 #[cfg(test)]
 pub(crate) use postgres::testing::ScratchSchema;
-pub(crate) use types::{
-    AdminRow, NewClient, PruneCandidate, PrunePosition, StagedDocument, TokenRow,
-};
+pub(crate) use types::{AdminRow, NewClient, PruneCandidate, PrunePosition, TokenRow};
 pub(crate) use types::{CopiedAdmin, CopiedClient, CopiedEvent, CopiedSecret, CopiedToken};
+pub(crate) use types::{DocumentToStage, StagedDocument};
 pub use types::{
     EventFilter, IntegrityReport, ListFilter, ListOrder, NameGlob, PruneCriteria, PruneReason,
     RegistryCounts, SortKey,
@@ -300,10 +299,10 @@ route! {
     // [`Store::write_temporary`]), so that no step needs them all in memory.
     /// (Re)create the connection's empty staging table.
     fn begin_apply_staging(&self) -> Result<(), StoreError>;
-    /// Stage document `index` (`None`: an invalid one, staged only so that later duplicates
-    /// of its id are found); the index of the earlier document with that `client_id`
-    /// instead, when there is one (nothing staged then).
-    fn stage_apply_document(&self, index: u64, client_id: &str, document: Option<&str>, uses_secret: bool) -> Result<Option<u64>, StoreError>;
+    /// Stage `documents`, in index order; for each, `None`, or the index of the earlier
+    /// document with its `client_id` (staged before or earlier in `documents`), which leaves
+    /// it unstaged.
+    fn stage_apply_documents(&self, documents: &[DocumentToStage<'_>]) -> Result<Vec<Option<u64>>, StoreError>;
     /// Up to `limit` valid staged documents after index `after` (from the first with
     /// `None`), in file order, each with its client's stored metadata.
     fn staged_apply_documents(&self, after: Option<u64>, limit: usize) -> Result<Vec<StagedDocument>, StoreError>;

@@ -269,3 +269,13 @@ pub(crate) struct StagedDocument {
     pub(crate) uses_secret: bool,
     pub(crate) stored: Option<String>,
 }
+
+/// One document of an `apply` file to stage (see [`StagedDocument`]); `document` is `None` for
+/// an invalid one, staged only so that later duplicates of its id are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DocumentToStage<'a> {
+    pub(crate) index: u64,
+    pub(crate) client_id: &'a str,
+    pub(crate) document: Option<&'a str>,
+    pub(crate) uses_secret: bool,
+}

@@ -175,15 +175,11 @@ impl<'de> DeserializeSeed<'de> for Element<'_, '_> {
             self.staging.reject(MetadataError::metadata(
                 format!("documents[{index}]"),
                 format!("is larger than {MAX_DOCUMENT_BYTES} bytes"),
-            ));
-            Ok(())
+            ))
         } else {
             match check_element(&text, index) {
                 Ok(doc) => self.staging.push(doc),
-                Err(error) => {
-                    self.staging.reject(error);
-                    Ok(())
-                }
+                Err(error) => self.staging.reject(error),
             }
         };
         // Give the buffer back, so the next element reuses its allocation.

@@ -3,17 +3,28 @@
 //! nothing of the registry.
 
 use super::{add_client, conformance_tests, read, write, Db};
-use crate::store::{PrunePosition, Store, StoreError};
+use crate::store::{DocumentToStage, PrunePosition, Store, StoreError};
 
+/// Stage `documents` in two batches (the first two, then the rest), so that duplicates are
+/// found both across batches and within one.
 fn stage(store: &mut Store, documents: &[(&str, Option<&str>)]) -> Vec<Option<u64>> {
+    let documents: Vec<DocumentToStage<'_>> = documents
+        .iter()
+        .zip(0u64..)
+        .map(|(&(client_id, document), index)| DocumentToStage {
+            index,
+            client_id,
+            document,
+            uses_secret: true,
+        })
+        .collect();
     store
         .write_temporary(|tx| {
             tx.begin_apply_staging()?;
-            documents
-                .iter()
-                .zip(0u64..)
-                .map(|(&(id, doc), index)| tx.stage_apply_document(index, id, doc, true))
-                .collect::<Result<Vec<_>, StoreError>>()
+            let (first, rest) = documents.split_at(documents.len().min(2));
+            let mut duplicates = tx.stage_apply_documents(first)?;
+            duplicates.extend(tx.stage_apply_documents(rest)?);
+            Ok::<_, StoreError>(duplicates)
         })
         .unwrap()
 }
@@ -31,9 +42,14 @@ fn staging_finds_duplicates_and_reads_back_in_file_order(store: &mut Store) {
             ("stored", Some(r#"{"a":1}"#)),
             ("new", Some("{}")),
             ("bad", Some("{}")),
+            ("twice", Some("{}")),
+            ("twice", Some("{}")),
         ],
     );
-    assert_eq!(duplicates, [None, None, None, Some(0), Some(1)]);
+    assert_eq!(
+        duplicates,
+        [None, None, None, Some(0), Some(1), None, Some(5)]
+    );
     // Staged rows outlive the staging transaction and are read in a read-only snapshot; an
     // invalid document (no text) is never read back.
     let all = read(store, |tx| tx.staged_apply_documents(None, 10));
@@ -50,7 +66,11 @@ fn staging_finds_duplicates_and_reads_back_in_file_order(store: &mut Store) {
         .collect();
     assert_eq!(
         rows,
-        [(0, "new", "{}", true), (2, "stored", r#"{"a":1}"#, true)]
+        [
+            (0, "new", "{}", true),
+            (2, "stored", r#"{"a":1}"#, true),
+            (5, "twice", "{}", true)
+        ]
     );
     assert_eq!(all[0].stored, None);
     assert!(all[1].stored.as_deref().unwrap().contains("app.example"));
@@ -58,7 +78,7 @@ fn staging_finds_duplicates_and_reads_back_in_file_order(store: &mut Store) {
     let page = read(store, |tx| tx.staged_apply_documents(Some(0), 1));
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].index, 2);
-    assert!(read(store, |tx| tx.staged_apply_documents(Some(2), 10)).is_empty());
+    assert!(read(store, |tx| tx.staged_apply_documents(Some(5), 10)).is_empty());
     // Staging again starts from an empty table.
     stage(store, &[("other", Some("{}"))]);
     let again = read(store, |tx| tx.staged_apply_documents(None, 10));
@@ -98,7 +118,12 @@ fn staging_locks_nothing_of_the_registry(db: &Db) {
     store
         .write_temporary(|tx| {
             tx.begin_apply_staging()?;
-            tx.stage_apply_document(0, "a", Some("{}"), false)?;
+            tx.stage_apply_documents(&[DocumentToStage {
+                index: 0,
+                client_id: "a",
+                document: Some("{}"),
+                uses_secret: false,
+            }])?;
             // Another connection writes while the staging transaction is open.
             write(&mut other, |tx| {
                 add_client(tx, "meanwhile", "", 10);

@@ -5,7 +5,8 @@
 
 use super::transactions::Open;
 use super::{bigint, PrunePosition, Store, StoreError, Tx};
-use crate::store::types::StagedDocument;
+use crate::store::types::{DocumentToStage, StagedDocument};
+use std::collections::{HashMap, HashSet};
 
 impl Store {
     /// Run `work` in a transaction that writes only this session's temporary tables: it
@@ -39,24 +40,55 @@ impl Tx<'_> {
         )
     }
 
-    /// Stage document `index` of an apply file (`document` is `None` for an invalid one,
-    /// kept only so that later duplicates of its id are found). Returns the index of the
-    /// earlier document with the same `client_id` instead, staging nothing.
-    pub(crate) fn stage_apply_document(
+    /// Stage `documents`, in index order: for each, `None`, or the index of the earlier
+    /// document with its `client_id`, which leaves it unstaged. Two round trips for the whole
+    /// batch: one multi-row insert that skips every row whose id is taken (by a row staged
+    /// before, or by an earlier row of the same insert, as rows go in array order), then the
+    /// indexes that took the skipped rows' ids.
+    pub(crate) fn stage_apply_documents(
         &self,
-        index: u64,
-        client_id: &str,
-        document: Option<&str>,
-        uses_secret: bool,
-    ) -> Result<Option<u64>, StoreError> {
-        let first = self.query_opt(
-            "WITH staged AS (INSERT INTO pg_temp.apply_documents (idx, client_id, document, uses_secret) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (client_id) DO NOTHING RETURNING idx) \
-             SELECT idx FROM pg_temp.apply_documents WHERE client_id = $2 \
-             AND NOT EXISTS (SELECT 1 FROM staged)",
-            &[&bigint(index), &client_id, &document, &uses_secret],
-        )?;
-        Ok(first.map(|row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)))
+        documents: &[DocumentToStage<'_>],
+    ) -> Result<Vec<Option<u64>>, StoreError> {
+        let indexes: Vec<i64> = documents.iter().map(|d| bigint(d.index)).collect();
+        let ids: Vec<&str> = documents.iter().map(|d| d.client_id).collect();
+        let texts: Vec<Option<&str>> = documents.iter().map(|d| d.document).collect();
+        let secrets: Vec<bool> = documents.iter().map(|d| d.uses_secret).collect();
+        let inserted: HashSet<i64> = self
+            .query(
+                "INSERT INTO pg_temp.apply_documents (idx, client_id, document, uses_secret) \
+                 SELECT idx, client_id, document, uses_secret \
+                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[]) \
+                 WITH ORDINALITY AS d(idx, client_id, document, uses_secret, n) ORDER BY n \
+                 ON CONFLICT (client_id) DO NOTHING RETURNING idx",
+                &[&indexes, &ids, &texts, &secrets],
+            )?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let skipped: Vec<&str> = documents
+            .iter()
+            .filter(|d| !inserted.contains(&bigint(d.index)))
+            .map(|d| d.client_id)
+            .collect();
+        let mut first: HashMap<String, i64> = HashMap::new();
+        if !skipped.is_empty() {
+            for row in self.query(
+                "SELECT client_id, idx FROM pg_temp.apply_documents WHERE client_id = ANY($1)",
+                &[&skipped],
+            )? {
+                first.insert(row.try_get(0)?, row.try_get(1)?);
+            }
+        }
+        Ok(documents
+            .iter()
+            .map(|d| {
+                if inserted.contains(&bigint(d.index)) {
+                    return None;
+                }
+                let earlier = first.get(d.client_id).copied().unwrap_or(0);
+                Some(u64::try_from(earlier).unwrap_or(0))
+            })
+            .collect())
     }
 
     /// Up to `limit` staged documents after index `after` (from the first with `None`), in

@@ -7,7 +7,7 @@
 //! file, cached in bounded pages).
 
 use super::{PrunePosition, Store, StoreError, Tx};
-use crate::store::types::StagedDocument;
+use crate::store::types::{DocumentToStage, StagedDocument};
 #[cfg(test)]
 use rusqlite::OptionalExtension;
 use rusqlite::{params, TransactionBehavior};
@@ -68,32 +68,37 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Stage document `index` of an apply file (`document` is `None` for an invalid one,
-    /// kept only so that later duplicates of its id are found). Returns the index of the
-    /// earlier document with the same `client_id` instead, staging nothing.
-    pub(crate) fn stage_apply_document(
+    /// Stage `documents`, in index order: for each, `None`, or the index of the earlier
+    /// document with its `client_id`, which leaves it unstaged. One statement per document:
+    /// SQLite answers in-process.
+    pub(crate) fn stage_apply_documents(
         &self,
-        index: u64,
-        client_id: &str,
-        document: Option<&str>,
-        uses_secret: bool,
-    ) -> Result<Option<u64>, StoreError> {
-        let index = i64::try_from(index).unwrap_or(i64::MAX);
-        let inserted = self
+        documents: &[DocumentToStage<'_>],
+    ) -> Result<Vec<Option<u64>>, StoreError> {
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO temp.apply_documents (idx, client_id, document, uses_secret) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (client_id) DO NOTHING",
+        )?;
+        let mut first = self
             .tx
-            .prepare_cached(
-                "INSERT INTO temp.apply_documents (idx, client_id, document, uses_secret) \
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (client_id) DO NOTHING",
-            )?
-            .execute(params![index, client_id, document, uses_secret])?;
-        if inserted == 1 {
-            return Ok(None);
+            .prepare_cached("SELECT idx FROM temp.apply_documents WHERE client_id = ?1")?;
+        let mut duplicates = Vec::with_capacity(documents.len());
+        for document in documents {
+            let index = i64::try_from(document.index).unwrap_or(i64::MAX);
+            let inserted = insert.execute(params![
+                index,
+                document.client_id,
+                document.document,
+                document.uses_secret
+            ])?;
+            duplicates.push(if inserted == 1 {
+                None
+            } else {
+                let earlier: i64 = first.query_row([document.client_id], |row| row.get(0))?;
+                Some(u64::try_from(earlier).unwrap_or(0))
+            });
         }
-        let first: i64 = self
-            .tx
-            .prepare_cached("SELECT idx FROM temp.apply_documents WHERE client_id = ?1")?
-            .query_row([client_id], |row| row.get(0))?;
-        Ok(Some(u64::try_from(first).unwrap_or(0)))
+        Ok(duplicates)
     }
 
     /// Up to `limit` staged documents after index `after` (from the first with `None`), in
