@@ -51,13 +51,14 @@ pub struct ApplyArgs {
 
 pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     let name = args.file.display().to_string();
-    let mut store = ctx.open_store()?;
-    let staged = if args.file == Path::new("-") {
-        read_documents(&mut store, io::stdin().lock(), &name)?
+    // The file first: one that cannot be opened must not leave a new database behind.
+    let input: Box<dyn Read> = if args.file == Path::new("-") {
+        Box::new(io::stdin().lock())
     } else {
-        let file = std::fs::File::open(&args.file).with_context(|| name.clone())?;
-        read_documents(&mut store, file, &name)?
+        Box::new(std::fs::File::open(&args.file).with_context(|| name.clone())?)
     };
+    let mut store = ctx.open_store()?;
+    let staged = read_documents(&mut store, input, &name)?;
     if args.dry_run {
         let mut out = ReportWriter::new(
             BufWriter::with_capacity(64 * 1024, io::stdout().lock()),

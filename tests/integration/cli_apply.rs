@@ -240,3 +240,14 @@ fn issue_12_apply_memory_does_not_grow_with_the_number_of_clients() {
         24_000
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_opened_creates_no_database() {
+    crate::util::sqlite_only!("checks that no SQLite file appears");
+    let env = TestEnv::new();
+    let db = env.dir().join("fresh.db");
+    let db = db.to_str().unwrap();
+    let run = env.run(&["--db", db, "apply", "missing.json"]).fails(1);
+    assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
+    assert!(!Path::new(db).exists());
+}
