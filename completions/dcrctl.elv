@@ -462,6 +462,8 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
             cand --prune 'Also delete clients that are not in the file (asks for confirmation like delete)'
             cand --dry-run 'Show what would change without changing anything (every line says "would …")'
+            cand -q 'Print no notes or progress on stderr (errors and warnings still)'
+            cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
             cand -y 'Answer yes to every confirmation'
             cand --yes 'Answer yes to every confirmation'
             cand --no-input 'Never prompt; implied when stdin is not a terminal'

@@ -459,6 +459,7 @@ always\t'Always color'
 never\t'Never color'"
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l prune -d 'Also delete clients that are not in the file (asks for confirmation like delete)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l dry-run -d 'Show what would change without changing anything (every line says "would …")'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'

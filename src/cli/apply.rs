@@ -69,7 +69,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
             out.write(piece)
         })?;
         out.into_inner().flush()?;
-        summarize(plan.counts(), true, false);
+        summarize(ctx, plan.counts(), true, false);
         return Ok(());
     }
     let plan = ops::plan_apply(&mut store, &staged, args.prune, &mut |_| Ok(()))?;
@@ -116,7 +116,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ApplyArgs) -> anyhow::Result<()> {
     drop(out);
     bar.finish_and_clear();
     let counts = delivery.finish(counts)?;
-    summarize(&counts, false, issued);
+    summarize(ctx, &counts, false, issued);
     Ok(())
 }
 
@@ -210,29 +210,30 @@ fn prune_question(named: &[String], count: u64, file: &str) -> String {
     )
 }
 
-/// The stderr lines after the results: the once-only reminder and the counts.
-fn summarize(counts: &ApplyCounts, dry_run: bool, issued: bool) {
+/// The stderr lines after the results (which `-q` silences): the once-only reminder and the
+/// counts.
+fn summarize(ctx: &Ctx, counts: &ApplyCounts, dry_run: bool, issued: bool) {
     if issued {
-        eprintln!(
+        ctx.note(
             "note: the client_secret and registration_access_token values above are shown \
              once: store them now, they cannot be shown again",
         );
     }
     let count = |action| counts.count(action);
     if dry_run {
-        eprintln!(
+        ctx.note(format_args!(
             "apply --dry-run, nothing was written: would create {}, update {}, leave {} \
              unchanged, delete {}",
             count(ApplyAction::Created),
             count(ApplyAction::Updated),
             count(ApplyAction::Unchanged),
             count(ApplyAction::Deleted)
-        );
+        ));
     } else {
         let counts = ApplyAction::ALL
             .map(|action| format!("{} {}", count(action), action.as_str()))
             .join(", ");
-        eprintln!("apply: {counts}");
+        ctx.note(format_args!("apply: {counts}"));
     }
 }
 

@@ -119,7 +119,7 @@ impl Delivery {
     pub(crate) fn stream(&mut self, ctx: &Ctx) -> Streamed {
         let keep = match ctx.format {
             Format::Json => 2,
-            Format::Table => 1,
+            Format::Table | Format::Name => 1,
         };
         self.held = Some(Vec::new());
         Streamed(BufWriter::with_capacity(

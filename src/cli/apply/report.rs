@@ -39,8 +39,9 @@ impl<W: Write> ReportWriter<W> {
 
     pub(super) fn write(&mut self, piece: Reported<'_>) -> io::Result<()> {
         match (self.format, piece) {
-            (Format::Table, Reported::Client(client)) => self.table_line(client),
-            (Format::Table, Reported::End(_)) => Ok(()),
+            // `-o name` is refused for apply before it runs (see `cli::output::check`).
+            (Format::Table | Format::Name, Reported::Client(client)) => self.table_line(client),
+            (Format::Table | Format::Name, Reported::End(_)) => Ok(()),
             (Format::Json, Reported::Client(client)) => {
                 self.json_start()?;
                 let separator: &[u8] = if self.clients == 0 { b"\n" } else { b",\n" };
