@@ -12,7 +12,7 @@
 //! shape. An operation that must do work outside any write transaction takes the store and begins its
 //! own: Argon2 before the lock (`register` with a chosen secret, `replace` repeating one,
 //! `verify_secret`, `add_admin`), batches sized to keep the lock short (`prune`), or a file
-//! read whole before one transaction (`apply`). Operations take the clock as an
+//! staged whole before one transaction (`apply`). Operations take the clock as an
 //! argument-free call to [`crate::time`] and the caller's identity as an [`Actor`].
 
 mod admins;
