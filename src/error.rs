@@ -42,6 +42,13 @@ pub enum Error {
     /// A presented secret did not match (exit 6, HTTP 401).
     #[error("credential rejected")]
     CredentialRejected,
+    /// A presented secret matched one of the client's, but it has expired (exit 6, HTTP 401
+    /// with the same answer as [`Error::CredentialRejected`]).
+    #[error("credential rejected: the secret of client {client_id} has expired")]
+    CredentialExpired {
+        /// The client whose secret it was.
+        client_id: String,
+    },
     /// The client changed since the caller read it (HTTP 412).
     #[error("the client was changed by someone else")]
     PreconditionFailed,
@@ -96,7 +103,9 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Declined(_) => ErrorKind::Declined,
-            Error::CredentialRejected => ErrorKind::CredentialRejected,
+            Error::CredentialRejected | Error::CredentialExpired { .. } => {
+                ErrorKind::CredentialRejected
+            }
             Error::PreconditionFailed => ErrorKind::PreconditionFailed,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Store(StoreError::Conflict { .. }) => ErrorKind::Conflict,

@@ -3,10 +3,12 @@
 //!
 //! Passwords come from a hidden prompt asked twice, or with `--password-stdin` from stdin
 //! (one trailing newline stripped), never from an argument, which other users could read in
-//! the process list. Without a terminal and without `--password-stdin` there is no way to
-//! ask, so that is a usage error rather than a hang.
+//! the process list; they have at least [`ops::MIN_ADMIN_PASSWORD_CHARS`] characters.
+//! Without a terminal and without `--password-stdin` there is no way to ask, so that is a
+//! usage error rather than a hang; stdin that is a terminal is always read without echo.
 
 use super::args::read_secret_stdin;
+use super::delete::IgnoreMissing;
 use super::output::Listing;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
@@ -21,7 +23,8 @@ use std::io::Write;
 /// `admin` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
-    /// Add an account; the password comes from a hidden prompt or --password-stdin
+    /// Add an account; the password (at least 12 characters) comes from a hidden prompt or
+    /// --password-stdin
     Add {
         /// The account name
         #[arg(value_name = "NAME")]
@@ -33,12 +36,17 @@ pub enum AdminCommand {
     /// List accounts (never passwords)
     List,
     /// Remove an account
+    ///
+    /// Asks for confirmation on a terminal; without one it needs --yes. An account that does
+    /// not exist is exit 3, unless --ignore-missing.
     Remove {
         /// The account name
         #[arg(value_name = "NAME", add = super::complete::admin_names())]
         name: String,
+        #[command(flatten)]
+        missing: IgnoreMissing,
     },
-    /// Change an account's password
+    /// Change an account's password (at least 12 characters)
     Passwd {
         /// The account name
         #[arg(value_name = "NAME", add = super::complete::admin_names())]
@@ -56,7 +64,7 @@ pub(crate) fn run(ctx: &Ctx, command: &AdminCommand) -> anyhow::Result<()> {
             password_stdin,
         } => add(ctx, name, *password_stdin),
         AdminCommand::List => list(ctx),
-        AdminCommand::Remove { name } => remove(ctx, name),
+        AdminCommand::Remove { name, missing } => remove(ctx, name, *missing),
         AdminCommand::Passwd {
             name,
             password_stdin,
@@ -75,30 +83,52 @@ fn exists(store: &mut ops::Store, name: &str) -> anyhow::Result<bool> {
 /// The new password: from stdin with `--password-stdin`, else from a hidden prompt asked
 /// twice.
 fn new_password(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<Secret> {
-    if password_stdin {
+    if password_stdin && !ctx.stdin_terminal {
         return Ok(Secret::new(read_secret_stdin("password")?));
     }
     if !ctx.interactive {
-        return Err(Error::usage(
-            "no terminal to ask for the password: pass --password-stdin and write it to stdin",
-        )
-        .into());
+        let message = if ctx.stdin_terminal {
+            // Read from the terminal without a prompt, the password would be shown.
+            "the password would be read from the terminal, which would show it: with \
+             --no-input, pipe it to --password-stdin"
+        } else {
+            "no terminal to ask for the password: pass --password-stdin and write it to stdin"
+        };
+        return Err(Error::usage(message).into());
     }
-    let password = prompt::new_secret(&format!("Password for {}", sanitize(name)))?;
+    let password = prompt::new_secret(
+        &format!("Password for {}", sanitize(name)),
+        |password: &String| ops::check_admin_password(password).map_err(|e| e.to_string()),
+    )?;
     Ok(Secret::new(password))
 }
 
 fn add(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
     ops::check_admin_name(name)?;
+    let from_stdin = password_stdin && !ctx.stdin_terminal;
+    // A password from stdin is checked before the registry is opened (and maybe created), so
+    // a refused one leaves nothing behind.
+    let piped = if from_stdin {
+        let password = new_password(ctx, name, password_stdin)?;
+        ops::check_admin_password(password.expose())?;
+        Some(password)
+    } else {
+        None
+    };
     let mut store = ctx.open_store()?;
-    if !password_stdin && ctx.interactive && exists(&mut store, name)? {
-        return Err(Error::Conflict {
-            what: crate::model::Entity::Account,
-            id: name.to_owned(),
+    let password = match piped {
+        Some(password) => password,
+        None => {
+            if ctx.interactive && exists(&mut store, name)? {
+                return Err(Error::Conflict {
+                    what: crate::model::Entity::Account,
+                    id: name.to_owned(),
+                }
+                .into());
+            }
+            new_password(ctx, name, password_stdin)?
         }
-        .into());
-    }
-    let password = new_password(ctx, name, password_stdin)?;
+    };
     ops::add_admin(&mut store, &ctx.actor, name, &password)?;
     report(ctx, "added", "added admin", name)
 }
@@ -118,15 +148,24 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+fn remove(ctx: &Ctx, name: &str, missing: IgnoreMissing) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    if !exists(&mut store, name)? {
-        return Err(not_found(name).into());
+    let found = if exists(&mut store, name)? {
+        Ok(())
+    } else {
+        Err(not_found(name).into())
+    };
+    if !missing.absent_is_fine(ctx, found)? {
+        let mut stdout = std::io::stdout().lock();
+        if ctx.format == Format::Json {
+            json::write_document(&mut stdout, &json!({ "removed": [] }))?;
+        }
+        return Ok(stdout.flush()?);
     }
     prompt::confirm(
         ctx,
         &format!(
-            "Remove admin account {}? Its password stops working at once",
+            "This removes admin account {}: its password stops working at once.",
             sanitize(name)
         ),
     )?;
@@ -136,7 +175,8 @@ fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
 
 fn passwd(ctx: &Ctx, name: &str, password_stdin: bool) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    if !password_stdin && ctx.interactive && !exists(&mut store, name)? {
+    // A typo is reported before the password is typed or judged.
+    if !exists(&mut store, name)? {
         return Err(not_found(name).into());
     }
     let password = new_password(ctx, name, password_stdin)?;

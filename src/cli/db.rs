@@ -51,7 +51,7 @@ pub(crate) fn run(ctx: &Ctx, command: &DbCommand) -> anyhow::Result<()> {
 }
 
 fn check(ctx: &Ctx) -> anyhow::Result<()> {
-    let mut store = ctx.open_existing_store()?;
+    let mut store = ctx.open_store()?;
     let mut stdout = std::io::stdout().lock();
     let report = ops::check(&mut store)?;
     match ctx.format {
@@ -85,7 +85,7 @@ fn check(ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 fn backup(ctx: &Ctx, path: &std::path::Path) -> anyhow::Result<()> {
-    let mut store = ctx.open_existing_store()?;
+    let mut store = ctx.open_store()?;
     let mut stdout = std::io::stdout().lock();
     ops::backup(&mut store, path)?;
     let bytes = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
@@ -107,12 +107,7 @@ fn copy(ctx: &Ctx, source: &OsString, destination: &OsString) -> anyhow::Result<
     let from = Location::parse(source);
     let to = Location::parse(destination);
     // A missing source is a mistake, never an empty registry to copy: do not create it.
-    if let Location::Sqlite(path) = &from {
-        if !path.exists() {
-            bail!("{}: no such database", path.display());
-        }
-    }
-    let mut source = super::open(from.clone())?;
+    let mut source = super::open_existing(from.clone())?;
     let mut destination = super::open(to.clone())?;
     let mut bar = None;
     let copied = ops::copy(

@@ -1,8 +1,11 @@
-//! `dcrctl delete`
+//! `dcrctl delete`, and the one rule for deleting something absent, which `token revoke` and
+//! `admin remove` share: an absent id is exit 3, unless `--ignore-missing` says it is
+//! already the wanted state.
 
 use super::{prompt, Ctx};
 use crate::ops;
 use crate::output::{json, sanitize::sanitize, Format};
+use crate::{Error, ErrorKind};
 use clap::Args;
 use serde_json::json;
 use std::collections::HashSet;
@@ -14,12 +17,49 @@ pub struct DeleteArgs {
     /// The client ids; all are deleted, or none when one does not exist
     #[arg(value_name = "CLIENT_ID", required = true, add = super::complete::client_ids())]
     client_ids: Vec<String>,
+
+    #[command(flatten)]
+    missing: IgnoreMissing,
+}
+
+/// `--ignore-missing` of the commands that delete or revoke.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct IgnoreMissing {
+    /// Succeed when something named does not exist (or is already revoked) instead of exiting 3
+    #[arg(long)]
+    ignore_missing: bool,
+}
+
+impl IgnoreMissing {
+    /// Whether the thing to remove is there (`outcome` of looking for it); when it is absent
+    /// and that is allowed, `false`, said in a note on stderr.
+    pub(crate) fn absent_is_fine(
+        self,
+        ctx: &Ctx,
+        outcome: anyhow::Result<()>,
+    ) -> anyhow::Result<bool> {
+        match outcome {
+            Ok(()) => Ok(true),
+            Err(error) if self.ignore_missing && is_not_found(&error) => {
+                ctx.note(format_args!("note: {}", sanitize(&format!("{error:#}"))));
+                Ok(false)
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+fn is_not_found(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<Error>())
+        .any(|error| error.kind() == ErrorKind::NotFound)
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
     // An id given twice is one client: asked about, deleted and reported once.
     let mut seen = HashSet::new();
-    let client_ids: Vec<String> = args
+    let mut client_ids: Vec<String> = args
         .client_ids
         .iter()
         .filter(|id| seen.insert(id.as_str()))
@@ -28,23 +68,22 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     // Check existence first, so a typo is reported before anyone is asked to confirm; without
     // reading the rows, so that a damaged one (see `db check`) can be deleted.
-    for id in &client_ids {
-        ops::require_client(&mut store, id)?;
+    let mut present = Vec::with_capacity(client_ids.len());
+    for id in client_ids.drain(..) {
+        let found = ops::require_client(&mut store, &id).map_err(anyhow::Error::from);
+        if args.missing.absent_is_fine(ctx, found)? {
+            present.push(id);
+        }
     }
+    let client_ids = present;
     let names: Vec<String> = client_ids
         .iter()
         .map(|id| sanitize(id).into_owned())
         .collect();
-    let question = match names.as_slice() {
-        [one] => format!("Delete client {one} with its secret and token? This cannot be undone"),
-        many => format!(
-            "Delete {} clients ({}) with their secrets and tokens? This cannot be undone",
-            many.len(),
-            many.join(", ")
-        ),
-    };
-    prompt::confirm(ctx, &question)?;
-    store.write(|tx| ops::delete(tx, &ctx.actor, &client_ids))?;
+    if !names.is_empty() {
+        prompt::confirm(ctx, &what_is_deleted(&names))?;
+        store.write(|tx| ops::delete(tx, &ctx.actor, &client_ids))?;
+    }
     let mut stdout = std::io::stdout().lock();
     match ctx.format {
         Format::Json => json::write_document(&mut stdout, &json!({ "deleted": client_ids }))?,
@@ -60,4 +99,30 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
         }
     }
     Ok(stdout.flush()?)
+}
+
+/// What a confirmation of deleting `names` says: every id up to a screenful, then a count.
+fn what_is_deleted(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    match names {
+        [one] => format!(
+            "Client {one} will be deleted with its secret and registration access token. \
+             This cannot be undone."
+        ),
+        many => {
+            let mut text = format!(
+                "{} clients will be deleted with their secrets and registration access \
+                 tokens. This cannot be undone:",
+                many.len()
+            );
+            for name in many.iter().take(SHOWN) {
+                text.push_str("\n  ");
+                text.push_str(name);
+            }
+            if many.len() > SHOWN {
+                text.push_str(&format!("\n  … and {} more", many.len() - SHOWN));
+            }
+            text
+        }
+    }
 }

@@ -38,6 +38,9 @@ impl ExitStatus {
 
 /// The exit status for an error: library errors by their kind, anything else 1.
 pub fn exit_code(error: &anyhow::Error) -> ExitStatus {
+    if let Some(hinted) = error.downcast_ref::<super::next_step::WithNextStep>() {
+        return exit_code(&hinted.error);
+    }
     let Some(error) = error
         .chain()
         .find_map(|cause| cause.downcast_ref::<crate::Error>())

@@ -18,6 +18,7 @@ mod exit;
 mod export;
 pub mod generate;
 mod list;
+mod next_step;
 mod output;
 mod progress;
 mod prompt;
@@ -31,7 +32,7 @@ mod update;
 
 pub use exit::{exit_code, ExitStatus};
 
-use crate::ops::{Actor, Location, Store};
+use crate::ops::{Actor, Location, Store, StoreError};
 use crate::output::Format;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -176,15 +177,37 @@ pub enum Command {
     Man(generate::ManArgs),
 }
 
+impl Command {
+    /// Whether this command may create the registry when there is none: only those that
+    /// create clients or what registers them. Any other command on a missing registry is a
+    /// mistyped `--db` (or a cron job pointed at the wrong place), and fails instead of
+    /// working on a new empty one. `db copy` creates its destination by itself.
+    fn may_create_registry(&self) -> bool {
+        matches!(
+            self,
+            Command::Register(_)
+                | Command::Apply(_)
+                | Command::Serve(_)
+                | Command::Token(token::TokenCommand::Create { .. })
+                | Command::Admin(admin::AdminCommand::Add { .. })
+        )
+    }
+}
+
 /// What every command gets besides its own arguments.
 pub(crate) struct Ctx {
     pub(crate) db: Option<PathBuf>,
     pub(crate) format: Format,
     pub(crate) yes: bool,
+    /// Prompts may be asked: stdin is a terminal and `--no-input` is absent.
     pub(crate) interactive: bool,
     pub(crate) quiet: bool,
     /// `--field`, checked against the command's objects.
     pub(crate) fields: Option<crate::output::fields::Selection>,
+    /// Whether stdin is a terminal, `--no-input` or not: what is read from it is typed.
+    pub(crate) stdin_terminal: bool,
+    /// Whether [`Ctx::open_store`] may create a missing registry.
+    pub(crate) may_create: bool,
     pub(crate) actor: Actor,
     /// `--color`: ask it with [`ColorArg::colors`] before styling any output.
     pub(crate) color: ColorArg,
@@ -201,33 +224,60 @@ impl Ctx {
         }
     }
 
+    /// Open the registry, creating it only for a command that may create one (see
+    /// `Command::may_create_registry`); every command opens it here.
     pub(crate) fn open_store(&self) -> anyhow::Result<Store> {
-        open(self.location()?)
-    }
-
-    /// Open the database only if it exists: maintenance commands never create one.
-    pub(crate) fn open_existing_store(&self) -> anyhow::Result<Store> {
         let location = self.location()?;
-        if let Location::Sqlite(path) = &location {
-            if !path.exists() {
-                anyhow::bail!("{}: no such database", path.display());
-            }
+        if self.may_create {
+            open(location)
+        } else {
+            open_existing(location)
         }
-        open(location)
     }
 }
 
-/// Open the registry at `location`; a failure to reach a server names the location (its
-/// password masked), as a file's errors name the file. The error goes out as a library error
-/// so that a location unusable as written exits 2, not 1.
+/// Open the registry at `location`, creating it if needed, and say so on stderr when it was
+/// created: a new registry in an unexpected place should be noticed at once.
 pub(crate) fn open(location: Location) -> anyhow::Result<Store> {
-    Store::open(&location).map_err(|error| {
-        let error = anyhow::Error::new(crate::Error::from(error));
-        match location {
-            Location::Postgres(_) => error.context(location.to_string()),
-            Location::Sqlite(_) => error,
+    let (store, created) =
+        Store::open_or_create(&location).map_err(|error| located(error, &location))?;
+    if created {
+        eprintln!(
+            "note: created a new registry at {}",
+            crate::output::sanitize::sanitize(&location.to_string())
+        );
+    }
+    Ok(store)
+}
+
+/// Open the registry at `location` only if it exists; when it does not, say where it was
+/// looked for and how to create one. Nothing is created, not even a folder.
+pub(crate) fn open_existing(location: Location) -> anyhow::Result<Store> {
+    Store::open_existing(&location).map_err(|error| match error {
+        StoreError::Missing { location: within } => {
+            let within = match &location {
+                Location::Postgres(_) => format!(" ({within} has no dcrctl tables)"),
+                Location::Sqlite(_) => String::new(),
+            };
+            anyhow::anyhow!(
+                "no registry at {location}{within}: create one with `dcrctl register` (or \
+                 apply, token create, admin add, serve), or point --db or DCRCTL_DB at an \
+                 existing one"
+            )
         }
+        error => located(error, &location),
     })
+}
+
+/// A failure to open the registry at `location`, as the faces print it: one to reach a
+/// server names the location (its password masked), as a file's errors name the file. It
+/// goes out as a library error, so that a location unusable as written exits 2, not 1.
+fn located(error: StoreError, location: &Location) -> anyhow::Error {
+    let error = anyhow::Error::new(crate::Error::from(error));
+    match location {
+        Location::Postgres(_) => error.context(location.to_string()),
+        Location::Sqlite(_) => error,
+    }
 }
 
 /// `$XDG_DATA_HOME/dcrctl/clients.db`, else `$HOME/.local/share/dcrctl/clients.db`.
@@ -410,17 +460,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         OutputArg::Name => Format::Name,
     };
     let fields = output::check(&cli.command, format, &cli.fields)?;
+    let stdin_terminal = std::io::stdin().is_terminal();
     let ctx = Ctx {
         db: cli.db,
         format,
         fields,
         yes: cli.yes,
         quiet: cli.quiet,
-        interactive: !cli.no_input && std::io::stdin().is_terminal(),
+        interactive: !cli.no_input && stdin_terminal,
+        stdin_terminal,
+        may_create: cli.command.may_create_registry(),
         actor: Actor::cli(&current_user()),
         color: cli.color,
     };
-    match cli.command {
+    let outcome = match cli.command {
         Command::Register(args) => register::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::List(args) => list::run(&ctx, &args),
@@ -439,7 +492,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&ctx, &args),
         Command::Completions(args) => generate::run_completions(&args),
         Command::Man(args) => generate::run_man(&args),
-    }
+    };
+    outcome.map_err(|error| next_step::attach(&ctx, error))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `dcrctl prune`
 
 use super::args::parse_duration;
-use super::{progress, Ctx};
+use super::{progress, prompt, Ctx};
 use crate::ops::{self, Prune, PruneCriteria, PruneReason};
 use crate::output::{json, sanitize::sanitize, Format};
 use crate::time;
@@ -49,6 +49,7 @@ pub(crate) fn run(ctx: &Ctx, args: &PruneArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
     };
     let mut store = ctx.open_store()?;
+    confirm_on_terminal(ctx, &mut store, &request)?;
     let bar = progress::counter(
         ctx,
         if args.dry_run {
@@ -208,4 +209,34 @@ impl Serialize for Listed<'_> {
             reason: reason.as_str(),
         }))
     }
+}
+
+/// On a terminal, deleting clients is confirmed first, as `delete` does, saying how many;
+/// without one (cron, prune's main use) it proceeds, since cleaning up is what it was asked
+/// to do. Audit entries and dead initial access tokens are not worth a question.
+fn confirm_on_terminal(ctx: &Ctx, store: &mut ops::Store, request: &Prune) -> anyhow::Result<()> {
+    let deletes_clients =
+        request.criteria.expired_before.is_some() || request.criteria.unused_since.is_some();
+    if request.dry_run || !deletes_clients || !ctx.interactive || ctx.yes {
+        return Ok(());
+    }
+    let preview = Prune {
+        dry_run: true,
+        ..*request
+    };
+    let found = ops::prune(store, &ctx.actor, &preview, &mut |_, _| {})?;
+    let clients = found.expired_clients + found.unused_clients;
+    if clients == 0 {
+        return Ok(());
+    }
+    prompt::confirm(
+        ctx,
+        &format!(
+            "This deletes {clients} client{} ({} with a secret expired, {} unused) with \
+             their secrets and tokens; it cannot be undone. See which with --dry-run.",
+            if clients == 1 { "" } else { "s" },
+            found.expired_clients,
+            found.unused_clients
+        ),
+    )
 }

@@ -71,11 +71,15 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
     if !args.upsert && ctx.interactive {
         ask_for_redirect_uris(&mut doc)?;
     }
-    let client_secret = match (args.client_secret_stdin, ctx.interactive) {
-        (false, _) => None,
+    let client_secret = if args.client_secret_stdin {
         // On a terminal, ask without echoing the secret.
-        (true, true) => Some(Secret::new(prompt::secret("Client secret")?)),
-        (true, false) => Some(Secret::new(read_secret_stdin("client secret")?)),
+        let typed = prompt::secret_from_terminal(ctx, "Client secret")?;
+        Some(Secret::new(match typed {
+            Some(typed) => typed,
+            None => read_secret_stdin("client secret")?,
+        }))
+    } else {
+        None
     };
     let request = Register {
         metadata: doc,
@@ -134,12 +138,24 @@ fn ask_for_redirect_uris(doc: &mut MetadataDoc) -> anyhow::Result<()> {
     if has_uris || !grants_need_uri {
         return Ok(());
     }
-    let answer = prompt::text("Redirect URI(s), space-separated")?;
-    let uris = answer
-        .split_whitespace()
-        .map(|uri| Value::String(uri.to_owned()))
-        .collect();
-    doc.insert("redirect_uris".into(), Value::Array(uris));
+    let with_uris = |answer: &str| {
+        let uris = answer
+            .split_whitespace()
+            .map(|uri| Value::String(uri.to_owned()))
+            .collect();
+        let mut doc = doc.clone();
+        doc.insert("redirect_uris".into(), Value::Array(uris));
+        doc
+    };
+    // The same rules as registering, so a mistyped URI is explained and asked again; other
+    // fields' mistakes were typed as flags, and are reported after.
+    let answer = prompt::text("Redirect URI(s), space-separated", |answer: &String| {
+        match crate::registration::validate(&with_uris(answer), &Policy::default()) {
+            Err(error) if error.field.starts_with("redirect_uris") => Err(error.to_string()),
+            _ => Ok(()),
+        }
+    })?;
+    *doc = with_uris(&answer);
     Ok(())
 }
 

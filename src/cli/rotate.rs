@@ -59,6 +59,9 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     if args.end_grace {
         return end_grace(ctx, &mut store, &args.client_id);
     }
+    let had_lifetime = ops::show(&mut store, &args.client_id)?
+        .client_secret_expires_at
+        .is_some_and(|expires_at| expires_at != 0);
     let options = RotateSecret {
         grace: args.grace,
         expires_in: lifetime(args.secret_expires_in, args.secret_expires_at),
@@ -71,6 +74,17 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     });
     let info = delivery.finish(info)?;
     remind_issued(ctx, &info);
+    // Rotating ends the old secret, and a plain rotation drops an expiry: both are what was
+    // asked, but neither is visible in the output, so say them.
+    if args.grace.is_none() {
+        eprintln!("note: the previous secret stopped working (--grace keeps it valid a while)");
+    }
+    if had_lifetime && args.secret_expires_in.is_none() && args.secret_expires_at.is_none() {
+        eprintln!(
+            "note: the new secret never expires, unlike the previous one (--expires-in gives \
+             it a lifetime)"
+        );
+    }
     Ok(())
 }
 
@@ -112,12 +126,11 @@ pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()>
 }
 
 pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<()> {
-    let presented = if ctx.interactive {
-        Some(prompt::secret("Client secret")?)
-    } else {
+    let presented = match prompt::secret_from_terminal(ctx, "Client secret")? {
+        Some(typed) => Some(typed),
         // Input too long or not UTF-8 can be no registered secret: it is a wrong credential,
         // not a usage error.
-        try_read_secret_stdin("client secret")?.ok()
+        None => try_read_secret_stdin("client secret")?.ok(),
     };
     let mut store = ctx.open_store()?;
     let presented = presented.map(Secret::new);

@@ -5,9 +5,10 @@
 //! use counts but never a token, and `revoke` takes the id `list` shows.
 
 use super::args::{lifetime, parse_duration, parse_expiry};
+use super::delete::IgnoreMissing;
 use super::deliver::Delivery;
 use super::output::Listing;
-use super::Ctx;
+use super::{prompt, Ctx};
 use crate::ops::{self, CreateToken, TokenStatus};
 use crate::output::sanitize::sanitize;
 use crate::output::{accounts, json, width, Format};
@@ -27,8 +28,8 @@ pub enum TokenCommand {
         /// When the token expires: an RFC 3339 time or a date, in the future
         #[arg(long, value_name = "TIME", value_parser = parse_expiry, conflicts_with = "expires_in")]
         expires_at: Option<i64>,
-        /// How many registrations it allows [default: unlimited]
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        /// How many registrations it allows, at least 1 [default: unlimited]
+        #[arg(long, value_name = "N", value_parser = parse_max_uses)]
         max_uses: Option<u64>,
         /// What the token is for
         #[arg(long, value_name = "TEXT")]
@@ -41,11 +42,25 @@ pub enum TokenCommand {
         status: Vec<TokenState>,
     },
     /// Revoke an initial access token by the id that list shows
+    ///
+    /// Asks for confirmation on a terminal; without one it needs --yes. A token that does not
+    /// exist or is already revoked is exit 3, unless --ignore-missing.
     Revoke {
         /// The token id
         #[arg(value_name = "TOKEN_ID", add = super::complete::token_ids())]
         token_id: String,
+        #[command(flatten)]
+        missing: IgnoreMissing,
     },
+}
+
+/// `--max-uses`: a count that admits at least one registration.
+fn parse_max_uses(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("must be a whole number, at least 1".into()),
+    }
 }
 
 pub(crate) fn run(ctx: &Ctx, command: &TokenCommand) -> anyhow::Result<()> {
@@ -64,11 +79,12 @@ pub(crate) fn run(ctx: &Ctx, command: &TokenCommand) -> anyhow::Result<()> {
             },
         ),
         TokenCommand::List { status } => list(ctx, status),
-        TokenCommand::Revoke { token_id } => revoke(ctx, token_id),
+        TokenCommand::Revoke { token_id, missing } => revoke(ctx, token_id, *missing),
     }
 }
 
 fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
+    let unlimited = request.expires_in.is_none() && request.max_uses.is_none();
     let mut store = ctx.open_store()?;
     let mut delivery = Delivery::default();
     let created =
@@ -79,6 +95,14 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
         });
     delivery.finish(created)?;
     ctx.note("note: token shown once: store it now, it cannot be shown again");
+    if unlimited {
+        // The defaults make the riskiest token there is; say so rather than refuse, so
+        // scripts that rely on them keep working.
+        eprintln!(
+            "warning: this token never expires and admits unlimited registrations: pass \
+             --expires-in and --max-uses to limit it, or revoke it when done"
+        );
+    }
     Ok(())
 }
 
@@ -122,14 +146,51 @@ fn list(ctx: &Ctx, states: &[TokenState]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn revoke(ctx: &Ctx, token_id: &str) -> anyhow::Result<()> {
+fn revoke(ctx: &Ctx, token_id: &str, missing: IgnoreMissing) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
-    ops::revoke_initial_access_token(&mut store, &ctx.actor, token_id)?;
+    let revoked = if missing.absent_is_fine(ctx, require_live(&mut store, token_id))? {
+        prompt::confirm(
+            ctx,
+            &format!(
+                "This revokes initial access token {}: registrations with it are refused from \
+                 now on.",
+                sanitize(token_id)
+            ),
+        )?;
+        ops::revoke_initial_access_token(&mut store, &ctx.actor, token_id)?;
+        Some(token_id)
+    } else {
+        None
+    };
     let mut stdout = std::io::stdout().lock();
-    match ctx.format {
-        Format::Json => json::write_document(&mut stdout, &json!({ "revoked": [token_id] }))?,
-        Format::Table => writeln!(stdout, "revoked {}", sanitize(token_id))?,
-        Format::Name => writeln!(stdout, "{}", sanitize(token_id))?,
+    match (ctx.format, revoked) {
+        (Format::Json, _) => json::write_document(
+            &mut stdout,
+            &json!({ "revoked": revoked.into_iter().collect::<Vec<_>>() }),
+        )?,
+        (Format::Table, Some(id)) => writeln!(stdout, "revoked {}", sanitize(id))?,
+        (Format::Name, Some(id)) => writeln!(stdout, "{}", sanitize(id))?,
+        (Format::Table | Format::Name, None) => {}
     }
     Ok(stdout.flush()?)
+}
+
+/// A token that exists and is not revoked; a revoked one counts as absent, as a deleted
+/// client does, so a second revocation is exit 3 like a second delete.
+fn require_live(store: &mut ops::Store, token_id: &str) -> anyhow::Result<()> {
+    let token = ops::list_initial_access_tokens(store)?
+        .into_iter()
+        .find(|token| token.token_id == token_id);
+    match token {
+        Some(token) if token.revoked_at.is_none() => Ok(()),
+        revoked => Err(crate::Error::NotFound {
+            what: crate::model::Entity::Token,
+            id: if revoked.is_some() {
+                format!("{token_id} (it is already revoked)")
+            } else {
+                token_id.to_owned()
+            },
+        }
+        .into()),
+    }
 }

@@ -4,8 +4,10 @@ use super::args::{read_metadata_file, MetadataArgs};
 use super::complete;
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
-use super::Ctx;
+use super::{prompt, Ctx};
 use crate::ops::{self, Patch};
+use crate::output::sanitize::sanitize;
+use crate::registration::MetadataDoc;
 use crate::registration::Policy;
 use crate::Error;
 use clap::Args;
@@ -60,6 +62,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             .into());
         }
         let mut store = ctx.open_store()?;
+        let ends_secret = confirm_secret_removal(ctx, &mut store, &args.client_id, &doc)?;
         let mut delivery = Delivery::default();
         let info = ops::replace(
             &mut store,
@@ -72,6 +75,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         );
         let info = delivery.finish(info)?;
         remind_issued(ctx, &info);
+        say_secret_removed(ends_secret, &args.client_id);
         return Ok(());
     }
     if doc.contains_key("client_id") {
@@ -91,6 +95,7 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         return Err(Error::usage("nothing to update: give a metadata flag, --metadata-file, --unset or --add/--remove-redirect-uri").into());
     }
     let mut store = ctx.open_store()?;
+    let ends_secret = confirm_secret_removal(ctx, &mut store, &args.client_id, &patch.set)?;
     let mut delivery = Delivery::default();
     let info = ops::update(
         &mut store,
@@ -103,5 +108,40 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
     );
     let info = delivery.finish(info)?;
     remind_issued(ctx, &info);
+    say_secret_removed(ends_secret, &args.client_id);
     Ok(())
+}
+
+/// Making a client public (`token_endpoint_auth_method` `none`) deletes its secret, which
+/// cannot be given back: confirm that first, as `delete` does. Returns whether it will.
+fn confirm_secret_removal(
+    ctx: &Ctx,
+    store: &mut ops::Store,
+    client_id: &str,
+    changes: &MetadataDoc,
+) -> anyhow::Result<bool> {
+    let to_public = changes
+        .get("token_endpoint_auth_method")
+        .is_some_and(|method| method == "none");
+    if !to_public || !ops::show(store, client_id)?.has_secret {
+        return Ok(false);
+    }
+    prompt::confirm(
+        ctx,
+        &format!(
+            "This deletes the client secret of {}: with token_endpoint_auth_method none it \
+             is a public client, and the secret cannot be restored.",
+            sanitize(client_id)
+        ),
+    )?;
+    Ok(true)
+}
+
+fn say_secret_removed(removed: bool, client_id: &str) {
+    if removed {
+        eprintln!(
+            "deleted the client secret of {}: it is a public client now",
+            sanitize(client_id)
+        );
+    }
 }

@@ -44,11 +44,28 @@ pub fn check_admin_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// The Argon2id hash of a new password, refusing an empty one.
-fn hash_new_password(password: &Secret) -> Result<String> {
-    if password.expose().is_empty() {
-        return Err(Error::usage("the password must not be empty"));
+/// The shortest admin password, in characters. An admin account can change every client
+/// over HTTP, so a password a person could guess in an afternoon is refused.
+pub const MIN_ADMIN_PASSWORD_CHARS: usize = 12;
+
+/// Check a new admin password's length.
+///
+/// # Errors
+/// [`Error::Usage`] stating the minimum.
+pub fn check_admin_password(password: &str) -> Result<()> {
+    let length = password.chars().count();
+    if length < MIN_ADMIN_PASSWORD_CHARS {
+        return Err(Error::usage(format!(
+            "the password is too short ({length} characters): use at least \
+             {MIN_ADMIN_PASSWORD_CHARS}"
+        )));
     }
+    Ok(())
+}
+
+/// The Argon2id hash of a new password, refusing a short one.
+fn hash_new_password(password: &Secret) -> Result<String> {
+    check_admin_password(password.expose())?;
     credentials::hash_password(password).map_err(|e| Error::usage(e.to_string()))
 }
 
@@ -228,7 +245,25 @@ mod tests {
         }
         let empty = add_admin(&mut store, &actor(), "ok", &Secret::new(String::new()));
         assert!(matches!(empty, Err(Error::Usage(_))));
+        // Issue 17: a password short enough to guess is refused, saying the minimum.
+        let short = add_admin(
+            &mut store,
+            &actor(),
+            "ok",
+            &Secret::new("elevenchars".into()),
+        );
+        let Err(Error::Usage(message)) = short else {
+            panic!("accepted a short password: {short:?}");
+        };
+        assert!(message.contains("at least 12"), "{message}");
         assert!(list_admins(&mut store).unwrap().is_empty());
+        let twelve = add_admin(
+            &mut store,
+            &actor(),
+            "ok",
+            &Secret::new("twelve chars".into()),
+        );
+        assert!(twelve.is_ok(), "{twelve:?}");
     }
 
     #[test]

@@ -232,20 +232,34 @@ pub fn check_secret(
 /// grace period; on success record `last_used_at`.
 ///
 /// # Errors
-/// [`Error::NotFound`], or [`Error::CredentialRejected`] when no valid secret matches.
+/// [`Error::NotFound`]; [`Error::CredentialExpired`] when it is a secret of the client that
+/// has expired (or whose grace period ended), [`Error::CredentialRejected`] when it matches
+/// none.
 pub fn verify_secret(store: &mut Store, client_id: &str, presented: &Secret) -> Result<()> {
     let now = time::now();
+    let matches = |hashes: &[String]| {
+        hashes
+            .iter()
+            .any(|hash| credentials::verify(presented.expose(), hash))
+    };
     let hashes = store.read(|tx| {
         if tx.client(client_id)?.is_none() {
             return Err(Error::client_not_found(client_id));
         }
         Ok(tx.valid_secret_hashes(client_id, now)?)
     })?;
-    if !hashes
-        .iter()
-        .any(|hash| credentials::verify(presented.expose(), hash))
-    {
-        return Err(Error::CredentialRejected);
+    if !matches(&hashes) {
+        // Every secret still stored, expired ones included: whoever holds an expired one
+        // needs a new one, not a second look at a typo. Only the command line asks this.
+        let stored =
+            store.read(|tx| Ok::<_, Error>(tx.valid_secret_hashes(client_id, i64::MIN)?))?;
+        return Err(if matches(&stored) {
+            Error::CredentialExpired {
+                client_id: client_id.to_owned(),
+            }
+        } else {
+            Error::CredentialRejected
+        });
     }
     store.write(|tx| Ok(tx.touch_last_used(client_id, now)?))
 }

@@ -109,7 +109,7 @@ async fn admin_basic_rotates_any_client_without_a_body() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("clients.db");
     let mut store = Store::open(&db).unwrap();
-    let password = crate::credentials::Secret::new("pw".into());
+    let password = crate::credentials::Secret::new("pw-of-twelve".into());
     ops::add_admin(&mut store, &ops::Actor::cli("t"), "root", &password).unwrap();
     let body = r#"{"redirect_uris":["https://app.example.com/cb"]}"#;
     let (_, created) = call(
@@ -127,8 +127,8 @@ async fn admin_basic_rotates_any_client_without_a_body() {
             .body(Body::empty())
             .unwrap()
     };
-    // "root:pw" and "root:no".
-    let (status, rotated) = call(app(&dir, true), rotate("Basic cm9vdDpwdw==")).await;
+    // "root:pw-of-twelve" and "root:no".
+    let (status, rotated) = call(app(&dir, true), rotate("Basic cm9vdDpwdy1vZi10d2VsdmU=")).await;
     assert_eq!(status, StatusCode::OK, "{rotated}");
     assert_ne!(rotated["client_secret"], created["client_secret"]);
     assert!(rotated.get("registration_access_token").is_none());

@@ -33,6 +33,13 @@ pub enum StoreError {
         /// The newest version this binary knows.
         supported: i64,
     },
+    /// No registry there yet (no file, or a file or schema without dcrctl's tables), and
+    /// the caller asked not to create one; nothing was created.
+    #[error("no registry at {location}")]
+    Missing {
+        /// Where it was looked for (a path, or a PostgreSQL schema).
+        location: String,
+    },
     /// Creating or opening the file failed.
     #[error("{}", path.display())]
     Io {

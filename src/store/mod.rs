@@ -66,11 +66,38 @@ impl Store {
     /// for a file or database that is not a dcrctl registry, [`StoreError::TooNew`] for a
     /// newer schema, a backend error when the server cannot be reached.
     pub fn open(location: impl Into<Location>) -> Result<Store, StoreError> {
-        match location.into() {
-            Location::Sqlite(path) => Ok(Store(Backend::Sqlite(sqlite::Store::open(&path)?))),
-            Location::Postgres(url) => Ok(Store(Backend::Postgres(Box::new(
-                postgres::Store::open(&url)?,
-            )))),
+        Store::open_as(location.into(), true).map(|(store, _)| store)
+    }
+
+    /// [`Store::open`], saying whether the registry was created by this call (a new file, or
+    /// dcrctl's tables in an empty file or schema).
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_or_create(location: impl Into<Location>) -> Result<(Store, bool), StoreError> {
+        Store::open_as(location.into(), true)
+    }
+
+    /// Open the registry at `location` only if it exists, bringing its schema up to date:
+    /// nothing is created, not a file, a folder, or tables in an empty schema.
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`] when there is no registry there (no file, or a file or schema
+    /// without dcrctl's tables); otherwise as [`Store::open`].
+    pub fn open_existing(location: impl Into<Location>) -> Result<Store, StoreError> {
+        Store::open_as(location.into(), false).map(|(store, _)| store)
+    }
+
+    fn open_as(location: Location, create: bool) -> Result<(Store, bool), StoreError> {
+        match location {
+            Location::Sqlite(path) => {
+                let (store, created) = sqlite::Store::open_with(&path, create)?;
+                Ok((Store(Backend::Sqlite(store)), created))
+            }
+            Location::Postgres(url) => {
+                let (store, created) = postgres::Store::open(&url, create)?;
+                Ok((Store(Backend::Postgres(Box::new(store))), created))
+            }
         }
     }
 

@@ -183,6 +183,7 @@ fn token_list_shows_status_and_uses_but_never_the_token() {
 #[test]
 fn an_empty_listing_is_an_empty_array() {
     let env = TestEnv::new();
+    env.register("only-a-client");
     assert_eq!(
         env.run(&["-o", "json", "token", "list"]).ok().json(),
         json!([])
@@ -203,16 +204,17 @@ fn token_revoke_takes_the_listed_id() {
     let env = TestEnv::new();
     let issued = create_token(&env, &[]);
     let id = issued["token_id"].as_str().unwrap();
-    let run = env.run(&["token", "revoke", id]).ok();
+    let run = env.run(&["--yes", "token", "revoke", id]).ok();
     assert_eq!(run.stdout, format!("revoked {id}\n"));
     let listed = env.run(&["-o", "json", "token", "list"]).ok().json();
     assert_eq!(listed[0]["status"], "revoked");
     assert!(listed[0]["revoked_at"].as_i64().unwrap() > 0);
-    // Revoking again succeeds and changes nothing.
-    let again = env.unchanged(|| env.run(&["-o", "json", "token", "revoke", id]).ok().json());
-    assert_eq!(again, json!({ "revoked": [id] }));
+    // Issue 17: revoking again is exit 3, as deleting again is, and changes nothing.
+    env.unchanged(|| env.run(&["--yes", "token", "revoke", id]).fails(3));
     env.unchanged(|| {
-        let run = env.run(&["token", "revoke", "iat_unknown"]).fails(3);
+        let run = env
+            .run(&["--yes", "token", "revoke", "iat_unknown"])
+            .fails(3);
         assert!(
             run.stderr.contains("no such token: iat_unknown"),
             "{}",
@@ -250,7 +252,7 @@ fn used_up_tokens_are_listed_as_used_up() {
 #[test]
 fn token_create_refuses_bad_limits() {
     let env = TestEnv::new();
-    env.run(&["token", "list"]).ok();
+    env.register("only-a-client");
     env.unchanged(|| {
         env.run(&["token", "create", "--max-uses", "0"]).fails(2);
         env.run(&["token", "create", "--max-uses", "-1"]).fails(2);
@@ -266,7 +268,7 @@ fn admin_add_stores_an_argon2id_hash_and_list_never_shows_it() {
     let run = env
         .run_stdin(
             &["admin", "add", "ops@example.com", "--password-stdin"],
-            "s3cret-pass\n",
+            "s3cret-passphrase\n",
         )
         .ok();
     assert_eq!(run.stdout, "added admin ops@example.com\n");
@@ -277,7 +279,7 @@ fn admin_add_stores_an_argon2id_hash_and_list_never_shows_it() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!db_bytes(&env).contains("s3cret-pass"));
     // The trailing newline was stripped: the password is exactly what was typed.
-    assert!(argon2_matches(&hash, "s3cret-pass"));
+    assert!(argon2_matches(&hash, "s3cret-passphrase"));
 
     let table = env.run(&["admin", "list"]).ok();
     let lines: Vec<&str> = table.stdout.lines().collect();
@@ -310,11 +312,17 @@ fn argon2_matches(hash: &str, password: &str) -> bool {
 #[test]
 fn admin_add_refuses_duplicates_bad_names_and_missing_passwords() {
     let env = TestEnv::new();
-    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "pw")
-        .ok();
+    env.run_stdin(
+        &["admin", "add", "root", "--password-stdin"],
+        "pw-of-twelve",
+    )
+    .ok();
     env.unchanged(|| {
         let run = env
-            .run_stdin(&["admin", "add", "root", "--password-stdin"], "other")
+            .run_stdin(
+                &["admin", "add", "root", "--password-stdin"],
+                "other-password",
+            )
             .fails(4);
         assert!(run.stderr.contains("already exists"), "{}", run.stderr);
         // No terminal to prompt on, and no --password-stdin.
@@ -334,20 +342,23 @@ fn admin_add_refuses_duplicates_bad_names_and_missing_passwords() {
 #[test]
 fn admin_passwd_replaces_the_hash() {
     let env = TestEnv::new();
-    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "old-pw\n")
-        .ok();
+    env.run_stdin(
+        &["admin", "add", "root", "--password-stdin"],
+        "old-password\n",
+    )
+    .ok();
     let before: String = query(&env, "SELECT password_hash FROM admins");
     let run = env
         .run_stdin(
             &["-o", "json", "admin", "passwd", "root", "--password-stdin"],
-            "new-pw\n",
+            "new-password\n",
         )
         .ok();
     assert_eq!(run.json(), json!({ "password_changed": ["root"] }));
     let after: String = query(&env, "SELECT password_hash FROM admins");
     assert_ne!(before, after);
-    assert!(argon2_matches(&after, "new-pw"));
-    assert!(!argon2_matches(&after, "old-pw"));
+    assert!(argon2_matches(&after, "new-password"));
+    assert!(!argon2_matches(&after, "old-password"));
     env.unchanged(|| {
         env.run_stdin(&["admin", "passwd", "nobody", "--password-stdin"], "x")
             .fails(3);
@@ -360,8 +371,11 @@ fn admin_passwd_replaces_the_hash() {
 #[test]
 fn admin_remove_needs_confirmation() {
     let env = TestEnv::new();
-    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "pw")
-        .ok();
+    env.run_stdin(
+        &["admin", "add", "root", "--password-stdin"],
+        "pw-of-twelve",
+    )
+    .ok();
     env.unchanged(|| {
         let run = env.run(&["admin", "remove", "root"]).fails(5);
         assert!(run.stderr.contains("--yes"), "{}", run.stderr);
@@ -384,11 +398,11 @@ fn json_outputs_are_exactly_one_document() {
     let runs = [
         env.run_stdin(
             &["-o", "json", "admin", "add", "root", "--password-stdin"],
-            "pw",
+            "pw-of-twelve",
         ),
         env.run(&["-o", "json", "admin", "list"]),
         env.run(&["-o", "json", "token", "list"]),
-        env.run(&["-o", "json", "token", "revoke", &id]),
+        env.run(&["-o", "json", "--yes", "token", "revoke", &id]),
     ];
     for run in runs {
         let run = run.ok();
@@ -404,12 +418,15 @@ fn every_change_is_audited_without_secrets() {
     let issued = create_token(&env, &["--note", "for ci"]);
     let token = issued["token"].as_str().unwrap();
     let id = issued["token_id"].as_str().unwrap();
-    env.run(&["token", "revoke", id]).ok();
-    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "first-pw")
-        .ok();
+    env.run(&["--yes", "token", "revoke", id]).ok();
+    env.run_stdin(
+        &["admin", "add", "root", "--password-stdin"],
+        "first-password",
+    )
+    .ok();
     env.run_stdin(
         &["admin", "passwd", "root", "--password-stdin"],
-        "second-pw",
+        "second-password",
     )
     .ok();
     env.run(&["--yes", "admin", "remove", "root"]).ok();
@@ -427,7 +444,13 @@ fn every_change_is_audited_without_secrets() {
     );
     for (action, details) in &events {
         assert!(details.starts_with("cli:tester "), "{action}: {details}");
-        for secret in [token, "first-pw", "second-pw", "argon2", "sha256"] {
+        for secret in [
+            token,
+            "first-password",
+            "second-password",
+            "argon2",
+            "sha256",
+        ] {
             assert!(!details.contains(secret), "{action}: {details}");
         }
     }

@@ -344,6 +344,7 @@ fn changing_the_auth_method_issues_or_removes_the_secret() {
         .run(&[
             "-o",
             "json",
+            "--yes",
             "update",
             &client_id,
             "--token-endpoint-auth-method",
@@ -713,13 +714,14 @@ fn default_database_lives_under_xdg_data_home() {
     assert!(run.status.success());
     let path = env.dir().join("xdg").join("dcrctl").join("clients.db");
     assert!(path.exists());
+    // Issue 17: a command that creates no client creates no database either.
     let run = env
         .cmd()
         .args(["--db", env.dir().join("other.db").to_str().unwrap(), "list"])
         .output()
         .unwrap();
-    assert!(run.status.success());
-    assert!(env.dir().join("other.db").exists());
+    assert_eq!(run.status.code(), Some(1));
+    assert!(!env.dir().join("other.db").exists());
 }
 
 #[test]

@@ -25,8 +25,11 @@ pub(crate) fn populated() -> (TestEnv, String) {
         .expect("client_id")
         .to_owned();
     env.run(&["token", "create", "--note", "ops"]).ok();
-    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "pw")
-        .ok();
+    env.run_stdin(
+        &["admin", "add", "root", "--password-stdin"],
+        "pw-of-twelve",
+    )
+    .ok();
     (env, id)
 }
 

@@ -454,6 +454,8 @@ fn serve_keeps_answering_when_its_log_reader_goes_away() {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
     let env = TestEnv::new();
+    // An existing registry, so that the first line is the address (not a note of creation).
+    env.register("existing");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("dcrctl"))
         .env_clear()
         .env("DCRCTL_DB", env.location())

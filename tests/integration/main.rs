@@ -6,6 +6,7 @@ mod cli_apply;
 mod cli_hardening;
 mod cli_help;
 mod cli_output;
+mod cli_safety;
 mod cli_times;
 mod contention;
 mod copy;

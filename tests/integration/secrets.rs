@@ -75,7 +75,7 @@ fn cli_face(env: &TestEnv, audit: &mut Audit) -> Cli {
     let revoked = audit.issuing(env, &["token", "create", "--expires-in", "1d"], "");
     audit.cli(
         env,
-        &["token", "revoke", &text(&revoked, "token_id")],
+        &["--yes", "token", "revoke", &text(&revoked, "token_id")],
         "",
         0,
     );

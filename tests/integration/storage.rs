@@ -208,7 +208,7 @@ fn a_directory_as_database_is_an_environment_error() {
 fn schema_is_versioned_and_reopening_is_idempotent() {
     crate::util::sqlite_only!("reads SQLite's user_version");
     let env = TestEnv::new();
-    env.run(&["list"]).ok();
+    env.register("first");
     env.run(&["list"]).ok();
     let conn = rusqlite::Connection::open(env.db()).unwrap();
     let version: i64 = conn

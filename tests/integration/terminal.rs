@@ -102,6 +102,7 @@ fn verify_secret_prompt_does_not_echo_the_secret() {
 #[test]
 fn errors_are_colored_on_a_terminal_unless_no_color() {
     let env = TestEnv::new();
+    env.register("present");
     let colored = on_terminal(&env, &["show", "missing"], None, "", &[]);
     assert_eq!(colored.code, 3);
     assert!(
@@ -155,11 +156,11 @@ fn admin_password_is_asked_twice_without_echo() {
         &env,
         &["admin", "passwd", "alice"],
         &[
-            ("Password for alice", "one\n"),
-            ("Repeat it", "two\n"),
+            ("Password for alice", "one-password\n"),
+            ("Repeat it", "two-password\n"),
             ("do not match", ""),
-            ("Password for alice", "three\n"),
-            ("Repeat it", "three\n"),
+            ("Password for alice", "three-password\n"),
+            ("Repeat it", "three-password\n"),
         ],
         &[],
     );

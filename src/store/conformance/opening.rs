@@ -107,7 +107,30 @@ fn a_backup_is_a_sqlite_copy_or_refused(store: &mut Store) {
     }
 }
 
+/// Issue 17: only a caller that asks to create a registry gets one; any other finds none where
+/// there is no file, or only an empty file or schema, and leaves it as it was.
+fn a_missing_registry_is_created_only_when_asked(db: &Db) {
+    for _ in 0..2 {
+        match Store::open_existing(&db.location) {
+            Err(StoreError::Missing { .. }) => {}
+            other => panic!("expected Missing, got {other:?}"),
+        }
+        // Counting opens the file behind the store's back: the second round finds an empty one.
+        assert_eq!(tables(db), 0, "nothing was created");
+    }
+    let (_, created) = Store::open_or_create(&db.location).expect("create");
+    assert!(
+        created,
+        "the first creating open says it created the registry"
+    );
+    let (_, created) = Store::open_or_create(&db.location).expect("reopen");
+    assert!(!created, "a second one finds it");
+    let mut store = Store::open_existing(&db.location).expect("an existing registry opens");
+    assert_eq!(store.check_integrity().unwrap().schema_version, 1);
+}
+
 conformance_tests! {
+    a_missing_registry_is_created_only_when_asked,
     opening_again_keeps_the_data_and_migrates_nothing,
     a_newer_schema_is_refused_and_left_alone,
     a_database_holding_other_tables_is_refused,

@@ -11,18 +11,21 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 impl Store {
-    /// Connect to the database `url` names and bring its schema up to date.
-    pub(crate) fn open(url: &str) -> Result<Store, StoreError> {
+    /// Connect to the database `url` names and bring its schema up to date; with `create`,
+    /// a schema without dcrctl's tables gets them, and the answer says whether that
+    /// happened. Without it, such a schema is [`StoreError::Missing`] and left empty.
+    pub(crate) fn open(url: &str, create: bool) -> Result<(Store, bool), StoreError> {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let client = client(url, home.as_deref())?;
         let mut conn = Connection {
             client,
             statements: HashMap::new(),
         };
-        super::migrations::migrate(&mut conn)?;
-        Ok(Store {
+        let found = super::migrations::migrate(&mut conn, create)?;
+        let store = Store {
             conn: RefCell::new(conn),
-        })
+        };
+        Ok((store, found == 0))
     }
 }
 

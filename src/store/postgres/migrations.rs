@@ -70,11 +70,22 @@ fn too_new(found: i64) -> StoreError {
     }
 }
 
-/// Bring the schema up to [`SCHEMA_VERSION`].
-pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Bring the schema up to [`SCHEMA_VERSION`]; returns the version it had (0 for a schema
+/// this call gave dcrctl's tables). Without `create`, a schema without dcrctl's tables is
+/// [`StoreError::Missing`] and left empty.
+pub(super) fn migrate(conn: &mut Connection, create: bool) -> Result<i64, StoreError> {
     match version(conn)? {
-        Some(current) if current == SCHEMA_VERSION => return Ok(()),
+        Some(current) if current == SCHEMA_VERSION => return Ok(current),
         Some(current) if current > SCHEMA_VERSION => return Err(too_new(current)),
+        None if !create => {
+            let schema: Option<String> = conn
+                .client
+                .query_one("SELECT current_schema()", &[])?
+                .get(0);
+            return Err(StoreError::Missing {
+                location: format!("schema {}", schema.unwrap_or_default()),
+            });
+        }
         _ => {}
     }
     let mut tx = conn.client.transaction()?;
@@ -111,7 +122,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         &[&(SCHEMA_VERSION as i32)],
     )?;
     tx.commit()?;
-    Ok(())
+    Ok(current)
 }
 
 /// The schema version recorded in the database.

@@ -13,12 +13,35 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
+        let class = class_of(&error);
         StoreError::Backend {
-            class: class_of(&error),
-            error: Box::new(error),
+            class,
+            error: match class {
+                ErrorClass::Busy => Box::new(Locked(error)),
+                _ => Box::new(error),
+            },
         }
     }
 }
+
+/// SQLite's "database is locked", which comes only after the busy wait ran out, saying
+/// what that means: it waited, and someone else held on to the lock.
+#[derive(Debug)]
+struct Locked(rusqlite::Error);
+
+impl std::fmt::Display for Locked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: waited {} s for another process that holds the write lock (a long \
+             transaction, a backup or a stuck process); try again when it is done",
+            self.0,
+            super::open::BUSY_TIMEOUT.as_secs()
+        )
+    }
+}
+
+impl std::error::Error for Locked {}
 
 /// SQLite's result code as an [`ErrorClass`].
 fn class_of(error: &rusqlite::Error) -> ErrorClass {
@@ -102,9 +125,13 @@ mod tests {
             .unwrap();
         let waiter = Connection::open(&path).unwrap();
         waiter.busy_timeout(std::time::Duration::ZERO).unwrap();
-        assert_eq!(
-            failure("BEGIN IMMEDIATE", &waiter).class(),
-            ErrorClass::Busy
+        let locked = failure("BEGIN IMMEDIATE", &waiter);
+        assert_eq!(locked.class(), ErrorClass::Busy);
+        assert!(
+            locked
+                .to_string()
+                .contains("database is locked: waited 30 s for another process"),
+            "{locked}"
         );
         assert_eq!(
             failure("SELECT * FROM nowhere", &waiter).class(),

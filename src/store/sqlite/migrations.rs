@@ -35,23 +35,24 @@ pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// `PRAGMA application_id` of dcrctl databases: "dcrc".
 pub(super) const APPLICATION_ID: i64 = 0x6463_7263;
 
-/// Bring the database at `path` up to [`SCHEMA_VERSION`].
-pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+/// Bring the database at `path` up to [`SCHEMA_VERSION`]; returns the version it had (0 for
+/// a database this call created the schema of).
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreError> {
     migrate_with(conn, path, MIGRATIONS)
 }
 
 /// Apply the entries of `history` the database lacks. The version is read again inside an
 /// IMMEDIATE transaction, so two processes opening a new file at once cannot both migrate
-/// it; a database newer than `history` is refused unmodified.
+/// it; a database newer than `history` is refused unmodified. Returns the version found.
 fn migrate_with(
     conn: &mut Connection,
     path: &Path,
     history: &[Migration],
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let target = history.len() as i64;
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current == target {
-        return Ok(());
+        return Ok(current);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -73,7 +74,7 @@ fn migrate_with(
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {target};"
     ))?;
     tx.commit()?;
-    Ok(())
+    Ok(version)
 }
 
 #[cfg(test)]

@@ -22,8 +22,29 @@ impl Store {
     /// # Errors
     /// [`StoreError::Io`] when the file or folder cannot be created, [`StoreError::NotADatabase`]
     /// for a file that is not a dcrctl database, [`StoreError::TooNew`] for a newer schema.
+    #[cfg(test)]
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
-        create_private_file(path)?;
+        Store::open_with(path, true).map(|(store, _)| store)
+    }
+
+    /// Open the database at `path` and bring its schema up to date; with `create`, a missing
+    /// file (and folder) is created and an empty one given the schema, and the answer says
+    /// whether that happened. Without it, nothing is created: a missing file, or one without
+    /// dcrctl's tables, is [`StoreError::Missing`] and left as it was.
+    ///
+    /// # Errors
+    /// As [`Store::open`], and [`StoreError::Missing`].
+    pub(crate) fn open_with(path: &Path, create: bool) -> Result<(Store, bool), StoreError> {
+        if create {
+            create_private_file(path)?;
+        } else if path.is_dir() {
+            return Err(StoreError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::other("is a directory"),
+            });
+        } else if !path.exists() {
+            return Err(missing(path));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
@@ -40,7 +61,9 @@ impl Store {
             wal_path: PathBuf::from(wal_path),
             wal_budget: Store::DEFAULT_WAL_BUDGET,
         };
-        store.check_identity(path)?;
+        if store.check_identity(path)? == 0 && !create {
+            return Err(missing(path));
+        }
         store.enable_wal().map_err(|e| classify(path, e))?;
         store
             .conn
@@ -48,13 +71,13 @@ impl Store {
                 "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;",
             )
             .map_err(|e| classify(path, e))?;
-        super::migrations::migrate(&mut store.conn, path)?;
-        Ok(store)
+        let found = super::migrations::migrate(&mut store.conn, path)?;
+        Ok((store, found == 0))
     }
 
     /// Refuse files that are not SQLite, belong to another program, or are too new — all
-    /// before anything could be written.
-    fn check_identity(&mut self, path: &Path) -> Result<(), StoreError> {
+    /// before anything could be written. Returns the schema version (0: no schema yet).
+    fn check_identity(&mut self, path: &Path) -> Result<i64, StoreError> {
         // One statement, so all three come from the same snapshot even while another process
         // is creating the schema.
         let (version, application_id, tables): (i64, i64, i64) = self
@@ -84,7 +107,7 @@ impl Store {
         if version == 0 && tables > 0 {
             return Err(not_ours("it already holds other tables"));
         }
-        Ok(())
+        Ok(version)
     }
 
     /// Switch the file to WAL once; the mode is persistent, so later opens only read it.
@@ -122,6 +145,12 @@ impl Store {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+}
+
+fn missing(path: &Path) -> StoreError {
+    StoreError::Missing {
+        location: path.display().to_string(),
     }
 }
 
