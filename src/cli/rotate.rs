@@ -7,6 +7,7 @@ use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops::{self, Rejection, RotateSecret};
 use crate::output::{json, sanitize::sanitize, Format};
+use crate::time::Lifetime;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
@@ -23,7 +24,7 @@ pub struct RotateSecretArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     grace: Option<Duration>,
 
-    /// Lifetime of the new secret, e.g. 90d [default: never expires]
+    /// Lifetime of the new secret, e.g. 90d [default: the current secret's lifetime, or never]
     // `--expires-in` is its name before secret lifetimes were all named --secret-expires-*.
     #[arg(long, alias = "expires-in", value_name = "DURATION", value_parser = parse_duration)]
     secret_expires_in: Option<Duration>,
@@ -32,9 +33,13 @@ pub struct RotateSecretArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_expiry, conflicts_with = "secret_expires_in")]
     secret_expires_at: Option<i64>,
 
+    /// Let the new secret never expire, even if the current one has a lifetime
+    #[arg(long, conflicts_with_all = ["secret_expires_in", "secret_expires_at"])]
+    no_expiry: bool,
+
     /// Issue no new secret: end the grace period of the previous ones now, so only the
     /// current secret works (`show` says until when they would have)
-    #[arg(long, conflicts_with_all = ["grace", "secret_expires_in", "secret_expires_at"])]
+    #[arg(long, conflicts_with_all = ["grace", "secret_expires_in", "secret_expires_at", "no_expiry"])]
     end_grace: bool,
 }
 
@@ -59,30 +64,40 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     if args.end_grace {
         return end_grace(ctx, &mut store, &args.client_id);
     }
-    let had_lifetime = ops::show(&mut store, &args.client_id)?
-        .client_secret_expires_at
-        .is_some_and(|expires_at| expires_at != 0);
-    let options = RotateSecret {
-        grace: args.grace,
-        expires_in: lifetime(args.secret_expires_in, args.secret_expires_at),
-    };
+    let mut kept = None;
     let mut delivery = Delivery::default();
     let info = store.write(|tx| {
+        // A plain rotation keeps the client's lifetime policy: the new secret lives as long
+        // as the current one was issued for, read in the rotation's own transaction.
+        let chosen = lifetime(args.secret_expires_in, args.secret_expires_at);
+        let expires_in = match (chosen, args.no_expiry) {
+            (Some(chosen), _) => Some(chosen),
+            (None, true) => None,
+            (None, false) => {
+                kept = ops::current_secret_lifetime(tx, &args.client_id)?;
+                kept.map(Lifetime::For)
+            }
+        };
+        let options = RotateSecret {
+            grace: args.grace,
+            expires_in,
+        };
         ops::rotate_secret(tx, &ctx.actor, &args.client_id, &options, &mut |info| {
             delivery.show(ctx, |out| write_issued(out, ctx, info))
         })
     });
     let info = delivery.finish(info)?;
     remind_issued(ctx, &info);
-    // Rotating ends the old secret, and a plain rotation drops an expiry: both are what was
-    // asked, but neither is visible in the output, so say them.
+    // Rotating ends the old secret, and a plain one keeps its lifetime: neither is visible
+    // in the output, so say them.
     if args.grace.is_none() {
         eprintln!("note: the previous secret stopped working (--grace keeps it valid a while)");
     }
-    if had_lifetime && args.secret_expires_in.is_none() && args.secret_expires_at.is_none() {
+    if let Some(lifetime) = kept {
         eprintln!(
-            "note: the new secret never expires, unlike the previous one (--expires-in gives \
-             it a lifetime)"
+            "note: the new secret expires in {}, as the previous one did (--expires-in or \
+             --no-expiry to change that)",
+            as_flag_value(lifetime)
         );
     }
     Ok(())
@@ -110,6 +125,18 @@ fn end_grace(ctx: &Ctx, store: &mut ops::Store, client_id: &str) -> anyhow::Resu
         }
     }
     Ok(stdout.flush()?)
+}
+
+/// `lifetime` as `--expires-in` takes it, in its largest whole unit (`90d`, `36h`, `90s`).
+fn as_flag_value(lifetime: Duration) -> String {
+    let seconds = lifetime.as_secs();
+    [(86_400, "d"), (3_600, "h"), (60, "m")]
+        .iter()
+        .find(|(unit, _)| seconds % unit == 0)
+        .map_or_else(
+            || format!("{seconds}s"),
+            |(unit, suffix)| format!("{}{suffix}", seconds / unit),
+        )
 }
 
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
@@ -153,6 +180,12 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
             }
             Ok(())
         }
+        // An expired secret's holder needs a new one, not a second look at a typo: its
+        // error says so and names the command.
+        Err(Rejection::Expired) => Err(crate::Error::CredentialExpired {
+            client_id: args.client_id.clone(),
+        }
+        .into()),
         Err(_) => Err(crate::Error::CredentialRejected.into()),
     }
 }
@@ -169,4 +202,18 @@ fn write_verdict(ctx: &Ctx, client_id: &str, verdict: Result<(), &str>) -> anyho
     };
     json::write_document(&mut std::io::stdout().lock(), &document)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_are_said_as_the_flag_takes_them() {
+        let said = |seconds| as_flag_value(Duration::from_secs(seconds));
+        assert_eq!(said(90 * 86_400), "90d");
+        assert_eq!(said(36 * 3_600), "36h");
+        assert_eq!(said(90 * 60), "90m");
+        assert_eq!(said(61), "61s");
+    }
 }

@@ -37,6 +37,19 @@ pub fn rotate_secret(
     delivered(rotate_secret_of(tx, actor, &client, options)?, deliver)
 }
 
+/// The lifetime the client's current secret was issued with (`None`: it never expires, or
+/// there is none), for a rotation that keeps the client's lifetime policy.
+///
+/// # Errors
+/// Storage failures.
+pub fn current_secret_lifetime(tx: &Tx<'_>, client_id: &str) -> Result<Option<Duration>> {
+    Ok(tx
+        .current_secret_lifetime(client_id)?
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .filter(|&seconds| seconds > 0)
+        .map(Duration::from_secs))
+}
+
 /// [`rotate_secret`] inside the caller's transaction, for a client it has loaded.
 pub(super) fn rotate_secret_of(
     tx: &Tx<'_>,
@@ -236,30 +249,11 @@ pub fn check_secret(
 /// has expired (or whose grace period ended), [`Error::CredentialRejected`] when it matches
 /// none.
 pub fn verify_secret(store: &mut Store, client_id: &str, presented: &Secret) -> Result<()> {
-    let now = time::now();
-    let matches = |hashes: &[String]| {
-        hashes
-            .iter()
-            .any(|hash| credentials::verify(presented.expose(), hash))
-    };
-    let hashes = store.read(|tx| {
-        if tx.client(client_id)?.is_none() {
-            return Err(Error::client_not_found(client_id));
-        }
-        Ok(tx.valid_secret_hashes(client_id, now)?)
-    })?;
-    if !matches(&hashes) {
-        // Every secret still stored, expired ones included: whoever holds an expired one
-        // needs a new one, not a second look at a typo. Only the command line asks this.
-        let stored =
-            store.read(|tx| Ok::<_, Error>(tx.valid_secret_hashes(client_id, i64::MIN)?))?;
-        return Err(if matches(&stored) {
-            Error::CredentialExpired {
-                client_id: client_id.to_owned(),
-            }
-        } else {
-            Error::CredentialRejected
-        });
+    match check_secret(store, client_id, Some(presented))? {
+        Ok(()) => Ok(()),
+        Err(Rejection::Expired) => Err(Error::CredentialExpired {
+            client_id: client_id.to_owned(),
+        }),
+        Err(Rejection::WrongSecret | Rejection::NoSecret) => Err(Error::CredentialRejected),
     }
-    store.write(|tx| Ok(tx.touch_last_used(client_id, now)?))
 }

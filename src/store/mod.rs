@@ -311,6 +311,9 @@ route! {
     /// Hashes of every secret that is valid at `now`: the current one unless expired, and
     /// previous ones inside their grace period; the current one first.
     fn valid_secret_hashes(&self, client_id: &str, now: i64) -> Result<Vec<String>, StoreError>;
+    /// How long the current secret was issued for (expiry minus issue time); `None` when it
+    /// never expires or there is none.
+    fn current_secret_lifetime(&self, client_id: &str) -> Result<Option<i64>, StoreError>;
     fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError>;
     /// When the last previous secret still in its grace period at `now` stops working;
     /// `None` when none is.

@@ -20,6 +20,13 @@ fn tables(env: &TestEnv) -> i64 {
     }
 }
 
+fn now() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(since.as_secs()).unwrap()
+}
+
 fn client_id(created: &serde_json::Value) -> String {
     created["client_id"].as_str().unwrap().to_owned()
 }
@@ -340,17 +347,44 @@ fn issue_17_risky_defaults_are_said_out_loud() {
         .ok()
         .json(),
     );
-    let run = env.run(&["rotate-secret", &id]).ok();
+    // A plain rotation keeps the lifetime the previous secret had, and says so.
+    let expiry = |run: &crate::util::Run| run.json()["client_secret_expires_at"].as_i64().unwrap();
+    let run = env.run(&["-o", "json", "rotate-secret", &id]).ok();
+    let lifetime = expiry(&run) - now();
+    assert!(
+        (90 * 86_400 - 60..=90 * 86_400).contains(&lifetime),
+        "{lifetime}"
+    );
     assert!(
         run.stderr.contains("the previous secret stopped working")
-            && run.stderr.contains("the new secret never expires"),
+            && run
+                .stderr
+                .contains("the new secret expires in 90d, as the previous one did"),
         "{}",
         run.stderr
     );
     let run = env
-        .run(&["rotate-secret", &id, "--grace", "1h", "--expires-in", "30d"])
+        .run(&[
+            "-o",
+            "json",
+            "rotate-secret",
+            &id,
+            "--grace",
+            "1h",
+            "--secret-expires-in",
+            "30d",
+        ])
         .ok();
     assert!(!run.stderr.contains("stopped working"), "{}", run.stderr);
+    let run = env.run(&["-o", "json", "rotate-secret", &id]).ok();
+    assert!(expiry(&run) - now() <= 30 * 86_400);
+    let run = env
+        .run(&["-o", "json", "rotate-secret", &id, "--no-expiry"])
+        .ok();
+    assert_eq!(expiry(&run), 0);
+    let run = env.run(&["-o", "json", "rotate-secret", &id]).ok();
+    assert_eq!(expiry(&run), 0, "never expiring stays so");
+    assert!(!run.stderr.contains("expires in"), "{}", run.stderr);
 }
 
 /// Issue 17 item 13: errors name the next step where there is an obvious one.

@@ -141,7 +141,33 @@ fn the_grace_period_is_visible_and_can_end_early(store: &mut Store) {
     assert_eq!(read(store, |tx| tx.client("c1")).unwrap().revision, 4);
 }
 
+/// Issue 17: a plain rotation keeps the lifetime the current secret was issued with.
+fn the_current_secret_s_lifetime_is_known(store: &mut Store) {
+    let lifetime = |store: &mut Store| read(store, |tx| tx.current_secret_lifetime("c1"));
+    with_secret(store, 0);
+    assert_eq!(
+        lifetime(store),
+        None,
+        "a secret that never expires has no lifetime"
+    );
+    write(store, |tx| {
+        tx.replace_secret("c1", "sha256:s2", 1_150, Some(200), 150)
+    });
+    assert_eq!(
+        lifetime(store),
+        Some(1_000),
+        "the current one, not the one in grace"
+    );
+    write(store, |tx| {
+        tx.replace_secret("c1", "sha256:s3", 0, None, 160)
+    });
+    assert_eq!(lifetime(store), None);
+    write(store, |tx| tx.remove_secrets("c1", 170));
+    assert_eq!(lifetime(store), None);
+}
+
 conformance_tests! {
+    the_current_secret_s_lifetime_is_known,
     a_secret_is_valid_until_it_expires,
     a_replaced_secret_stays_valid_through_its_grace_period,
     a_grace_period_never_outlives_the_old_secret,

@@ -534,6 +534,21 @@ impl Tx<'_> {
         Ok(ended)
     }
 
+    pub(crate) fn current_secret_lifetime(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT expires_at - created_at FROM client_secrets \
+                 WHERE client_id = $1 AND superseded_at IS NULL AND expires_at <> 0 \
+                 ORDER BY created_at DESC LIMIT 1",
+                &[&client_id],
+            )?
+            .map(|row| row.try_get(0))
+            .transpose()?)
+    }
+
     pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
         self.execute(
             "UPDATE clients SET last_used_at = $2 WHERE client_id = $1",

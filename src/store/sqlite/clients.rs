@@ -506,6 +506,22 @@ impl Tx<'_> {
         Ok(u64::try_from(ended).unwrap_or(u64::MAX))
     }
 
+    pub(crate) fn current_secret_lifetime(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let lifetime = self
+            .tx
+            .prepare_cached(
+                "SELECT expires_at - created_at FROM client_secrets \
+                 WHERE client_id = ?1 AND superseded_at IS NULL AND expires_at <> 0 \
+                 ORDER BY created_at DESC LIMIT 1",
+            )?
+            .query_row([client_id], |row| row.get(0))
+            .optional()?;
+        Ok(lifetime)
+    }
+
     pub(crate) fn touch_last_used(&self, client_id: &str, now: i64) -> Result<(), StoreError> {
         self.tx
             .prepare_cached("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1")?
