@@ -88,8 +88,13 @@ pub(crate) fn run(ctx: &Ctx, args: RegisterArgs) -> anyhow::Result<()> {
         secret_expires_in: lifetime(args.secret_expires_in, args.secret_expires_at),
         via: RegisteredVia::Cli,
     };
-    let mut store = ctx.open_store()?;
     let policy = Policy::default();
+    if !args.upsert {
+        // Refused before the registry is opened, so a first registration that cannot succeed
+        // creates no registry either.
+        ops::check_registration(&request, &policy)?;
+    }
+    let mut store = ctx.open_store()?;
     let mut delivery = Delivery::default();
     if args.upsert {
         let upserted =

@@ -55,7 +55,9 @@ pub use delete::delete;
 pub use dynamic::{ping, Limits};
 pub use maintenance::*;
 pub use query::{find_by_name, list, list_whole, require_client, show};
-pub use register::{check_client_id, register, upsert, Register, Registered, Upserted};
+pub use register::{
+    check_client_id, check_registration, register, upsert, Register, Registered, Upserted,
+};
 pub use rotate::{
     check_secret, current_secret_lifetime, end_grace, grace_until, rotate_secret, rotate_token,
     verify_secret, Rejection, RotateSecret,

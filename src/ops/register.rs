@@ -111,6 +111,18 @@ pub fn check_client_id(client_id: &str) -> Result<(), MetadataError> {
     Ok(())
 }
 
+/// Check a registration as [`register`] will, without a store: for a caller that must not
+/// open (and maybe create) a registry for a request that can only be refused.
+///
+/// # Errors
+/// Invalid metadata or client id, or a secret lifetime for a client without a secret.
+pub fn check_registration(request: &Register, policy: &Policy) -> Result<()> {
+    if let Some(id) = &request.client_id {
+        check_client_id(id)?;
+    }
+    check_secret_lifetime(request, &validate(&request.metadata, policy)?)
+}
+
 /// Register a new client.
 ///
 /// # Errors

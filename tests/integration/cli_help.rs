@@ -29,6 +29,7 @@ fn terminal(env: &TestEnv, args: &[&str], extra_env: &[(&str, &str)]) -> PtyRun 
 #[test]
 fn color_never_and_always_govern_help_and_usage_errors_on_a_terminal() {
     let env = TestEnv::new();
+    env.register("present");
     let help = terminal(&env, &["--color", "never", "register", "--help"], &[]);
     assert_eq!(help.code, 0);
     assert!(help.screen.contains("Global options:"), "{}", help.screen);
@@ -67,6 +68,7 @@ fn color_auto_colors_a_terminal_unless_no_color_is_set() {
 #[test]
 fn color_always_colors_help_and_errors_even_piped_and_with_no_color() {
     let env = TestEnv::new();
+    env.register("present");
     for no_color in [false, true] {
         let help = piped(&env, &["--color", "always", "register", "--help"], no_color);
         assert_eq!(help.code, 0);
@@ -450,7 +452,7 @@ fn admin_names_and_live_token_ids_complete_from_the_database() {
         created["token_id"].as_str().unwrap().to_owned()
     };
     let (live, revoked) = (token(&env), token(&env));
-    env.run(&["token", "revoke", &revoked]).ok();
+    env.run(&["--yes", "token", "revoke", &revoked]).ok();
     let run = complete(&env, &["dcrctl", "token", "revoke", "iat_"], &[]);
     assert_eq!(candidates(&run), [live.as_str()]);
 }

@@ -71,6 +71,12 @@ fn issue_17_only_commands_that_create_clients_create_a_registry() {
     env.run(&["completions", "bash"]).ok();
     env.run(&["man"]).ok();
     assert_eq!(tables(&env), 0);
+    // A creating command refused for its input creates nothing either.
+    env.run(&["register", "--redirect-uri", "javascript:alert(1)"])
+        .fails(2);
+    env.run_stdin(&["admin", "add", "root", "--password-stdin"], "short")
+        .fails(2);
+    assert_eq!(tables(&env), 0);
 
     let first = env.run(&["token", "create", "--max-uses", "1"]).ok();
     assert!(
