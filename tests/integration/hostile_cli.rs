@@ -53,10 +53,14 @@ pub(crate) fn os(args: &[&str]) -> Vec<OsString> {
     args.iter().map(OsString::from).collect()
 }
 
-/// The database still opens and passes its integrity check.
+/// The database still opens and passes its integrity check; or there is none, because the
+/// refused command was the first and created none (issue 17).
 #[track_caller]
 fn still_sound(env: &TestEnv) {
     let check = env.run(&["db", "check"]);
+    if check.stderr.starts_with("error: no registry at ") {
+        return;
+    }
     assert_eq!(check.code, 0, "db check failed:\n{}", check.stderr);
 }
 
