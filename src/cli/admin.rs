@@ -165,7 +165,7 @@ fn remove(ctx: &Ctx, name: &str, missing: IgnoreMissing) -> anyhow::Result<()> {
     prompt::confirm(
         ctx,
         &format!(
-            "This removes admin account {}: its password stops working at once.",
+            "This removes admin account {}:\nits password stops working at once.",
             sanitize(name)
         ),
     )?;

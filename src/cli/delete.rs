@@ -106,12 +106,12 @@ fn what_is_deleted(names: &[String]) -> String {
     const SHOWN: usize = 10;
     match names {
         [one] => format!(
-            "Client {one} will be deleted with its secret and registration access token. \
+            "Client {one} will be deleted\nwith its secret and registration access token. \
              This cannot be undone."
         ),
         many => {
             let mut text = format!(
-                "{} clients will be deleted with their secrets and registration access \
+                "{} clients will be deleted\nwith their secrets and registration access \
                  tokens. This cannot be undone:",
                 many.len()
             );

@@ -232,7 +232,7 @@ fn confirm_on_terminal(ctx: &Ctx, store: &mut ops::Store, request: &Prune) -> an
     prompt::confirm(
         ctx,
         &format!(
-            "This deletes {clients} client{} ({} with a secret expired, {} unused) with \
+            "This deletes {clients} client{} ({} with a secret expired, {} unused)\nwith \
              their secrets and tokens; it cannot be undone. See which with --dry-run.",
             if clients == 1 { "" } else { "s" },
             found.expired_clients,

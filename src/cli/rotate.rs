@@ -91,14 +91,13 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
     // Rotating ends the old secret, and a plain one keeps its lifetime: neither is visible
     // in the output, so say them.
     if args.grace.is_none() {
-        eprintln!("note: the previous secret stopped working (--grace keeps it valid a while)");
+        ctx.note("note: the previous secret stopped working (--grace keeps it valid a while)");
     }
     if let Some(lifetime) = kept {
-        eprintln!(
-            "note: the new secret expires in {}, as the previous one did (--expires-in or \
-             --no-expiry to change that)",
+        ctx.note(format_args!(
+            "note: the new secret keeps the previous one's lifetime: it expires in {}",
             as_flag_value(lifetime)
-        );
+        ));
     }
     Ok(())
 }

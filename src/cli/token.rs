@@ -99,8 +99,8 @@ fn create(ctx: &Ctx, request: CreateToken) -> anyhow::Result<()> {
         // The defaults make the riskiest token there is; say so rather than refuse, so
         // scripts that rely on them keep working.
         eprintln!(
-            "warning: this token never expires and admits unlimited registrations: pass \
-             --expires-in and --max-uses to limit it, or revoke it when done"
+            "warning: this token never expires and admits unlimited registrations;\n  \
+             limit it with --expires-in and --max-uses, or revoke it when done"
         );
     }
     Ok(())
@@ -152,7 +152,7 @@ fn revoke(ctx: &Ctx, token_id: &str, missing: IgnoreMissing) -> anyhow::Result<(
         prompt::confirm(
             ctx,
             &format!(
-                "This revokes initial access token {}: registrations with it are refused from \
+                "This revokes initial access token {}:\nregistrations with it are refused from \
                  now on.",
                 sanitize(token_id)
             ),

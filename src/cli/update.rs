@@ -129,8 +129,8 @@ fn confirm_secret_removal(
     prompt::confirm(
         ctx,
         &format!(
-            "This deletes the client secret of {}: with token_endpoint_auth_method none it \
-             is a public client, and the secret cannot be restored.",
+            "This deletes the client secret of {}:\na public client (auth method none) has \
+             none, and it cannot be restored.",
             sanitize(client_id)
         ),
     )?;
@@ -139,9 +139,6 @@ fn confirm_secret_removal(
 
 fn say_secret_removed(removed: bool, client_id: &str) {
     if removed {
-        eprintln!(
-            "deleted the client secret of {}: it is a public client now",
-            sanitize(client_id)
-        );
+        eprintln!("deleted the client secret of {}", sanitize(client_id));
     }
 }

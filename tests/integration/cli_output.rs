@@ -418,7 +418,9 @@ fn result_documents_hold_a_list_under_their_verb() {
     assert_eq!(removed.json(), json!({"removed": ["erin"]}));
     let token = env.run(&["-o", "json", "token", "create"]).ok().json();
     let token_id = token["token_id"].as_str().unwrap();
-    let revoked = env.run(&["-o", "json", "token", "revoke", token_id]).ok();
+    let revoked = env
+        .run(&["-o", "json", "--yes", "token", "revoke", token_id])
+        .ok();
     assert_eq!(revoked.json(), json!({"revoked": [token_id]}));
     let a = id(&env.register("a"));
     let deleted = env.run(&["-o", "json", "--yes", "delete", &a]).ok();
