@@ -188,6 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto colors a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--ignore-missing', '--ignore-missing', [CompletionResultType]::ParameterName, 'Succeed when something named does not exist (or is already revoked) instead of exiting 3')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
@@ -201,13 +202,14 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         }
         'dcrctl;rotate-secret' {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over')
-            [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: never expires]')
+            [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: the current secret''s lifetime, or never]')
             [CompletionResult]::new('--secret-expires-at', '--secret-expires-at', [CompletionResultType]::ParameterName, 'When the new secret expires: an RFC 3339 time or a date, in the future')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto colors a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--no-expiry', '--no-expiry', [CompletionResultType]::ParameterName, 'Let the new secret never expire, even if the current one has a lifetime')
             [CompletionResult]::new('--end-grace', '--end-grace', [CompletionResultType]::ParameterName, 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
@@ -278,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
         'dcrctl;token;create' {
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime, e.g. 7d [default: never expires]')
             [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'When the token expires: an RFC 3339 time or a date, in the future')
-            [CompletionResult]::new('--max-uses', '--max-uses', [CompletionResultType]::ParameterName, 'How many registrations it allows [default: unlimited]')
+            [CompletionResult]::new('--max-uses', '--max-uses', [CompletionResultType]::ParameterName, 'How many registrations it allows, at least 1 [default: unlimited]')
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'What the token is for')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -320,6 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto colors a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--ignore-missing', '--ignore-missing', [CompletionResultType]::ParameterName, 'Succeed when something named does not exist (or is already revoked) instead of exiting 3')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
@@ -365,10 +368,10 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password comes from a hidden prompt or --password-stdin')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (never passwords)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
-            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password (at least 12 characters)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -413,6 +416,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output: auto colors a terminal unless NO_COLOR is set')
+            [CompletionResult]::new('--ignore-missing', '--ignore-missing', [CompletionResultType]::ParameterName, 'Succeed when something named does not exist (or is already revoked) instead of exiting 3')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes or progress on stderr (errors and warnings still)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
@@ -443,10 +447,10 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;admin;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password comes from a hidden prompt or --password-stdin')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (never passwords)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
-            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password (at least 12 characters)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -770,10 +774,10 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;help;admin' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password comes from a hidden prompt or --password-stdin')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List accounts (never passwords)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an account')
-            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change an account''s password (at least 12 characters)')
             break
         }
         'dcrctl;help;admin;add' {

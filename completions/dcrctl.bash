@@ -499,7 +499,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__admin__subcmd__remove)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --ignore-missing --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +807,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__delete)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --ignore-missing --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1621,7 +1621,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__secret)
-            opts="-o -q -y -h -V --grace --secret-expires-in --secret-expires-at --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --grace --secret-expires-in --secret-expires-at --no-expiry --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2033,7 +2033,7 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__token__subcmd__revoke)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --ignore-missing --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

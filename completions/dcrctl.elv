@@ -180,6 +180,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --output 'Output format'
             cand --field 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
+            cand --ignore-missing 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
             cand -q 'Print no notes or progress on stderr (errors and warnings still)'
             cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
             cand -y 'Answer yes to every confirmation'
@@ -192,13 +193,14 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         }
         &'dcrctl;rotate-secret'= {
             cand --grace 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over'
-            cand --secret-expires-in 'Lifetime of the new secret, e.g. 90d [default: never expires]'
+            cand --secret-expires-in 'Lifetime of the new secret, e.g. 90d [default: the current secret''s lifetime, or never]'
             cand --secret-expires-at 'When the new secret expires: an RFC 3339 time or a date, in the future'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --field 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
+            cand --no-expiry 'Let the new secret never expire, even if the current one has a lifetime'
             cand --end-grace 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
             cand -q 'Print no notes or progress on stderr (errors and warnings still)'
             cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
@@ -265,7 +267,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;token;create'= {
             cand --expires-in 'Lifetime, e.g. 7d [default: never expires]'
             cand --expires-at 'When the token expires: an RFC 3339 time or a date, in the future'
-            cand --max-uses 'How many registrations it allows [default: unlimited]'
+            cand --max-uses 'How many registrations it allows, at least 1 [default: unlimited]'
             cand --note 'What the token is for'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
@@ -305,6 +307,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --output 'Output format'
             cand --field 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
+            cand --ignore-missing 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
             cand -q 'Print no notes or progress on stderr (errors and warnings still)'
             cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
             cand -y 'Answer yes to every confirmation'
@@ -344,10 +347,10 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand add 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
             cand list 'List accounts (never passwords)'
             cand remove 'Remove an account'
-            cand passwd 'Change an account''s password'
+            cand passwd 'Change an account''s password (at least 12 characters)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dcrctl;admin;add'= {
@@ -389,6 +392,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --output 'Output format'
             cand --field 'Only these fields, as JSON members or table columns, in this order (repeatable or comma-separated; show, list, events, token list, admin list)'
             cand --color 'When to color output: auto colors a terminal unless NO_COLOR is set'
+            cand --ignore-missing 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
             cand -q 'Print no notes or progress on stderr (errors and warnings still)'
             cand --quiet 'Print no notes or progress on stderr (errors and warnings still)'
             cand -y 'Answer yes to every confirmation'
@@ -417,10 +421,10 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;admin;help'= {
-            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand add 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
             cand list 'List accounts (never passwords)'
             cand remove 'Remove an account'
-            cand passwd 'Change an account''s password'
+            cand passwd 'Change an account''s password (at least 12 characters)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'dcrctl;admin;help;add'= {
@@ -709,10 +713,10 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
         &'dcrctl;help;token;revoke'= {
         }
         &'dcrctl;help;admin'= {
-            cand add 'Add an account; the password comes from a hidden prompt or --password-stdin'
+            cand add 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
             cand list 'List accounts (never passwords)'
             cand remove 'Remove an account'
-            cand passwd 'Change an account''s password'
+            cand passwd 'Change an account''s password (at least 12 characters)'
         }
         &'dcrctl;help;admin;add'= {
         }

@@ -238,13 +238,14 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l field -d 'Only 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l ignore-missing -d 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l grace -d 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-in -d 'Lifetime of the new secret, e.g. 90d [default: never expires]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-in -d 'Lifetime of the new secret, e.g. 90d [default: the current secret\'s lifetime, or never]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-at -d 'When the new secret expires: an RFC 3339 time or a date, in the future' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
@@ -254,6 +255,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l field -d
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l no-expiry -d 'Let the new secret never expire, even if the current one has a lifetime'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l end-grace -d 'Issue no new secret: end the grace period of the previous ones now, so only the current secret works (`show` says until when they would have)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s y -l yes -d 'Answer yes to every confirmation'
@@ -305,7 +307,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime, e.g. 7d [default: never expires]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-at -d 'When the token expires: an RFC 3339 time or a date, in the future' -r
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l max-uses -d 'How many registrations it allows [default: unlimited]' -r
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l max-uses -d 'How many registrations it allows, at least 1 [default: unlimited]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l note -d 'What the token is for' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
@@ -345,6 +347,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ignore-missing -d 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
@@ -367,10 +370,10 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "add" -d 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "list" -d 'List accounts (never passwords)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "remove" -d 'Remove an account'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "passwd" -d 'Change an account\'s password'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "passwd" -d 'Change an account\'s password (at least 12 characters)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and not __fish_seen_subcommand_from add list remove passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
@@ -407,6 +410,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l color -d 'When to color output: auto colors a terminal unless NO_COLOR is set' -r -f -a "auto\t'Color on a terminal, unless NO_COLOR is set'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l ignore-missing -d 'Succeed when something named does not exist (or is already revoked) instead of exiting 3'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no notes or progress on stderr (errors and warnings still)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
@@ -426,10 +430,10 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_sub
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts (never passwords)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an account'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change an account\'s password'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change an account\'s password (at least 12 characters)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l expired-for -d 'Delete clients whose secret expired more than this long ago, e.g. 30d' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand prune" -l unused-for -d 'Delete clients registered over HTTP and unused for this long (never used: since registration)' -r
@@ -638,10 +642,10 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and not __fish_seen_
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Mint an initial access token, printed once'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List initial access tokens (never the tokens themselves)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Revoke an initial access token by the id that list shows'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "add" -d 'Add an account; the password comes from a hidden prompt or --password-stdin'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "add" -d 'Add an account; the password (at least 12 characters) comes from a hidden prompt or --password-stdin'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "list" -d 'List accounts (never passwords)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "remove" -d 'Remove an account'
-complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "passwd" -d 'Change an account\'s password'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "passwd" -d 'Change an account\'s password (at least 12 characters)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Check integrity, foreign keys and client rows (exit 1 on damage)'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "backup" -d 'Write a consistent copy of the database while others keep using it'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "copy" -d 'Copy a whole registry into an empty database, on either backend'
