@@ -86,6 +86,8 @@ fn issue_17_a_dry_run_says_would_on_every_line_and_json_says_dry_run() {
 #[test]
 fn issue_17_every_invalid_document_is_reported_and_nothing_is_written() {
     let env = TestEnv::new();
+    // An existing registry: apply may create one, and would say so on stderr (issue 17).
+    env.run_stdin(&["apply", "-"], "[]").ok();
     let bad = file(
         &env,
         "bad.json",
@@ -140,6 +142,8 @@ fn issue_17_every_invalid_document_is_reported_and_nothing_is_written() {
 #[test]
 fn issue_17_invalid_documents_past_the_first_hundred_are_counted() {
     let env = TestEnv::new();
+    // An existing registry: apply may create one, and would say so on stderr (issue 17).
+    env.run_stdin(&["apply", "-"], "[]").ok();
     let mut documents = vec![json!({"client_id": "ok", "redirect_uris": [CB]})];
     documents.extend((0..150).map(|i| json!({"client_id": format!("c{i}")})));
     let bad = file(&env, "many.json", &Value::Array(documents));

@@ -373,7 +373,7 @@ fn token_list_filters_by_status() {
     let active = create(&[]);
     let expired = create(&["--expires-in", "1s"]);
     let revoked = create(&[]);
-    env.run(&["token", "revoke", &revoked]).ok();
+    env.run(&["--yes", "token", "revoke", &revoked]).ok();
     let listed = |statuses: &str| -> Vec<String> {
         env.run_later(
             60,
