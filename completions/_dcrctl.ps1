@@ -143,6 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;update' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Find the client by its exact client_name instead of its id')
             [CompletionResult]::new('--client-name', '--client-name', [CompletionResultType]::ParameterName, 'Human-readable client name (client_name)')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'A redirect URI (repeatable)')
             [CompletionResult]::new('--redirect-uris', '--redirect-uris', [CompletionResultType]::ParameterName, 'Several redirect URIs at once, as Django''s command takes them')
@@ -183,6 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;delete' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Delete the client with exactly this client_name instead (one client; several with the name is an error listing their ids)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -201,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;rotate-secret' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Find the client by its exact client_name instead of its id')
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over')
             [CompletionResult]::new('--secret-expires-in', '--secret-expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new secret, e.g. 90d [default: the current secret''s lifetime, or never]')
             [CompletionResult]::new('--secret-expires-at', '--secret-expires-at', [CompletionResultType]::ParameterName, 'When the new secret expires: an RFC 3339 time or a date, in the future')
@@ -223,6 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;rotate-token' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Find the client by its exact client_name instead of its id')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -240,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'dcrctl' -ScriptBlock {
             break
         }
         'dcrctl;verify-secret' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Find the client by its exact client_name instead of its id')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')

@@ -807,12 +807,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__delete)
-            opts="-o -q -y -h -V --ignore-missing --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --ignore-missing --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1621,12 +1625,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__secret)
-            opts="-o -q -y -h -V --grace --secret-expires-in --secret-expires-at --no-expiry --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --grace --secret-expires-in --secret-expires-at --no-expiry --end-grace --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1667,12 +1675,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__rotate__subcmd__token)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2067,12 +2079,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__update)
-            opts="-o -q -y -h -V --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --replace --add-redirect-uri --remove-redirect-uri --unset --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --client-name --redirect-uri --redirect-uris --grant-type --response-type --scope --token-endpoint-auth-method --application-type --contact --client-uri --logo-uri --tos-uri --policy-uri --jwks-uri --jwks-file --software-id --software-version --skip-authorization --metadata-file --replace --add-redirect-uri --remove-redirect-uri --unset --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2189,12 +2205,16 @@ _dcrctl() {
             return 0
             ;;
         dcrctl__subcmd__verify__subcmd__secret)
-            opts="-o -q -y -h -V --db --output --field --quiet --yes --no-input --color --help --version"
+            opts="-o -q -y -h -V --name --db --output --field --quiet --yes --no-input --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

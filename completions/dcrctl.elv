@@ -136,6 +136,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;update'= {
+            cand --name 'Find the client by its exact client_name instead of its id'
             cand --client-name 'Human-readable client name (client_name)'
             cand --redirect-uri 'A redirect URI (repeatable)'
             cand --redirect-uris 'Several redirect URIs at once, as Django''s command takes them'
@@ -175,6 +176,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;delete'= {
+            cand --name 'Delete the client with exactly this client_name instead (one client; several with the name is an error listing their ids)'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -192,6 +194,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;rotate-secret'= {
+            cand --name 'Find the client by its exact client_name instead of its id'
             cand --grace 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over'
             cand --secret-expires-in 'Lifetime of the new secret, e.g. 90d [default: the current secret''s lifetime, or never]'
             cand --secret-expires-at 'When the new secret expires: an RFC 3339 time or a date, in the future'
@@ -213,6 +216,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;rotate-token'= {
+            cand --name 'Find the client by its exact client_name instead of its id'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'
@@ -229,6 +233,7 @@ set edit:completion:arg-completer[dcrctl] = {|@words|
             cand --version 'Print version'
         }
         &'dcrctl;verify-secret'= {
+            cand --name 'Find the client by its exact client_name instead of its id'
             cand --db 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]'
             cand -o 'Output format'
             cand --output 'Output format'

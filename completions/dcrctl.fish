@@ -159,6 +159,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s y -l yes -d 'Answ
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l name -d 'Find the client by its exact client_name instead of its id' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l client-name -d 'Human-readable client name (client_name)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uri -d 'A redirect URI (repeatable)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l redirect-uris -d 'Several redirect URIs at once, as Django\'s command takes them' -r
@@ -230,6 +231,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s y -l yes -d 'An
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand update" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l name -d 'Delete the client with exactly this client_name instead (one client; several with the name is an error listing their ids)' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'
@@ -244,6 +246,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s y -l yes -d 'An
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l name -d 'Find the client by its exact client_name instead of its id' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l grace -d 'Keep the previous secret valid this long, e.g. 1h, so deployments can roll over' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-in -d 'Lifetime of the new secret, e.g. 90d [default: the current secret\'s lifetime, or never]' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l secret-expires-at -d 'When the new secret expires: an RFC 3339 time or a date, in the future' -r
@@ -262,6 +265,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s y -l yes
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-secret" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l name -d 'Find the client by its exact client_name instead of its id' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'
@@ -275,6 +279,7 @@ complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s y -l yes 
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -l no-input -d 'Never prompt; implied when stdin is not a terminal'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand rotate-token" -s V -l version -d 'Print version'
+complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l name -d 'Find the client by its exact client_name instead of its id' -r
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -l db -d 'Path of the registry database [default: $XDG_DATA_HOME/dcrctl/clients.db]' -r -F
 complete -c dcrctl -n "__fish_dcrctl_using_subcommand verify-secret" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'Exactly one JSON document on stdout'

@@ -2,6 +2,7 @@
 //! `admin remove` share: an absent id is exit 3, unless `--ignore-missing` says it is
 //! already the wanted state.
 
+use super::target::client_named;
 use super::{prompt, Ctx};
 use crate::ops;
 use crate::output::{json, sanitize::sanitize, Format};
@@ -15,8 +16,18 @@ use std::io::Write;
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The client ids; all are deleted, or none when one does not exist
-    #[arg(value_name = "CLIENT_ID", required = true, add = super::complete::client_ids())]
+    #[arg(
+        value_name = "CLIENT_ID",
+        required_unless_present = "name",
+        conflicts_with = "name",
+        add = super::complete::client_ids()
+    )]
     client_ids: Vec<String>,
+
+    /// Delete the client with exactly this client_name instead (one client; several with
+    /// the name is an error listing their ids)
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
 
     #[command(flatten)]
     missing: IgnoreMissing,
@@ -66,6 +77,14 @@ pub(crate) fn run(ctx: &Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
         .cloned()
         .collect();
     let mut store = ctx.open_store()?;
+    if let Some(name) = &args.name {
+        match client_named(&mut store, name) {
+            Ok(client) => client_ids.push(client.client_id),
+            Err(error) => {
+                args.missing.absent_is_fine(ctx, Err(error))?;
+            }
+        }
+    }
     // Check existence first, so a typo is reported before anyone is asked to confirm; without
     // reading the rows, so that a damaged one (see `db check`) can be deleted.
     let mut present = Vec::with_capacity(client_ids.len());

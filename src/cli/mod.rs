@@ -27,6 +27,7 @@ mod register;
 mod rotate;
 mod serve;
 mod show;
+mod target;
 mod token;
 mod update;
 

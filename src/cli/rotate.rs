@@ -3,6 +3,7 @@
 use super::args::{lifetime, parse_duration, parse_expiry, try_read_secret_stdin};
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
+use super::target::ClientArg;
 use super::{prompt, Ctx};
 use crate::credentials::Secret;
 use crate::ops::{self, Rejection, RotateSecret};
@@ -16,9 +17,8 @@ use std::time::Duration;
 /// Arguments of `rotate-secret`.
 #[derive(Debug, Args)]
 pub struct RotateSecretArgs {
-    /// The client id
-    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
-    client_id: String,
+    #[command(flatten)]
+    client: ClientArg,
 
     /// Keep the previous secret valid this long, e.g. 1h, so deployments can roll over
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -46,23 +46,23 @@ pub struct RotateSecretArgs {
 /// Arguments of `rotate-token`.
 #[derive(Debug, Args)]
 pub struct RotateTokenArgs {
-    /// The client id
-    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
-    client_id: String,
+    #[command(flatten)]
+    client: ClientArg,
 }
 
 /// Arguments of `verify-secret`.
 #[derive(Debug, Args)]
 pub struct VerifySecretArgs {
-    /// The client id; the secret is read from stdin
-    #[arg(value_name = "CLIENT_ID", add = super::complete::client_ids())]
-    client_id: String,
+    /// The client (the secret is read from stdin)
+    #[command(flatten)]
+    client: ClientArg,
 }
 
 pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    let client_id = args.client.resolve(&mut store)?;
     if args.end_grace {
-        return end_grace(ctx, &mut store, &args.client_id);
+        return end_grace(ctx, &mut store, &client_id);
     }
     let mut kept = None;
     let mut delivery = Delivery::default();
@@ -74,7 +74,7 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
             (Some(chosen), _) => Some(chosen),
             (None, true) => None,
             (None, false) => {
-                kept = ops::current_secret_lifetime(tx, &args.client_id)?;
+                kept = ops::current_secret_lifetime(tx, &client_id)?;
                 kept.map(Lifetime::For)
             }
         };
@@ -82,7 +82,7 @@ pub(crate) fn run_secret(ctx: &Ctx, args: &RotateSecretArgs) -> anyhow::Result<(
             grace: args.grace,
             expires_in,
         };
-        ops::rotate_secret(tx, &ctx.actor, &args.client_id, &options, &mut |info| {
+        ops::rotate_secret(tx, &ctx.actor, &client_id, &options, &mut |info| {
             delivery.show(ctx, |out| write_issued(out, ctx, info))
         })
     });
@@ -140,9 +140,10 @@ fn as_flag_value(lifetime: Duration) -> String {
 
 pub(crate) fn run_token(ctx: &Ctx, args: &RotateTokenArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    let client_id = args.client.resolve(&mut store)?;
     let mut delivery = Delivery::default();
     let info = store.write(|tx| {
-        ops::rotate_token(tx, &ctx.actor, &args.client_id, &mut |info| {
+        ops::rotate_token(tx, &ctx.actor, &client_id, &mut |info| {
             delivery.show(ctx, |out| write_issued(out, ctx, info))
         })
     });
@@ -160,21 +161,30 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
     };
     let mut store = ctx.open_store()?;
     let presented = presented.map(Secret::new);
-    let verdict = match ops::check_secret(&mut store, &args.client_id, presented.as_ref()) {
+    let client_id = match args.client.resolve(&mut store) {
+        Ok(client_id) => client_id,
+        Err(error) => {
+            if is_not_found(&error) {
+                write_verdict(ctx, args.client.given(), Err("no_such_client"))?;
+            }
+            return Err(error);
+        }
+    };
+    let verdict = match ops::check_secret(&mut store, &client_id, presented.as_ref()) {
         Ok(verdict) => verdict,
         Err(error @ crate::Error::NotFound { .. }) => {
-            write_verdict(ctx, &args.client_id, Err("no_such_client"))?;
+            write_verdict(ctx, &client_id, Err("no_such_client"))?;
             return Err(error.into());
         }
         Err(error) => return Err(error.into()),
     };
-    write_verdict(ctx, &args.client_id, verdict.map_err(Rejection::as_str))?;
+    write_verdict(ctx, &client_id, verdict.map_err(Rejection::as_str))?;
     match verdict {
         Ok(()) => {
             if ctx.format == Format::Table {
                 ctx.note(format_args!(
                     "secret is valid for client {}",
-                    sanitize(&args.client_id)
+                    sanitize(&client_id)
                 ));
             }
             Ok(())
@@ -182,11 +192,18 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
         // An expired secret's holder needs a new one, not a second look at a typo: its
         // error says so and names the command.
         Err(Rejection::Expired) => Err(crate::Error::CredentialExpired {
-            client_id: args.client_id.clone(),
+            client_id: client_id.clone(),
         }
         .into()),
         Err(_) => Err(crate::Error::CredentialRejected.into()),
     }
+}
+
+fn is_not_found(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<crate::Error>(),
+        Some(crate::Error::NotFound { .. })
+    )
 }
 
 /// With `-o json`, the verdict as one document, a rejection included:

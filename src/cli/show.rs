@@ -1,7 +1,7 @@
 //! `dcrctl show`
 
+use super::target::client_named;
 use super::Ctx;
-use crate::model::Client;
 use crate::ops;
 use crate::output::sanitize::sanitize;
 use crate::output::table::{self, StreamTable};
@@ -32,7 +32,7 @@ pub struct ShowArgs {
 pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let clients = match (args.client_ids.as_slice(), &args.name) {
-        ([], Some(name)) => vec![by_name(&mut store, name)?],
+        ([], Some(name)) => vec![client_named(&mut store, name)?],
         ([], None) => return Err(Error::usage("give a CLIENT_ID or --name").into()),
         // An id given twice is one client, shown once, as `delete` counts it.
         (ids, _) => {
@@ -89,25 +89,4 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<()> {
         }
     }
     Ok(stdout.flush()?)
-}
-
-/// The one client with exactly this client_name.
-fn by_name(store: &mut ops::Store, name: &str) -> anyhow::Result<Client> {
-    let mut found = ops::find_by_name(store, name)?;
-    match found.len() {
-        0 => Err(Error::NotFound {
-            what: crate::model::Entity::ClientNamed,
-            id: name.to_owned(),
-        }
-        .into()),
-        1 => Ok(found.remove(0)),
-        n => {
-            let ids: Vec<&str> = found.iter().map(|c| c.client_id.as_str()).collect();
-            Err(Error::usage(format!(
-                "{n} clients are named {name:?} ({}); show one by its id",
-                ids.join(", ")
-            ))
-            .into())
-        }
-    }
 }

@@ -14,6 +14,7 @@ pub(crate) struct ClientArg {
     /// The client id
     #[arg(
         value_name = "CLIENT_ID",
+        add = super::complete::client_ids(),
         required_unless_present = "name",
         conflicts_with = "name"
     )]
@@ -25,6 +26,14 @@ pub(crate) struct ClientArg {
 }
 
 impl ClientArg {
+    /// What was typed: the id, or the name given with `--name`.
+    pub(crate) fn given(&self) -> &str {
+        self.client_id
+            .as_deref()
+            .or(self.name.as_deref())
+            .unwrap_or_default()
+    }
+
     /// The id of the client meant: the id given, or that of the one client with the name.
     ///
     /// # Errors

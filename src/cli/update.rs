@@ -4,6 +4,7 @@ use super::args::{read_metadata_file, MetadataArgs};
 use super::complete;
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
+use super::target::ClientArg;
 use super::{prompt, Ctx};
 use crate::ops::{self, Patch};
 use crate::output::sanitize::sanitize;
@@ -16,9 +17,8 @@ use std::path::PathBuf;
 /// Arguments of `update`.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// The client id
-    #[arg(value_name = "CLIENT_ID", add = complete::client_ids())]
-    client_id: String,
+    #[command(flatten)]
+    client: ClientArg,
 
     #[command(flatten)]
     metadata: MetadataArgs,
@@ -62,20 +62,21 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
             .into());
         }
         let mut store = ctx.open_store()?;
-        let ends_secret = confirm_secret_removal(ctx, &mut store, &args.client_id, &doc)?;
+        let client_id = args.client.resolve(&mut store)?;
+        let ends_secret = confirm_secret_removal(ctx, &mut store, &client_id, &doc)?;
         let mut delivery = Delivery::default();
         let info = ops::replace(
             &mut store,
             &ctx.actor,
             &policy,
-            &args.client_id,
+            &client_id,
             &doc,
             None,
             &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
         );
         let info = delivery.finish(info)?;
         remind_issued(ctx, &info);
-        say_secret_removed(ends_secret, &args.client_id);
+        say_secret_removed(ends_secret, &client_id);
         return Ok(());
     }
     if doc.contains_key("client_id") {
@@ -95,20 +96,21 @@ pub(crate) fn run(ctx: &Ctx, args: UpdateArgs) -> anyhow::Result<()> {
         return Err(Error::usage("nothing to update: give a metadata flag, --metadata-file, --unset or --add/--remove-redirect-uri").into());
     }
     let mut store = ctx.open_store()?;
-    let ends_secret = confirm_secret_removal(ctx, &mut store, &args.client_id, &patch.set)?;
+    let client_id = args.client.resolve(&mut store)?;
+    let ends_secret = confirm_secret_removal(ctx, &mut store, &client_id, &patch.set)?;
     let mut delivery = Delivery::default();
     let info = ops::update(
         &mut store,
         &ctx.actor,
         &policy,
-        &args.client_id,
+        &client_id,
         &patch,
         None,
         &mut |info| delivery.show(ctx, |out| write_issued(out, ctx, info)),
     );
     let info = delivery.finish(info)?;
     remind_issued(ctx, &info);
-    say_secret_removed(ends_secret, &args.client_id);
+    say_secret_removed(ends_secret, &client_id);
     Ok(())
 }
 

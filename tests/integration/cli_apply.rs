@@ -62,8 +62,8 @@ fn issue_17_a_dry_run_says_would_on_every_line_and_json_says_dry_run() {
     ]);
     assert_eq!(
         dry,
-        json!({"dry_run": true, "clients": results, "created": 1, "updated": 1,
-               "unchanged": 1, "deleted": 1})
+        json!({"dry_run": true, "clients": results,
+               "counts": {"created": 1, "updated": 1, "unchanged": 1, "deleted": 1}})
     );
     // The real run: the same report, unmarked, with the new client's credentials.
     let real = env

@@ -411,7 +411,11 @@ fn hostile_member_names_are_kept_escaped_and_round_trip() {
         .ok()
         .json();
     assert_eq!(
-        (&report["unchanged"], &report["created"], &report["updated"]),
+        (
+            &report["counts"]["unchanged"],
+            &report["counts"]["created"],
+            &report["counts"]["updated"]
+        ),
         (&json!(1), &json!(0), &json!(0)),
         "{report}"
     );

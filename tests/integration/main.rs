@@ -25,6 +25,7 @@ mod http;
 mod logging;
 mod maintenance;
 mod multinode;
+mod names;
 mod openapi;
 mod postgres_tls;
 mod provisioning;

@@ -69,10 +69,10 @@ fn apply_creates_updates_and_leaves_unchanged_with_secrets_only_for_created() {
     let report = run.json();
     assert_eq!(
         (
-            &report["created"],
-            &report["updated"],
-            &report["unchanged"],
-            &report["deleted"],
+            &report["counts"]["created"],
+            &report["counts"]["updated"],
+            &report["counts"]["unchanged"],
+            &report["counts"]["deleted"],
             &report["dry_run"]
         ),
         (&json!(3), &json!(0), &json!(0), &json!(0), &json!(false))
@@ -177,9 +177,9 @@ fn applying_the_same_file_twice_writes_nothing_the_second_time() {
     let before = events(&env);
     assert_eq!(before, 4);
     let report = env.unchanged(|| env.run(&["-o", "json", "apply", &path]).ok().json());
-    assert_eq!(report["unchanged"], 3);
-    assert_eq!(report["created"], 0);
-    assert_eq!(report["updated"], 0);
+    assert_eq!(report["counts"]["unchanged"], 3);
+    assert_eq!(report["counts"]["created"], 0);
+    assert_eq!(report["counts"]["updated"], 0);
     assert!(report["clients"]
         .as_array()
         .unwrap()
@@ -313,10 +313,10 @@ fn dry_run_reports_the_plan_and_writes_nothing() {
     );
     assert_eq!(
         (
-            &report["created"],
-            &report["updated"],
-            &report["unchanged"],
-            &report["deleted"]
+            &report["counts"]["created"],
+            &report["counts"]["updated"],
+            &report["counts"]["unchanged"],
+            &report["counts"]["deleted"]
         ),
         (&json!(1), &json!(1), &json!(1), &json!(2))
     );
@@ -482,14 +482,14 @@ fn export_then_apply_reproduces_the_registry_without_secrets() {
             .run_stdin(&["-o", "json", "apply", "-"], &exported.stdout)
             .ok()
     });
-    assert_eq!(run.json()["unchanged"], 5);
+    assert_eq!(run.json()["counts"]["unchanged"], 5);
 
     let target = TestEnv::new();
     let report = target
         .run_stdin(&["-o", "json", "apply", "-"], &exported.stdout)
         .ok()
         .json();
-    assert_eq!(report["created"], 5);
+    assert_eq!(report["counts"]["created"], 5);
     assert_eq!(target.run(&["export"]).ok().stdout, exported.stdout);
     for id in &ids {
         let before = source.run(&["-o", "json", "show", id]).ok().json();
@@ -513,6 +513,6 @@ fn export_of_an_empty_registry_is_an_empty_array_that_apply_accepts() {
         .json();
     assert_eq!(
         report,
-        json!({"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "dry_run": false, "clients": []})
+        json!({"dry_run": false, "clients": [], "counts": {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}})
     );
 }

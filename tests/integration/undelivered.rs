@@ -144,7 +144,7 @@ fn credential_commands_write_nothing_when_their_output_fails() {
         .run_stdin(&["-o", "json", "apply", "-"], &apply_file)
         .ok()
         .json();
-    assert_eq!(applied["created"], 1);
+    assert_eq!(applied["counts"]["created"], 1);
     assert!(applied["clients"][0]["client_secret"]
         .as_str()
         .is_some_and(|secret| secret.starts_with("dcrsec_")));

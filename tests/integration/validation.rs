@@ -1036,10 +1036,10 @@ fn issue_12_a_registration_at_the_limit_round_trips() {
             .unchanged(|| env.run(&["-o", "json", "apply", file]))
             .ok()
             .json();
-        assert_eq!(report["unchanged"], 1, "{size}: {report}");
+        assert_eq!(report["counts"]["unchanged"], 1, "{size}: {report}");
         let fresh = TestEnv::new();
         let report = fresh.run(&["-o", "json", "apply", file]).ok().json();
-        assert_eq!(report["created"], 1, "{size}: {report}");
+        assert_eq!(report["counts"]["created"], 1, "{size}: {report}");
         assert_eq!(fresh.run(&["export"]).ok().stdout, exported, "{size}");
 
         let mut shown = show(&env, &id);
@@ -1367,7 +1367,10 @@ fn issue_12_unknown_members_keep_numbers_and_obey_the_string_rule() {
         .ok()
         .json();
     assert_eq!(
-        (&applied["unchanged"], &applied["updated"]),
+        (
+            &applied["counts"]["unchanged"],
+            &applied["counts"]["updated"]
+        ),
         (&json!(2), &json!(0)),
         "{applied}"
     );

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 /// held in memory: in a table, one line per client (`created ID`, with its credentials on
 /// their own lines below it; in a dry run `would create ID`, `would update ID`,
 /// `would leave unchanged ID`, `would delete ID`); in JSON, one document
-/// `{"dry_run": bool, "clients": [{"client_id", "result", credentials…}, …], "created": n,
-/// "updated": n, "unchanged": n, "deleted": n}`, whose counts come last because they are
+/// `{"dry_run": bool, "clients": [{"client_id", "result", credentials…}, …], "counts":
+/// {"created": n, "updated": n, "unchanged": n, "deleted": n}}`, whose counts come last because they are
 /// known last.
 pub(super) struct ReportWriter<W: Write> {
     out: W,
@@ -63,15 +63,19 @@ impl<W: Write> ReportWriter<W> {
                 self.json_start()?;
                 let close: &[u8] = if self.clients == 0 { b"]" } else { b"\n  ]" };
                 self.out.write_all(close)?;
-                for action in ApplyAction::ALL {
+                // Counts live under their own key: a verb key at the top holds ids (`delete`'s
+                // `{"deleted": […]}`), never a number.
+                self.out.write_all(b",\n  \"counts\": {")?;
+                for (i, action) in ApplyAction::ALL.into_iter().enumerate() {
+                    let separator = if i == 0 { "" } else { "," };
                     write!(
                         self.out,
-                        ",\n  \"{}\": {}",
+                        "{separator}\n    \"{}\": {}",
                         action.as_str(),
                         counts.count(action)
                     )?;
                 }
-                self.out.write_all(b"\n}\n")
+                self.out.write_all(b"\n  }\n}\n")
             }
         }
     }
@@ -181,7 +185,7 @@ mod tests {
                  "registration_access_token": "dcrrat_y", "client_secret_expires_at": 0},
                 {"client_id": "old\u{85}", "result": "unchanged"},
             ],
-            "created": 1, "updated": 0, "unchanged": 1, "deleted": 0,
+            "counts": {"created": 1, "updated": 0, "unchanged": 1, "deleted": 0},
         });
         let expected = serde_json::to_string_pretty(&expected)
             .unwrap()
@@ -189,8 +193,8 @@ mod tests {
             + "\n";
         assert_eq!(report(Format::Json, false, &clients), expected);
         let empty = serde_json::json!({
-            "dry_run": true, "clients": [], "created": 0, "updated": 0, "unchanged": 0,
-            "deleted": 0,
+            "dry_run": true, "clients": [], "counts": {"created": 0, "updated": 0, "unchanged": 0,
+            "deleted": 0},
         });
         assert_eq!(
             report(Format::Json, true, &[]),
