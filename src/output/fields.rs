@@ -5,6 +5,7 @@
 use super::sanitize::sanitize;
 use super::table::{cell, Column};
 use serde_json::{Map, Value};
+use std::sync::LazyLock;
 
 /// What a listing is made of, each with the fields its JSON objects can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,38 +20,33 @@ pub enum Kind {
     Admin,
 }
 
+/// A client object's members: the registry's, the metadata fields the rules know (from the
+/// one list in [`crate::registration`]), then the status that `show` and `list` add.
+static CLIENT_FIELDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let registry = [
+        "client_id",
+        "client_id_issued_at",
+        "client_secret_expires_at",
+    ];
+    let status = [
+        "registered_via",
+        "has_secret",
+        "updated_at",
+        "last_used_at",
+        "previous_secret_valid_until",
+    ];
+    registry
+        .into_iter()
+        .chain(crate::registration::known_fields())
+        .chain(status)
+        .collect()
+});
+
 impl Kind {
     /// The fields of this kind's JSON objects.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            Kind::Client => &[
-                "client_id",
-                "client_id_issued_at",
-                "client_secret_expires_at",
-                "redirect_uris",
-                "token_endpoint_auth_method",
-                "grant_types",
-                "response_types",
-                "client_name",
-                "client_uri",
-                "logo_uri",
-                "scope",
-                "contacts",
-                "tos_uri",
-                "policy_uri",
-                "jwks_uri",
-                "jwks",
-                "software_id",
-                "software_version",
-                "software_statement",
-                "application_type",
-                "skip_authorization",
-                "registered_via",
-                "has_secret",
-                "updated_at",
-                "last_used_at",
-                "previous_secret_valid_until",
-            ],
+            Kind::Client => CLIENT_FIELDS.as_slice(),
             Kind::Event => &["at", "actor", "action", "client_id", "details"],
             Kind::Token => &[
                 "token_id",
