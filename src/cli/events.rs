@@ -51,7 +51,7 @@ pub(crate) fn run(ctx: &Ctx, args: &EventsArgs) -> anyhow::Result<()> {
         Column::whole("TIME"),
         Column::shrink("ACTOR", 1, 12),
         Column::whole("ACTION"),
-        Column::whole("CLIENT_ID"),
+        Column::id("CLIENT_ID"),
         Column::shrink("DETAILS", 0, 12),
     ];
     let mut listing = Listing::new(ctx, stdout, columns)?;

@@ -32,7 +32,11 @@ pub struct ShowArgs {
 pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let clients = match (args.client_ids.as_slice(), &args.name) {
-        ([], Some(name)) => vec![client_named(&mut store, name)?],
+        ([], Some(name)) => {
+            // Found by name, then read as by id, so both show the same (the grace period).
+            let client_id = client_named(&mut store, name)?.client_id;
+            vec![ops::show(&mut store, &client_id)?]
+        }
         ([], None) => return Err(Error::usage("give a CLIENT_ID or --name").into()),
         // An id given twice is one client, shown once, as `delete` counts it.
         (ids, _) => {

@@ -63,7 +63,7 @@ pub fn write_issued_token(
 /// The columns of `token list`: the note gives room on a narrow terminal.
 pub fn token_columns() -> Vec<Column> {
     vec![
-        Column::whole("ID"),
+        Column::id("ID"),
         Column::whole("STATUS"),
         Column::whole("USES"),
         Column::whole("EXPIRES"),
@@ -75,7 +75,7 @@ pub fn token_columns() -> Vec<Column> {
 /// The columns of `admin list`.
 pub fn admin_columns() -> Vec<Column> {
     vec![
-        Column::whole("NAME"),
+        Column::id("NAME"),
         Column::whole("CREATED"),
         Column::whole("UPDATED"),
     ]

@@ -8,8 +8,12 @@ use std::io::{self, Write};
 /// How a column behaves when its table is wider than the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
-    /// Never cut: ids and times.
+    /// Never cut: times and short codes.
     Whole,
+    /// Ids: whole while the other columns can give room; then, rather than overflow the
+    /// terminal (a chosen id can be 200 characters), cut with `…`, first down to
+    /// [`ID_FLOOR`] and only when nothing else can give, further.
+    Id,
     /// Cut with `…` when needed, lower ranks first, each down to `min` columns before the
     /// next is touched.
     Shrink {
@@ -38,6 +42,14 @@ impl Column {
         }
     }
 
+    /// An id column: cut only when nothing else can give (see [`Fit::Id`]).
+    pub fn id(header: &str) -> Self {
+        Column {
+            header: header.to_owned(),
+            fit: Fit::Id,
+        }
+    }
+
     /// A column cut when the table is too wide, `rank` 0 first.
     pub fn shrink(header: &str, rank: u8, min: usize) -> Self {
         Column {
@@ -47,34 +59,53 @@ impl Column {
     }
 }
 
+/// How wide an id column stays while other columns can still give room: a generated client
+/// id whole (see [`crate::credentials::new_client_id`]).
+pub const ID_FLOOR: usize = 30;
+
+/// The narrowest an id column is cut to, however narrow the terminal.
+const ID_LAST: usize = 8;
+
 /// Widths for columns naturally `natural` wide so that the table (two spaces between
-/// columns) fits `width`: shrinkable columns give room in rank order, first down to their
-/// minimum, then, if that is not enough, down to one column. Whole columns never shrink, so
-/// a table of wide ids may still overflow.
+/// columns) fits `width`. Room is taken in steps, each only while the table is still too
+/// wide: shrinkable columns down to their minimum (in rank order), ids down to [`ID_FLOOR`]
+/// (widest first), shrinkable columns down to one column, ids down to [`ID_LAST`]. Whole
+/// columns never shrink, so only a table of many whole columns may still overflow.
 fn fit_widths(natural: &[usize], columns: &[Column], width: Option<usize>) -> Vec<usize> {
     let mut widths = natural.to_vec();
     let Some(width) = width else {
         return widths;
     };
-    let mut order: Vec<usize> = (0..columns.len())
+    let mut shrinkable: Vec<usize> = (0..columns.len())
         .filter(|&i| matches!(columns[i].fit, Fit::Shrink { .. }))
         .collect();
-    order.sort_by_key(|&i| match columns[i].fit {
+    shrinkable.sort_by_key(|&i| match columns[i].fit {
         Fit::Shrink { rank, .. } => rank,
-        Fit::Whole => u8::MAX,
+        Fit::Whole | Fit::Id => u8::MAX,
     });
+    let mut ids: Vec<usize> = (0..columns.len())
+        .filter(|&i| columns[i].fit == Fit::Id)
+        .collect();
+    ids.sort_by_key(|&i| std::cmp::Reverse(natural[i]));
+    let minimum = |i: usize| match columns[i].fit {
+        Fit::Shrink { min, .. } => min,
+        Fit::Whole | Fit::Id => 1,
+    };
+    let steps: [(&[usize], &dyn Fn(usize) -> usize); 4] = [
+        (&shrinkable, &minimum),
+        (&ids, &|_| ID_FLOOR),
+        (&shrinkable, &|_| 1),
+        (&ids, &|_| ID_LAST),
+    ];
     let total =
         |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
-    for floor_at_min in [true, false] {
-        for &i in &order {
+    for (order, floor) in steps {
+        for &i in order {
             let excess = total(&widths).saturating_sub(width);
             if excess == 0 {
                 return widths;
             }
-            let floor = match columns[i].fit {
-                Fit::Shrink { min, .. } if floor_at_min => min.min(widths[i]),
-                _ => 1.min(widths[i]),
-            };
+            let floor = floor(i).min(widths[i]);
             widths[i] -= excess.min(widths[i] - floor);
         }
     }
@@ -201,7 +232,18 @@ mod tests {
         // Then below their minimums, the name first.
         assert_eq!(fit_widths(&natural, &columns, Some(62)), [30, 10, 4, 9, 1]);
         let at40 = fit_widths(&natural, &columns, Some(40));
-        assert_eq!(at40, [30, 10, 4, 1, 1], "whole columns overflow only");
+        assert_eq!(at40, [16, 10, 4, 1, 1], "then the id, rather than overflow");
+    }
+
+    #[test]
+    fn a_long_id_is_cut_before_the_names_are_lost() {
+        let columns = list_columns();
+        // A 54-character chosen id at 80 columns: the name and method at their minimums,
+        // and the id cut to what is left, rather than the row running past the terminal.
+        let natural = [54, 10, 3, 19, 40];
+        let at80 = fit_widths(&natural, &columns, Some(80));
+        assert_eq!(at80, [35, 10, 3, 12, 12]);
+        assert_eq!(at80.iter().sum::<usize>() + 2 * 4, 80);
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Selection {
         Value::Object(projected)
     }
 
-    /// One table column per field, headed by its name in capitals; ids and times whole,
+    /// One table column per field, headed by its name in capitals; times whole, ids cut last,
     /// other values cut on a narrow terminal, the last ones first.
     pub fn columns(&self) -> Vec<Column> {
         let count = self.fields.len();
@@ -122,7 +122,9 @@ impl Selection {
             .enumerate()
             .map(|(i, field)| {
                 let header = field.to_uppercase();
-                if field.ends_with("_id") || field.ends_with("_at") || field == "at" {
+                if field.ends_with("_id") {
+                    Column::id(&header)
+                } else if field.ends_with("_at") || field == "at" {
                     Column::whole(&header)
                 } else {
                     let rank = u8::try_from(count - i).unwrap_or(u8::MAX);

@@ -194,7 +194,7 @@ fn write_fields(out: &mut dyn Write, fields: &[Field], width: Option<usize>) -> 
 /// first, then the authentication method.
 pub fn list_columns() -> Vec<Column> {
     vec![
-        Column::whole("CLIENT_ID"),
+        Column::id("CLIENT_ID"),
         Column::whole("ISSUED_AT"),
         Column::whole("VIA"),
         Column::shrink("AUTH_METHOD", 1, 12),

@@ -148,6 +148,46 @@ fn credentials_are_whole_lines_and_tables_fit_80_columns() {
 }
 
 #[test]
+fn a_long_chosen_id_is_cut_rather_than_the_row_running_past_the_terminal() {
+    let env = TestEnv::new();
+    let long_id = "very-long-client-identifier-chosen-by-an-operator-000000001";
+    env.run(&[
+        "register",
+        "--client-id",
+        long_id,
+        "--client-name",
+        LONG_NAME,
+        "--redirect-uri",
+        LONG_URI,
+    ])
+    .ok();
+    let short = id(&register_long(&env));
+    for args in [&["list"][..], &["events"][..]] {
+        let screen = at_80(&env, args, &[]);
+        fits(&screen, 80);
+        let rows: Vec<&String> = screen.iter().filter(|l| l.contains("very-long")).collect();
+        assert_eq!(rows.len(), 1, "one row, not wrapped: {screen:#?}");
+        assert!(
+            rows[0].contains('…') && !rows[0].contains(long_id),
+            "{}",
+            rows[0]
+        );
+        assert!(
+            screen.iter().any(|l| l.contains(&short)),
+            "a generated id stays whole: {screen:#?}"
+        );
+        if args == ["list"] {
+            assert!(
+                screen.iter().any(|l| l.contains("Billing")),
+                "names keep room: {screen:#?}"
+            );
+        }
+    }
+    // Off a terminal, the id is whole.
+    assert!(env.run(&["list"]).ok().stdout.contains(long_id));
+}
+
+#[test]
 fn list_and_events_columns_are_sized_to_their_content() {
     let env = TestEnv::new();
     let chosen = "a-chosen-id-much-longer-than-a-generated-one-of-thirty";

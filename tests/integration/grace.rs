@@ -69,6 +69,11 @@ fn show_says_until_when_a_previous_secret_works() {
     );
     let table = env.run(&["show", client_id]).ok().stdout;
     assert!(table.contains(key), "{table}");
+    let by_name = env
+        .run(&["-o", "json", "show", "--name", "rolling"])
+        .ok()
+        .json();
+    assert_eq!(by_name[key], until, "the same by name as by id");
 
     // Once it has passed, or was ended, there is nothing to show.
     let later = env
