@@ -87,25 +87,28 @@ fn fit_widths(natural: &[usize], columns: &[Column], width: Option<usize>) -> Ve
         .filter(|&i| columns[i].fit == Fit::Id)
         .collect();
     ids.sort_by_key(|&i| std::cmp::Reverse(natural[i]));
-    let minimum = |i: usize| match columns[i].fit {
-        Fit::Shrink { min, .. } => min,
-        Fit::Whole | Fit::Id => 1,
-    };
-    let steps: [(&[usize], &dyn Fn(usize) -> usize); 4] = [
-        (&shrinkable, &minimum),
-        (&ids, &|_| ID_FLOOR),
-        (&shrinkable, &|_| 1),
-        (&ids, &|_| ID_LAST),
+    // Each step: the columns it takes room from, and how narrow it lets each get (`None`:
+    // the column's own minimum).
+    let steps = [
+        (&shrinkable, None),
+        (&ids, Some(ID_FLOOR)),
+        (&shrinkable, Some(1)),
+        (&ids, Some(ID_LAST)),
     ];
     let total =
         |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
     for (order, floor) in steps {
-        for &i in order {
+        for &i in order.iter() {
             let excess = total(&widths).saturating_sub(width);
             if excess == 0 {
                 return widths;
             }
-            let floor = floor(i).min(widths[i]);
+            let floor = match (floor, columns[i].fit) {
+                (Some(floor), _) => floor,
+                (None, Fit::Shrink { min, .. }) => min,
+                (None, Fit::Whole | Fit::Id) => 1,
+            }
+            .min(widths[i]);
             widths[i] -= excess.min(widths[i] - floor);
         }
     }
