@@ -42,29 +42,40 @@ fn a_tls_setting_that_cannot_be_used_exits_2_without_showing_the_password() {
     assert!(!stderr.contains("s3cret"), "the password is shown");
 }
 
-/// The test cluster's URL with `params` added to its query.
-fn cluster_url(params: &str) -> String {
-    let url = std::env::var("DCRCTL_TEST_POSTGRES").expect("DCRCTL_TEST_POSTGRES");
-    let joint = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{joint}{params}")
-}
-
 #[test]
 #[cfg_attr(
     not(dcrctl_pg),
     ignore = "needs PostgreSQL: eval \"$(scripts/postgres.sh start)\" then cargo test"
 )]
 fn the_cli_opens_the_registry_only_through_a_certificate_it_trusts() {
-    let env = TestEnv::new();
+    // A schema of its own: `list` refuses a schema without a registry (issue 17), and the
+    // cluster's default schema is empty on a fresh machine.
+    let env = TestEnv::on_postgres_schema();
+    let schema_url = env.location().into_string().unwrap();
+    let with = |params: &str| {
+        let joint = if schema_url.contains('?') { '&' } else { '?' };
+        format!("{schema_url}{joint}{params}")
+    };
     let ca = std::env::var("DCRCTL_TEST_POSTGRES_CA")
         .expect("DCRCTL_TEST_POSTGRES_CA (scripts/postgres.sh)");
-    let trusted = cluster_url(&format!("sslmode=verify-full&sslrootcert={ca}"));
-    env.run(&["--db", &trusted, "list"]).ok();
+    let trusted = with(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    env.run(&[
+        "--db",
+        &trusted,
+        "register",
+        "--client-name",
+        "over-tls",
+        "--redirect-uri",
+        "https://app.example.com/cb",
+    ])
+    .ok();
+    let listed = env.run(&["--db", &trusted, "list"]).ok();
+    assert!(listed.stdout.contains("over-tls"), "{}", listed.stdout);
 
     let other = env.dir().join("other-ca.pem");
     let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
     std::fs::write(&other, generated.cert.pem()).unwrap();
-    let untrusted = cluster_url(&format!(
+    let untrusted = with(&format!(
         "sslmode=verify-full&sslrootcert={}",
         other.display()
     ));
