@@ -18,6 +18,11 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 DCRCTL="${1:-target/debug/dcrctl}"
 [ "$#" -eq 0 ] || shift
 SCHEMATHESIS_VERSION=4.32.5
+# Pinned too: schemathesis accepts any hypothesis 6.x, and hypothesis describes strategies by
+# parsing lambda sources, which trips a CPython 3.11.7 bug ("SystemError: AST constructor
+# recursion depth mismatch", see st_run): 6.170.29 hit it on every run here, 6.165.11 on one
+# run in five.
+HYPOTHESIS_VERSION=6.165.11
 WAIT_SECONDS=20
 # Each schemathesis pass; the usual one takes well under half of it on a loaded 2-core machine.
 RUN_SECONDS=75
@@ -59,14 +64,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The pinned schemathesis, installed once per version into the user's cache.
-VENV="${XDG_CACHE_HOME:-$HOME/.cache}/dcrctl-schemathesis/venv-$SCHEMATHESIS_VERSION"
+# The pinned schemathesis and hypothesis, installed once per pair into the user's cache.
+VENV="${XDG_CACHE_HOME:-$HOME/.cache}/dcrctl-schemathesis/venv-$SCHEMATHESIS_VERSION-hypothesis-$HYPOTHESIS_VERSION"
 ST="$VENV/bin/schemathesis"
 if ! "$ST" --version 2>/dev/null | grep -qF "version $SCHEMATHESIS_VERSION"; then
-  echo "schemathesis: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  echo "schemathesis: installing schemathesis $SCHEMATHESIS_VERSION (hypothesis $HYPOTHESIS_VERSION) into $VENV"
   rm -rf "$VENV"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION" "hypothesis==$HYPOTHESIS_VERSION"
 fi
 
 export DCRCTL_DB="$WORK/dcrctl.db"
@@ -96,10 +102,9 @@ start_dcrctl --open-registration --rate-limit 100000/min
 redact() {
   sed -u -E 's/\bdcr[a-z]{3}_[A-Za-z0-9_-]+/dcr***_[redacted]/g'
 }
-st_run() {
-  local label="$1" exclude_more="$2" status=0
-  shift 2
-  echo "schemathesis: pass '$label'"
+st_pass() {
+  local exclude_more="$1" status=0
+  shift
   (cd "$WORK" && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=dcrctl_hooks \
     timeout "$RUN_SECONDS" "$ST" run "$ROOT/docs/openapi.json" \
     --url "$BASE" \
@@ -111,7 +116,30 @@ st_run() {
     --request-timeout 30 \
     --output-sanitize true \
     --baseline "$HERE/baseline.json" \
-    --no-color "$@") 2>&1 | redact || status=$?
+    --no-color "$@") 2>&1 | redact | tee "$WORK/pass.log" || status=$?
+  return "$status"
+}
+# CPython 3.11.7 can raise "SystemError: AST constructor recursion depth mismatch" inside
+# hypothesis's own description of a strategy (ast.parse of a schemathesis source file, from a
+# worker thread): a bug of the interpreter, not a finding about the server, and it comes and
+# goes between runs. A pass that fails with it and nothing else is run once more; any other
+# failure, or the same error twice, fails the run.
+interpreter_bug_only() {
+  local log="$WORK/pass.log"
+  grep -q "SystemError: AST constructor recursion depth mismatch" "$log" &&
+    ! grep -qE "^=+ FAILURES =+$" "$log" &&
+    grep -qE "^=+ 1 error[ ,]" "$log"
+}
+st_run() {
+  local label="$1" exclude_more="$2" status=0
+  shift 2
+  echo "schemathesis: pass '$label'"
+  st_pass "$exclude_more" "$@" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && interpreter_bug_only; then
+    echo "schemathesis: pass '$label' hit CPython's AST recursion bug in hypothesis; running it once more"
+    status=0
+    st_pass "$exclude_more" "$@" || status=$?
+  fi
   if [ "$status" -eq 124 ]; then
     echo "schemathesis: pass '$label' did not finish within ${RUN_SECONDS}s" >&2
   fi
