@@ -60,7 +60,8 @@ impl IgnoreMissing {
     }
 }
 
-fn is_not_found(error: &anyhow::Error) -> bool {
+/// Whether `error` (or a cause in its chain) says something named does not exist.
+pub(crate) fn is_not_found(error: &anyhow::Error) -> bool {
     error
         .chain()
         .filter_map(|cause| cause.downcast_ref::<Error>())

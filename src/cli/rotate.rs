@@ -1,6 +1,7 @@
 //! `dcrctl rotate-secret`, `rotate-token` and `verify-secret`.
 
 use super::args::{lifetime, parse_duration, parse_expiry, try_read_secret_stdin};
+use super::delete::is_not_found;
 use super::deliver::Delivery;
 use super::register::{remind_issued, write_issued};
 use super::target::ClientArg;
@@ -197,13 +198,6 @@ pub(crate) fn run_verify(ctx: &Ctx, args: &VerifySecretArgs) -> anyhow::Result<(
         .into()),
         Err(_) => Err(crate::Error::CredentialRejected.into()),
     }
-}
-
-fn is_not_found(error: &anyhow::Error) -> bool {
-    matches!(
-        error.downcast_ref::<crate::Error>(),
-        Some(crate::Error::NotFound { .. })
-    )
 }
 
 /// With `-o json`, the verdict as one document, a rejection included:
